@@ -24,10 +24,11 @@ def append_only_operation(table: str):
 
     def forward(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(forward_sql)
+            # params=None: the SQL goes to the server as is (plpgsql's RAISE uses % placeholders).
+            schema_editor.execute(forward_sql, params=None)
 
     def reverse(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(reverse_sql)
+            schema_editor.execute(reverse_sql, params=None)
 
     return migrations.RunPython(forward, reverse)
