@@ -34,6 +34,17 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("REQUIRE_SERVICES=1 but: " + "; ".join(problems))
 
 
+def pytest_collection_modifyitems(items):
+    """Every database test may touch both databases unless it says otherwise: a page render asks
+    the CRT realm (cached) whether the user holds a CRT role, and the realm lives in `crt`."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None or "databases" in marker.kwargs:
+            continue
+        kwargs = {**marker.kwargs, "databases": BOTH_DATABASES}
+        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @pytest.fixture
 def frozen_now():
     """Freeze the application clock: ``frozen_now(datetime)`` inside a test; undone afterwards."""

@@ -1,0 +1,46 @@
+"""The budget report: totals per tool and year and the change against the previous year, in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from budget.constants import BudgetCategories, Tools
+from budget.models import BudgetLine
+
+
+@dataclass(frozen=True)
+class YearTotal:
+    tool: str
+    tool_label: str
+    year: int
+    total: Decimal
+    previous_year: int | None
+    change: Decimal | None
+
+
+def budget_totals() -> list[YearTotal]:
+    rows = BudgetLine.objects.values("tool", "year").annotate(total=Sum("amount")).order_by("tool", "year")
+    out: list[YearTotal] = []
+    previous: dict[str, tuple[int, Decimal]] = {}
+    for row in rows:
+        prev = previous.get(row["tool"])
+        out.append(
+            YearTotal(
+                tool=row["tool"],
+                tool_label=str(Tools(row["tool"]).label),
+                year=row["year"],
+                total=row["total"],
+                previous_year=prev[0] if prev else None,
+                change=(row["total"] - prev[1]) if prev else None,
+            )
+        )
+        previous[row["tool"]] = (row["year"], row["total"])
+    return out
+
+
+def budget_lines(*, tool: str, year: int) -> list[BudgetLine]:
+    order = {c.value: i for i, c in enumerate(BudgetCategories)}
+    return sorted(BudgetLine.objects.filter(tool=tool, year=year), key=lambda line: order[line.category])
