@@ -63,8 +63,8 @@ def frozen_now():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (provinces, 285 municipalities, mergers) in every test database, once."""
-    from geo.services import reference_data_load
     from accounts.roles import roles_sync
+    from geo.services import reference_data_load
 
     with django_db_blocker.unblock():
         reference_data_load()
