@@ -45,6 +45,9 @@ class AbstractAuditEvent(models.Model):
         abstract = True
         ordering = ["-occurred_at", "-id"]
 
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type} {self.object_id}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("Audit events cannot be changed.")
@@ -52,9 +55,6 @@ class AbstractAuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
-
-    def __str__(self):
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.object_type} {self.object_id}"
 
 
 class AuditEvent(AbstractAuditEvent):

@@ -33,8 +33,7 @@ def error_404(request, exception=None):
 
 def error_500(request):
     # No context processors that could touch a broken database.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

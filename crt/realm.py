@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from crt.constants import CrtRoles
 from crt.models import Organisation, RoleAssignment
 
 _CACHE_SECONDS = 60
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def user_has_any_crt_role_cached(user_id: int) -> bool:
         try:
             cache.set(key, value, _CACHE_SECONDS)
         except Exception:
-            pass
+            logger.warning("cache unavailable; CRT role check not cached")
     return value
 
 

@@ -1,8 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export import forms as ie_forms
 from import_export.admin import ImportMixin
-from django import forms
 
 from geo.models import Municipality, MunicipalityMerger, PopulationFigure, PostalCode, Province
 from geo.resources import StatbelPopulationResource

@@ -104,6 +104,9 @@ class MunicipalityBoundary(models.Model):
         verbose_name = _("gemeentegrens")
         verbose_name_plural = _("gemeentegrenzen")
 
+    def __str__(self):
+        return str(self.municipality_id)
+
 
 # Scope permissions with direct foreign keys (django-guardian): list queries join on them in SQL.
 class MunicipalityUserObjectPermission(UserObjectPermissionBase):
