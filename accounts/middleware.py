@@ -71,8 +71,8 @@ class RequireTwoFactorMiddleware:
             and requires_two_factor(user)
         ):
             if request.path.startswith("/api/"):
-                if request.auth if hasattr(request, "auth") else False:
-                    return self.get_response(request)
+                # A session-authenticated API call needs the second factor too (token clients are
+                # authenticated later, by DRF, and are not affected here).
                 return JsonResponse({"detail": "Tweestapsverificatie vereist."}, status=403)
             return redirect(f"{reverse('accounts:otp')}?next={request.path}")
         return self.get_response(request)

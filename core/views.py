@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET
 from core.health import health_report
 
 
+@transaction.non_atomic_requests  # must answer even when the default database is down
 @require_GET
 @never_cache
 def health(request):
