@@ -113,6 +113,16 @@ def test_health_ok_on_the_test_configuration(client):
     assert data["checks"]["default_db"]["status"] == "ok"
     assert data["checks"]["crt_db"]["status"] == "ok"
     assert data["checks"]["redis"]["status"] in ({"ok"} if settings.REDIS_URL else {"not_configured"})
+    assert data["checks"]["celery"]["status"] == "in_process"  # tests run tasks eagerly
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_health_with_redis_down_but_tasks_in_process_still_reports_redis_down(client):
+    dead = "redis://127.0.0.1:6399/0"
+    with override_settings(REDIS_URL=dead, CELERY_TASK_ALWAYS_EAGER=True):
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"] == {"status": "down", "error": "ConnectionError"}
 
 
 @pytest.mark.django_db(databases=["default", "crt"])
@@ -120,6 +130,7 @@ def test_health_reports_redis_down_with_503(client):
     dead = "redis://127.0.0.1:6399/0"
     with override_settings(
         REDIS_URL=dead,
+        CELERY_TASK_ALWAYS_EAGER=False,
         CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead,
                             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}},
     ):
