@@ -1,0 +1,303 @@
+"""Reception capacity (DOMAIN.md §4): places, quality checks, allocations, portal offers,
+indicative targets, steering notes and nightly snapshots.
+
+Rules live in hvt.services; the constraints here are the database's last line of defence.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from hvt.constants import (
+    CATEGORY_2_CONFIRMATION_FROM,
+    EARLIEST_START,
+    Category2Subtypes,
+    OfferStatuses,
+    PlaceCategories,
+    PlaceSources,
+    PlaceStatuses,
+)
+
+postal_code_validator = RegexValidator(r"^[1-9][0-9]{3}$", _("Een postcode bestaat uit vier cijfers."))
+# A pseudonymous household reference: letters, digits and dashes only, so no names with spaces.
+household_reference_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$",
+    _("Gebruik een pseudonieme referentie (letters, cijfers en koppeltekens, 3 tot 40 tekens), nooit een naam."),
+)
+
+
+class AddressFields(models.Model):
+    street = models.CharField(_("straat"), max_length=200)
+    house_number = models.CharField(_("huisnummer"), max_length=20)
+    postal_code = models.CharField(_("postcode"), max_length=4, validators=[postal_code_validator])
+    municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def address(self) -> str:
+        return f"{self.street} {self.house_number}, {self.postal_code}"
+
+
+class ReceptionPlace(AddressFields):
+    """A location with a capacity in beds. Counts as available once validated (and confirmed
+    by the agency for a category-2 place starting from 1 June 2023)."""
+
+    municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="reception_places"
+    )
+    name = models.CharField(_("naam"), max_length=200, blank=True)
+    operator = models.CharField(_("uitbater"), max_length=200)
+    capacity = models.PositiveIntegerField(_("capaciteit (bedden)"), validators=[MinValueValidator(1)])
+    category = models.CharField(_("categorie"), max_length=12, choices=PlaceCategories.choices)
+    category_2_subtype = models.CharField(
+        _("type (categorie 2)"), max_length=20, choices=Category2Subtypes.choices, blank=True
+    )
+    start_date = models.DateField(_("startdatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    accessible = models.BooleanField(_("toegankelijk voor rolstoelgebruikers"), default=False)
+    pets_allowed = models.BooleanField(_("huisdieren toegelaten"), default=False)
+    notes = models.TextField(_("opmerkingen"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PlaceStatuses.choices, default=PlaceStatuses.REGISTERED
+    )
+    source = models.CharField(_("bron"), max_length=10, choices=PlaceSources.choices, default=PlaceSources.OFFICER)
+    validated_on = models.DateField(_("gevalideerd op"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gevalideerd door"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    agency_confirmed_on = models.DateField(_("bevestigd door het agentschap op"), null=True, blank=True)
+    closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demogegevens"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        ordering = ["municipality_id", "street", "house_number", "pk"]
+        verbose_name = _("opvangplaats")
+        verbose_name_plural = _("opvangplaatsen")
+        indexes = [
+            models.Index(fields=["municipality", "status", "category"], name="hvt_place_filter_idx"),
+            models.Index(fields=["municipality", "street", "house_number"], name="hvt_place_order_idx"),
+            models.Index(fields=["postal_code"], name="hvt_place_postal_idx"),
+            models.Index(fields=["category", "start_date"], name="hvt_place_cat_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_place_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_place_period"
+            ),
+            models.CheckConstraint(condition=Q(start_date__gte=EARLIEST_START), name="hvt_place_start_after_14_march_2022"),
+        ]
+
+    def __str__(self):
+        label = self.name or self.address
+        return f"#{self.pk} {label}"
+
+    @property
+    def needs_agency_confirmation(self) -> bool:
+        return self.category == PlaceCategories.CAT2 and self.start_date >= CATEGORY_2_CONFIRMATION_FROM
+
+    @property
+    def is_available(self) -> bool:
+        """Validated, open, and confirmed where the agency must confirm."""
+        return (
+            self.status == PlaceStatuses.VALIDATED
+            and (not self.needs_agency_confirmation or self.agency_confirmed_on is not None)
+        )
+
+    def is_open_on(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class QualityCheck(models.Model):
+    """The housing-quality check of DOMAIN §4; a place passes when all four criteria hold."""
+
+    place = models.ForeignKey(ReceptionPlace, on_delete=models.CASCADE, related_name="quality_checks")
+    checked_on = models.DateField(_("datum van de controle"))
+    inspector = models.CharField(_("controleur"), max_length=200)
+    no_category_3_defects = models.BooleanField(_("geen gebreken van categorie III"), default=False)
+    no_critical_category_2_defects = models.BooleanField(_("geen kritieke gebreken van categorie II"), default=False)
+    not_uninhabitable = models.BooleanField(_("niet op de inventaris ongeschikt/onbewoonbaar"), default=False)
+    no_overcrowding = models.BooleanField(_("geen overbewoning"), default=False)
+    notes = models.TextField(_("opmerkingen"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-checked_on", "-pk"]
+        verbose_name = _("woningkwaliteitscontrole")
+        verbose_name_plural = _("woningkwaliteitscontroles")
+
+    def __str__(self):
+        return f"{self.place_id} {self.checked_on}"
+
+    @property
+    def passed(self) -> bool:
+        return all(
+            [self.no_category_3_defects, self.no_critical_category_2_defects, self.not_uninhabitable, self.no_overcrowding]
+        )
+
+
+class Allocation(models.Model):
+    """A household (pseudonymous reference, never a name) in a place for a period (end inclusive)."""
+
+    place = models.ForeignKey(ReceptionPlace, verbose_name=_("opvangplaats"), on_delete=models.PROTECT, related_name="allocations")
+    household_reference = models.CharField(
+        _("referentie gezin"), max_length=40, validators=[household_reference_validator], db_index=True
+    )
+    household_size = models.PositiveSmallIntegerField(_("gezinsgrootte"), validators=[MinValueValidator(1)])
+    adults = models.PositiveSmallIntegerField(_("volwassenen"))
+    minors = models.PositiveSmallIntegerField(_("minderjarigen"))
+    start_date = models.DateField(_("van"))
+    end_date = models.DateField(_("tot en met"), null=True, blank=True)
+    end_reason = models.CharField(_("reden einde"), max_length=200, blank=True)
+    moved_from = models.OneToOneField(
+        "self", verbose_name=_("verhuisd uit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="moved_to"
+    )
+    is_demo = models.BooleanField(_("demogegevens"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("toewijzing")
+        verbose_name_plural = _("toewijzingen")
+        indexes = [models.Index(fields=["place", "start_date", "end_date"], name="hvt_alloc_period_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(household_size=F("adults") + F("minors")), name="hvt_alloc_size_sum"),
+            models.CheckConstraint(condition=Q(household_size__gte=1), name="hvt_alloc_size_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_alloc_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_reference} → {self.place_id}"
+
+    def is_active_on(self, day) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+class PlaceOffer(AddressFields):
+    """A place offered through the portal; the municipality of the address validates or rejects it."""
+
+    municipality = models.ForeignKey(
+        "geo.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="place_offers"
+    )
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="place_offers")
+    operator = models.CharField(_("aanbieder"), max_length=200)
+    capacity = models.PositiveIntegerField(_("aantal bedden"), validators=[MinValueValidator(1)])
+    category = models.CharField(_("categorie"), max_length=12, choices=PlaceCategories.choices, default=PlaceCategories.CAT1_PRIVATE)
+    category_2_subtype = models.CharField(_("type (categorie 2)"), max_length=20, choices=Category2Subtypes.choices, blank=True)
+    available_from = models.DateField(_("beschikbaar vanaf"))
+    available_until = models.DateField(_("beschikbaar tot en met"), null=True, blank=True)
+    accessible = models.BooleanField(_("toegankelijk voor rolstoelgebruikers"), default=False)
+    pets_allowed = models.BooleanField(_("huisdieren toegelaten"), default=False)
+    notes = models.TextField(_("opmerkingen"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=OfferStatuses.choices, default=OfferStatuses.OFFERED)
+    rejection_reason = models.CharField(_("reden van afwijzing"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+    place = models.OneToOneField(ReceptionPlace, null=True, blank=True, on_delete=models.SET_NULL, related_name="offer")
+    created_at = models.DateTimeField(_("aangeboden op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("aanbod via het portaal")
+        verbose_name_plural = _("aanbod via het portaal")
+        indexes = [models.Index(fields=["municipality", "status"], name="hvt_offer_queue_idx")]
+
+    def __str__(self):
+        return f"{_('Aanbod')} #{self.pk} {self.address}"
+
+
+class TargetRound(models.Model):
+    """A Flemish total spread over the municipalities; every round is kept (history)."""
+
+    total = models.PositiveIntegerField(_("totaal Vlaanderen"), validators=[MinValueValidator(1)])
+    effective_on = models.DateField(_("geldt vanaf"))
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("bevolkingsjaar"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+        get_latest_by = ["effective_on", "pk"]
+        verbose_name = _("indicatief objectief (ronde)")
+        verbose_name_plural = _("indicatieve objectieven (rondes)")
+
+    def __str__(self):
+        return f"{self.total} ({self.effective_on})"
+
+
+class MunicipalityTarget(models.Model):
+    """One municipality's share of a round: the computed share, or a manual override."""
+
+    round = models.ForeignKey(TargetRound, on_delete=models.CASCADE, related_name="municipality_targets")
+    municipality = models.ForeignKey("geo.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+")
+    population = models.PositiveIntegerField(_("bevolking"), default=0)
+    # The pure proportional share of the total (largest remainder over every municipality).
+    computed = models.PositiveIntegerField(_("berekend"))
+    override = models.PositiveIntegerField(_("manueel aangepast"), null=True, blank=True)
+    # What counts: the override, or the share of what is left after the overrides (sums to the total).
+    assigned = models.PositiveIntegerField(_("objectief"))
+    override_reason = models.CharField(_("reden aanpassing"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["round", "municipality"]
+        verbose_name = _("indicatief objectief per gemeente")
+        verbose_name_plural = _("indicatieve objectieven per gemeente")
+        constraints = [models.UniqueConstraint(fields=["round", "municipality"], name="hvt_target_once_per_round")]
+
+    def __str__(self):
+        return f"{self.municipality_id}: {self.assigned}"
+
+
+class SteeringNote(models.Model):
+    municipality = models.ForeignKey("geo.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("notitie"), max_length=4000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("geschreven op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sturingsnotitie")
+        verbose_name_plural = _("sturingsnotities")
+        indexes = [models.Index(fields=["municipality", "-created_at"], name="hvt_note_muni_idx")]
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.created_at:%Y-%m-%d}"
+
+
+class CapacitySnapshot(models.Model):
+    """Beds per municipality × category × date (nightly task, back-filled by a command)."""
+
+    date = models.DateField(_("datum"))
+    municipality = models.ForeignKey("geo.Municipality", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("categorie"), max_length=12, choices=PlaceCategories.choices)
+    capacity = models.PositiveIntegerField(_("capaciteit"))
+    available = models.PositiveIntegerField(_("beschikbaar"))
+    occupied = models.PositiveIntegerField(_("bezet"))
+    free = models.PositiveIntegerField(_("vrij"))
+
+    class Meta:
+        ordering = ["-date", "municipality", "category"]
+        verbose_name = _("capaciteitsmomentopname")
+        verbose_name_plural = _("capaciteitsmomentopnames")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "municipality", "category"], name="hvt_snapshot_unique"),
+        ]
+        indexes = [models.Index(fields=["municipality", "date"], name="hvt_snapshot_muni_idx")]
+
+    def __str__(self):
+        return f"{self.date} {self.municipality_id} {self.category}"

@@ -1,0 +1,214 @@
+"""Reads of the HVT, always scoped to the user (one subquery, accounts.selectors.scope_filter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.constants import Roles
+from accounts.selectors import municipalities_for_user, scope_filter, user_has_role
+from core import clock
+from hvt.constants import (
+    CATEGORY_2_CONFIRMATION_FROM,
+    NOTE_ROLES,
+    READ_ROLES,
+    WRITE_ROLES,
+    OfferStatuses,
+    PlaceCategories,
+    PlaceStatuses,
+)
+from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+
+
+def can_read(user) -> bool:
+    return user_has_role(user, *READ_ROLES)
+
+
+def can_write(user) -> bool:
+    return user_has_role(user, *WRITE_ROLES)
+
+
+def can_write_place(user, place: ReceptionPlace) -> bool:
+    return can_write(user) and municipalities_for_user(user, roles=WRITE_ROLES).filter(pk=place.municipality_id).exists()
+
+
+def available_q(day: dt.date, prefix: str = "") -> Q:
+    """Validated, open on ``day`` and, where needed, confirmed by the agency: counts as available."""
+    return (
+        Q(**{f"{prefix}status": PlaceStatuses.VALIDATED})
+        & Q(**{f"{prefix}start_date__lte": day})
+        & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day}))
+        & ~Q(**{f"{prefix}category": PlaceCategories.CAT2, f"{prefix}start_date__gte": CATEGORY_2_CONFIRMATION_FROM,
+                f"{prefix}agency_confirmed_on__isnull": True})
+    )
+
+
+def _beds_in_use_on(day: dt.date):
+    used = (
+        Allocation.objects.filter(place=OuterRef("pk"), start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by()
+        .values("place")
+        .annotate(beds=Sum("household_size"))
+        .values("beds")
+    )
+    return Coalesce(Subquery(used, output_field=IntegerField()), Value(0))
+
+
+def place_list_for_user(
+    user,
+    *,
+    q: str = "",
+    municipality: str = "",
+    category: str = "",
+    status: str = "",
+    with_free_beds: bool = False,
+    day: dt.date | None = None,
+) -> QuerySet[ReceptionPlace]:
+    """The places in the user's read scope, annotated with beds in use today (one query per page)."""
+    day = day or clock.today()
+    qs = scope_filter(ReceptionPlace.objects.all(), user, roles=READ_ROLES).select_related("municipality")
+    qs = qs.annotate(beds_in_use=_beds_in_use_on(day))
+    if q:
+        q = q.strip()
+        condition = Q(street__icontains=q) | Q(operator__icontains=q) | Q(name__icontains=q) | Q(postal_code=q)
+        if q.isdigit():
+            condition |= Q(pk=int(q))
+        qs = qs.filter(condition)
+    if municipality:
+        qs = qs.filter(municipality_id=municipality)
+    if category in PlaceCategories.values:
+        qs = qs.filter(category=category)
+    if status in PlaceStatuses.values:
+        qs = qs.filter(status=status)
+    if with_free_beds:
+        from django.db.models import F
+
+        qs = qs.filter(available_q(day)).filter(beds_in_use__lt=F("capacity"))
+    return qs.order_by("municipality__name_nl", "street", "house_number", "pk")
+
+
+def place_get_for_user(user, pk: int, *, for_write: bool = False) -> ReceptionPlace:
+    """404 outside the scope: existence is not revealed."""
+    roles = WRITE_ROLES if for_write else READ_ROLES
+    qs = scope_filter(ReceptionPlace.objects.select_related("municipality", "validated_by"), user, roles=roles)
+    return get_object_or_404(qs, pk=pk)
+
+
+def place_free_beds(place: ReceptionPlace, day: dt.date | None = None) -> int:
+    day = day or clock.today()
+    if not place.is_available or not place.is_open_on(day):
+        return 0
+    used = (
+        place.allocations.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .aggregate(beds=Sum("household_size"))["beds"] or 0
+    )
+    return max(place.capacity - used, 0)
+
+
+def place_timeline(place: ReceptionPlace) -> list[dict]:
+    """Dated events of a place, oldest first: start, checks, validation, allocations, end."""
+    events = [{"date": place.start_date, "kind": "start", "label": "start"}]
+    for check in place.quality_checks.all():
+        events.append({"date": check.checked_on, "kind": "check", "object": check})
+    if place.validated_on:
+        events.append({"date": place.validated_on, "kind": "validated"})
+    if place.agency_confirmed_on:
+        events.append({"date": place.agency_confirmed_on, "kind": "confirmed"})
+    for allocation in place.allocations.all():
+        events.append({"date": allocation.start_date, "kind": "allocation_start", "object": allocation})
+        if allocation.end_date:
+            events.append({"date": allocation.end_date, "kind": "allocation_end", "object": allocation})
+    if place.end_date:
+        events.append({"date": place.end_date, "kind": "end"})
+    order = {"start": 0, "check": 1, "validated": 2, "confirmed": 3, "allocation_start": 4, "allocation_end": 5, "end": 6}
+    return sorted(events, key=lambda e: (e["date"], order[e["kind"]]))
+
+
+def allocation_list_for_user(user, *, place: int | None = None, active_on: dt.date | None = None) -> QuerySet[Allocation]:
+    qs = scope_filter(Allocation.objects.select_related("place", "place__municipality"), user,
+                      field="place__municipality", roles=READ_ROLES)
+    if place:
+        qs = qs.filter(place_id=place)
+    if active_on:
+        qs = qs.filter(start_date__lte=active_on).filter(Q(end_date__isnull=True) | Q(end_date__gte=active_on))
+    return qs
+
+
+def allocation_get_for_user(user, pk: int, *, for_write: bool = False) -> Allocation:
+    roles = WRITE_ROLES if for_write else READ_ROLES
+    qs = scope_filter(Allocation.objects.select_related("place", "place__municipality"), user,
+                      field="place__municipality", roles=roles)
+    return get_object_or_404(qs, pk=pk)
+
+
+def move_targets_for_user(user, allocation: Allocation) -> QuerySet[ReceptionPlace]:
+    """Places the household can move to: validated places in the officer's write scope."""
+    qs = scope_filter(ReceptionPlace.objects.select_related("municipality"), user, roles=WRITE_ROLES)
+    return qs.filter(status=PlaceStatuses.VALIDATED).exclude(pk=allocation.place_id)
+
+
+def offer_list_for_portal_user(user) -> QuerySet[PlaceOffer]:
+    """A portal user sees their own offers, nothing else."""
+    if not user_has_role(user, Roles.PORTAL_USER):
+        return PlaceOffer.objects.none()
+    return PlaceOffer.objects.filter(offered_by=user).select_related("municipality", "place")
+
+
+def offer_queue_for_user(user, *, status: str = OfferStatuses.OFFERED) -> QuerySet[PlaceOffer]:
+    """The validation queue: offers for municipalities the user may validate."""
+    qs = scope_filter(PlaceOffer.objects.select_related("municipality"), user, roles=WRITE_ROLES)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("created_at", "pk")
+
+
+def offer_get_for_user(user, pk: int) -> PlaceOffer:
+    """An offer: its author, or an officer of its municipality (read scope); 404 otherwise."""
+    own = Q(offered_by=user) if user_has_role(user, Roles.PORTAL_USER) else Q(pk__in=[])
+    in_scope = Q(municipality__in=municipalities_for_user(user, roles=READ_ROLES))
+    return get_object_or_404(PlaceOffer.objects.select_related("municipality", "place").filter(own | in_scope), pk=pk)
+
+
+def target_round_current() -> TargetRound | None:
+    return TargetRound.objects.filter(effective_on__lte=clock.today()).order_by("-effective_on", "-pk").first() or (
+        TargetRound.objects.order_by("-effective_on", "-pk").first()
+    )
+
+
+def target_list_for_user(user, *, round_: TargetRound | None = None, day: dt.date | None = None) -> QuerySet[MunicipalityTarget]:
+    """A round's targets in the user's read scope, with available validated beds and realisation."""
+    day = day or clock.today()
+    round_ = round_ or target_round_current()
+    if round_ is None:
+        return MunicipalityTarget.objects.none()
+    beds = (
+        ReceptionPlace.objects.filter(available_q(day), municipality=OuterRef("municipality"))
+        .order_by().values("municipality").annotate(beds=Sum("capacity")).values("beds")
+    )
+    qs = scope_filter(MunicipalityTarget.objects.filter(round=round_), user, roles=READ_ROLES | {Roles.HVT_MUNICIPAL_FULL})
+    return qs.select_related("municipality", "municipality__province").annotate(
+        available_beds=Coalesce(Subquery(beds, output_field=IntegerField()), Value(0))
+    ).order_by("municipality__name_nl")
+
+
+def steering_notes_for_user(user, municipality_id: str) -> QuerySet[SteeringNote]:
+    qs = scope_filter(SteeringNote.objects.select_related("author"), user, roles=NOTE_ROLES)
+    return qs.filter(municipality_id=municipality_id)
+
+
+def can_write_notes(user, municipality_id: str) -> bool:
+    return municipalities_for_user(user, roles=NOTE_ROLES).filter(pk=municipality_id).exists()
+
+
+def municipality_summary_for_user(user) -> QuerySet:
+    """Per municipality in scope: number of places and total capacity (VLOT overview)."""
+    return (
+        scope_filter(ReceptionPlace.objects.all(), user, roles=READ_ROLES)
+        .values("municipality_id", "municipality__name_nl")
+        .annotate(places=Count("pk"), capacity=Sum("capacity"))
+        .order_by("municipality__name_nl")
+    )
