@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from audit.constants import AuditActions
@@ -25,6 +25,7 @@ from crt.numbers import parse_person_number
 from crt.selectors import duplicate_candidates, municipality_exists, postal_code_matches
 
 DB = "crt"
+SYSTEM_USERNAME = "systeem (CRT)"
 
 # Associated data per encrypted column (crt.crypto binds a token to its field).
 CTX_NUMBER = "crt.person.national_number"
@@ -325,3 +326,156 @@ def crt_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
     audit_log(actor=None, action=AuditActions.OTHER, object_type="crt.keys", database=DB,
               object_repr="key rotation", changes={"key_version": crypto.current_key_version(), "counts": counts})
     return counts
+
+
+# --- national register --------------------------------------------------------------------------
+
+def national_register_lookup(*, actor, number: str, purpose: str, dossier: Dossier | None = None):
+    """Ask the national register about a number for a recorded legal purpose (an audited lookup).
+
+    Raises ValidationError on a bad number or purpose, PersonNotFound / NationalRegisterError otherwise.
+    """
+    from crt.constants import LookupPurposes
+    from crt.national_register import NationalRegisterError, get_adapter
+
+    if purpose not in LookupPurposes.values:
+        raise ValidationError({"purpose": [_("Kies het wettelijk doel van de opzoeking.")]})
+    parsed = parse_person_number(number)
+    outcome = "found"
+    try:
+        record = get_adapter().lookup(parsed, purpose=purpose)
+    except NationalRegisterError as exc:
+        outcome = type(exc).__name__
+        raise
+    finally:
+        audit_log(
+            actor=actor, action=AuditActions.LOOKUP, database=DB, reason=LookupPurposes(purpose).label,
+            obj=dossier, object_type="" if dossier else "crt.nationalregister",
+            object_repr=dossier.number if dossier else _("opzoeking rijksregister"),
+            changes={"purpose": purpose, "outcome": outcome, "number_kind": parsed.kind},
+            username="" if actor else SYSTEM_USERNAME,
+        )
+    return record
+
+
+def person_register_check(*, actor, dossier: Dossier, purpose: str) -> str:
+    """Compare a person with the register: refresh the address and flag a move or a death.
+
+    Returns the flag set ("" when nothing changed). The case manager sees the flag on the dossier.
+    """
+    from crt.constants import RegisterFlags
+
+    person = dossier.person
+    number = crypto.decrypt(person.national_number_enc, context=CTX_NUMBER)
+    record = national_register_lookup(actor=actor, number=number, purpose=purpose, dossier=dossier)
+    now = clock.now()
+    flag = ""
+    changes: dict = {}
+    with transaction.atomic(using=DB):
+        person = Person.objects.using(DB).select_for_update().get(pk=person.pk)
+        if record.deceased_on and person.register_flag != RegisterFlags.DECEASED:
+            flag = RegisterFlags.DECEASED
+            changes["deceased_on"] = record.deceased_on.isoformat()
+        elif not record.deceased_on and record.municipality_refnis and (
+            record.municipality_refnis != person.municipality_refnis
+            or record.street.strip().lower() != person.street.strip().lower()
+        ):
+            flag = RegisterFlags.MOVED
+            changes["municipality"] = [person.municipality_refnis, record.municipality_refnis]
+            person.street, person.postal_code = record.street, record.postal_code
+            person.municipality_refnis = record.municipality_refnis
+        person.register_checked_at = now
+        fields = ["register_checked_at", "street", "postal_code", "municipality_refnis"]
+        if flag:
+            person.register_flag, person.register_flag_at = flag, now
+            fields += ["register_flag", "register_flag_at"]
+        person.save(using=DB, update_fields=fields)
+        if flag:
+            audit_log(actor=actor, action=AuditActions.UPDATE, obj=dossier, database=DB,
+                      reason=_("Signaal rijksregister"), changes={"register_flag": flag, **changes})
+    return flag
+
+
+def register_flag_clear(*, actor, dossier: Dossier) -> None:
+    """The case manager has handled the register's signal."""
+    with transaction.atomic(using=DB):
+        person = dossier.person
+        before = person.register_flag
+        person.register_flag = ""
+        person.save(using=DB, update_fields=["register_flag"])
+        audit_log(actor=actor, action=AuditActions.UPDATE, obj=dossier, database=DB,
+                  changes={"register_flag": [before, ""]})
+
+
+def national_register_sync(*, max_age_days: int = 7, limit: int = 1000) -> dict[str, int]:
+    """Check active persons not checked for ``max_age_days`` against the register (scheduled).
+
+    Idempotent and resumable: each person is committed on its own, so a run that stops half-way
+    is completed by the next.
+    """
+    from crt.constants import LookupPurposes
+    from crt.national_register import NationalRegisterError
+
+    cutoff = clock.now() - dt.timedelta(days=max_age_days)
+    due = (
+        Dossier.objects.using(DB).select_related("person")
+        .filter(ended_on__isnull=True, anonymised_at__isnull=True)
+        .filter(models.Q(person__register_checked_at__isnull=True) | models.Q(person__register_checked_at__lt=cutoff))
+        .exclude(person__national_number_enc="")
+        .order_by("person__register_checked_at", "pk")[:limit]
+    )
+    counts = {"checked": 0, "moved": 0, "deceased": 0, "errors": 0}
+    for dossier in due:
+        try:
+            flag = person_register_check(actor=None, dossier=dossier, purpose=LookupPurposes.SYNC)
+        except NationalRegisterError:
+            counts["errors"] += 1
+            continue
+        counts["checked"] += 1
+        if flag:
+            counts[flag] += 1
+    return counts
+
+
+# --- retention ------------------------------------------------------------------------------------
+
+ANONYMOUS_NAME = "Geanonimiseerd"
+
+
+def dossiers_anonymise_expired(*, retention_days: int | None = None, limit: int = 1000) -> int:
+    """Anonymise dossiers closed more than the retention period ago (scheduled; default CRT_RETENTION_DAYS).
+
+    Keeps the aggregate facts (municipality, sex, birth year, status and dates, organisation,
+    referral services and outcomes); erases names, number, blind index, contact, street,
+    certificate number and every free-text note. Each dossier is one transaction and one audit event.
+    """
+    from crt.conf import retention_days as default_days
+
+    days = default_days() if retention_days is None else retention_days
+    cutoff = clock.today() - dt.timedelta(days=days)
+    due = list(
+        Dossier.objects.using(DB)
+        .filter(closed_on__isnull=False, closed_on__lte=cutoff, anonymised_at__isnull=True)
+        .order_by("closed_on", "pk").values_list("pk", flat=True)[:limit]
+    )
+    now = clock.now()
+    for pk in due:
+        with transaction.atomic(using=DB):
+            dossier = Dossier.objects.using(DB).select_for_update().select_related("person").get(pk=pk)
+            if dossier.anonymised_at or dossier.status != "closed":
+                continue
+            person = dossier.person
+            Person.objects.using(DB).filter(pk=person.pk).update(
+                first_name=ANONYMOUS_NAME, last_name=ANONYMOUS_NAME,
+                birth_date=dt.date(person.birth_date.year, 7, 1),
+                national_number_enc="", national_number_index="", phone_enc="", email_enc="",
+                street="", postal_code="", certificate_number="", languages="",
+                register_flag="", anonymised_at=now,
+            )
+            StatusChange.objects.using(DB).filter(dossier=dossier).update(note_enc="")
+            Referral.objects.using(DB).filter(dossier=dossier).update(note_enc="", outcome_note_enc="")
+            Dossier.objects.using(DB).filter(pk=pk).update(anonymised_at=now)
+            audit_log(actor=None, username=SYSTEM_USERNAME, action=AuditActions.DELETE, obj=dossier, database=DB,
+                      object_repr=dossier.number, reason=_("Bewaartermijn verstreken: persoonsgegevens geanonimiseerd"),
+                      changes={"anonymised": True, "closed_on": dossier.closed_on.isoformat(), "retention_days": days})
+    return len(due)
