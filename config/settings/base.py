@@ -181,6 +181,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# django-import-export lets any staff user import unless this is set: importing needs "add" on the model.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
