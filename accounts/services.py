@@ -64,6 +64,9 @@ def role_assign(
         raise RoleError("Een gemeentelijke rol heeft minstens één gemeente nodig.")
     if role in PROVINCIAL_ROLES and not provinces:
         raise RoleError("Een VLOT-rol heeft minstens één provincie nodig.")
+    from licensing.services import licence_role_check  # a full-licence role needs no limited licence
+
+    licence_role_check(user=user, role=role)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, defaults={"organisation": organisation})
     if not created and organisation is not None:
         assignment.organisation = organisation
