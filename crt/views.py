@@ -1,11 +1,360 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""CRT pages (case managers, reporting). Interfaces only: they call selectors and services.
 
+The national register number only travels in POST bodies (never in a URL) and is shown masked
+unless the user opens the identity block (an audited read).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.constants import AuditActions
+from audit.services import audit_log
+from core import clock
+from core.exports import neutralise_cell
+from crt import forms, reporting, selectors, services
+from crt.constants import CrtRoles, LookupPurposes, RevealReasons
 from crt.decorators import crt_role_required
+from crt.models import Organisation, Referral
+from crt.national_register import NationalRegisterError, PersonNotFound
 from crt.realm import crt_roles_for_user
+
+CASE_MANAGER = CrtRoles.CASE_MANAGER
+REPORT_ROLES = (CrtRoles.REPORTING, CrtRoles.CENTRAL_ADMIN)
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @login_required
 @crt_role_required()
+@never_cache
 def index(request):
-    return render(request, "crt/index.html", {"crt_roles": sorted(crt_roles_for_user(request.user))})
+    roles = crt_roles_for_user(request.user)
+    if roles == {CASE_MANAGER}:
+        return redirect("crt:dossier_list")
+    return render(request, "crt/index.html", {"crt_roles": sorted(roles), "roles": roles})
+
+
+def _case_manager_organisation(user) -> Organisation:
+    org = Organisation.objects.using("crt").filter(pk__in=selectors.case_manager_organisations(user)).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_GET
+@never_cache
+def dossier_list(request):
+    qs = selectors.dossier_list_for_user(request.user).order_by("-opened_on", "-pk")
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    return render(request, "crt/dossier_list.html", {"page": page, "search_form": forms.SearchForm()})
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_POST
+@never_cache
+def dossier_search(request):
+    """Search by exact number (blind index), name or dossier number. POST: the number never sits in a URL."""
+    form = forms.SearchForm(request.POST)
+    results = None
+    if form.is_valid():
+        number, text = form.cleaned_data["number"], form.cleaned_data["text"]
+        try:
+            results = list(selectors.dossier_search(request.user, number=number, text=text)[:100])
+        except ValidationError as exc:
+            form.add_error("number", exc.messages)
+        else:
+            audit_log(actor=request.user, action=AuditActions.LOOKUP, object_type="crt.search", database="crt",
+                      object_repr=_("zoeken in dossiers"),
+                      changes={"by": "number" if number else "text", "results": len(results)})
+    return render(request, "crt/dossier_list.html", {"search_form": form, "results": results, "searched": True})
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@never_cache
+def person_register(request):
+    org = _case_manager_organisation(request.user)
+    duplicates = None
+    if request.method != "POST":
+        form = forms.PersonRegisterForm(initial={"nationality": "UA", "household_role": "head"})
+    elif request.POST.get("action") == "lookup":
+        form = _register_lookup(request)
+    else:
+        form = forms.PersonRegisterForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            household_of = None
+            if data["household_dossier"]:
+                household_of = selectors.dossier_list_for_user(request.user).filter(
+                    number__iexact=data["household_dossier"].strip()).first()
+                if household_of is None:
+                    form.add_error("household_dossier", _("Geen dossier met dit nummer in uw organisatie."))
+            if form.is_valid():
+                person = _person_input(data)
+                try:
+                    dossier = services.person_register(
+                        actor=request.user, organisation=org, data=person, household_of=household_of,
+                        household_role=data["household_role"], confirm_duplicate=data["confirm_duplicate"],
+                    )
+                except services.PossibleDuplicate as dup:
+                    duplicates = [
+                        {"number": c.dossier.number if c.dossier.organisation_id == org.pk else "",
+                         "pk": c.dossier.pk if c.dossier.organisation_id == org.pk else None,
+                         "own": c.dossier.organisation_id == org.pk}
+                        for c in dup.candidates if hasattr(c, "dossier")
+                    ]
+                except ValidationError as exc:
+                    _add_errors(form, exc)
+                else:
+                    messages.success(request, _("Persoon geregistreerd: dossier %(number)s.") % {"number": dossier.number})
+                    return redirect("crt:dossier_detail", pk=dossier.pk)
+    return render(request, "crt/person_register.html", {"form": form, "duplicates": duplicates, "organisation": org})
+
+
+def _person_input(data) -> services.PersonInput:
+    return services.PersonInput(
+        first_name=data["first_name"], last_name=data["last_name"], birth_date=data["birth_date"], sex=data["sex"],
+        national_number=data["national_number"], municipality_refnis=data["municipality_refnis"],
+        nationality=data["nationality"] or "UA", phone=data["phone"], email=data["email"], street=data["street"],
+        postal_code=data["postal_code"], certificate_number=data["certificate_number"],
+        certificate_valid_from=data["certificate_valid_from"], certificate_valid_until=data["certificate_valid_until"],
+        languages=data["languages"],
+    )
+
+
+def _register_lookup(request):
+    """Fill the registration form from the national register (an audited lookup with its legal purpose)."""
+    values = request.POST.dict()
+    values.pop("csrfmiddlewaretoken", None)
+    purpose = values.get("lookup_purpose", "")
+    form = forms.PersonRegisterForm(initial=values)
+    try:
+        record = services.national_register_lookup(
+            actor=request.user, number=values.get("national_number", ""), purpose=purpose
+        )
+    except ValidationError as exc:
+        form = forms.PersonRegisterForm(values)
+        form.is_valid()
+        form.errors.clear()
+        for name, errors in exc.message_dict.items():
+            form.add_error("lookup_purpose" if name == "purpose" else name, errors)
+        return form
+    except PersonNotFound:
+        messages.warning(request, _("Dit nummer is niet gevonden in het rijksregister."))
+        return form
+    except NationalRegisterError:
+        messages.error(request, _("Het rijksregister is nu niet bereikbaar. Probeer later opnieuw of vul de gegevens zelf in."))
+        return form
+    values.update({
+        "first_name": record.first_name, "last_name": record.last_name,
+        "birth_date": record.birth_date.isoformat() if record.birth_date else values.get("birth_date", ""),
+        "sex": record.sex, "nationality": record.nationality or "UA", "street": record.street,
+        "postal_code": record.postal_code, "municipality_refnis": record.municipality_refnis,
+    })
+    if record.deceased_on:
+        messages.warning(request, _("Volgens het rijksregister is deze persoon overleden."))
+    else:
+        messages.info(request, _("Gegevens ingevuld uit het rijksregister. Controleer ze en vul de rest aan."))
+    return forms.PersonRegisterForm(initial=values)
+
+
+def _dossier_for(request, pk):
+    return get_object_or_404(selectors.dossier_list_for_user(request.user), pk=pk)
+
+
+def _render_detail(request, dossier, *, status=200, identity=None, **form_overrides):
+    from crt.services import CTX_OUTCOME_NOTE, CTX_REFERRAL_NOTE, CTX_STATUS_NOTE
+
+    selectors.dossier_view(user=request.user, dossier=dossier)
+    person = dossier.person
+    today = clock.today().isoformat()
+    referrals = selectors.notes_decrypt(list(dossier.referrals.all()), attr="note_enc", context=CTX_REFERRAL_NOTE)
+    selectors.notes_decrypt(referrals, attr="outcome_note_enc", context=CTX_OUTCOME_NOTE)
+    context = {
+        "dossier": dossier,
+        "person": person,
+        "number_masked": selectors.person_number_masked(person) if person.national_number_enc else "",
+        "municipality_name": selectors.municipality_names([person.municipality_refnis]).get(person.municipality_refnis, ""),
+        "household": selectors.dossier_list_for_user(request.user).filter(person__household_id=person.household_id)
+        .exclude(pk=dossier.pk),
+        "status_changes": selectors.notes_decrypt(list(dossier.status_changes.all()), attr="note_enc",
+                                                  context=CTX_STATUS_NOTE),
+        "referrals": referrals,
+        "identity": identity,
+        "status_form": forms.StatusChangeForm(initial={"effective_on": today}),
+        "referral_form": forms.ReferralForm(initial={"referred_on": today}),
+        "outcome_form": forms.ReferralOutcomeForm(initial={"outcome_on": today}),
+        "reveal_form": forms.RevealForm(),
+        "check_form": forms.RegisterCheckForm(initial={"purpose": LookupPurposes.IDENTITY_CHECK}),
+    }
+    context.update(form_overrides)
+    return render(request, "crt/dossier_detail.html", context, status=status)
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_GET
+@never_cache
+def dossier_detail(request, pk):
+    return _render_detail(request, _dossier_for(request, pk))
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_POST
+@never_cache
+def dossier_reveal(request, pk):
+    dossier = _dossier_for(request, pk)
+    form = forms.RevealForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, dossier, reveal_form=form, status=400)
+    identity = selectors.person_identity_reveal(user=request.user, dossier=dossier,
+                                                reason=RevealReasons(form.cleaned_data["reason"]).label)
+    return _render_detail(request, dossier, identity=identity)
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_POST
+def dossier_status(request, pk):
+    dossier = _dossier_for(request, pk)
+    form = forms.StatusChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.dossier_status_change(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Status gewijzigd."))
+            return redirect("crt:dossier_detail", pk=dossier.pk)
+    return _render_detail(request, dossier, status_form=form, status=400)
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_POST
+def referral_create(request, pk):
+    dossier = _dossier_for(request, pk)
+    form = forms.ReferralForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_create(actor=request.user, dossier=dossier, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Doorverwijzing geregistreerd."))
+            return redirect("crt:dossier_detail", pk=dossier.pk)
+    return _render_detail(request, dossier, referral_form=form, status=400)
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_POST
+def referral_outcome(request, pk):
+    referral = get_object_or_404(
+        Referral.objects.using("crt").select_related("dossier"),
+        pk=pk, dossier__in=selectors.dossier_list_for_user(request.user),
+    )
+    form = forms.ReferralOutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_outcome_record(actor=request.user, referral=referral, outcome=form.cleaned_data["outcome"],
+                                             outcome_on=form.cleaned_data["outcome_on"], note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Uitkomst geregistreerd."))
+            return redirect("crt:dossier_detail", pk=referral.dossier_id)
+    return _render_detail(request, referral.dossier, outcome_form=form, status=400)
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_POST
+def dossier_register_check(request, pk):
+    dossier = _dossier_for(request, pk)
+    form = forms.RegisterCheckForm(request.POST)
+    if form.is_valid():
+        try:
+            flag = services.person_register_check(actor=request.user, dossier=dossier,
+                                                  purpose=form.cleaned_data["purpose"])
+        except PersonNotFound:
+            messages.warning(request, _("Dit nummer is niet gevonden in het rijksregister."))
+        except NationalRegisterError:
+            messages.error(request, _("Het rijksregister is nu niet bereikbaar. Probeer later opnieuw."))
+        else:
+            messages.info(request, _("Gecontroleerd bij het rijksregister: geen wijzigingen.") if not flag
+                          else _("Het rijksregister meldt een wijziging: zie het signaal."))
+        return redirect("crt:dossier_detail", pk=dossier.pk)
+    return _render_detail(request, dossier, check_form=form, status=400)
+
+
+@login_required
+@crt_role_required(CASE_MANAGER)
+@require_POST
+def dossier_flag_clear(request, pk):
+    dossier = _dossier_for(request, pk)
+    services.register_flag_clear(actor=request.user, dossier=dossier)
+    messages.success(request, _("Signaal afgehandeld."))
+    return redirect("crt:dossier_detail", pk=dossier.pk)
+
+
+# --- reporting (aggregates only) ------------------------------------------------------------------
+
+def _reference_date(request):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(request.GET.get("datum", ""))
+    except ValueError:
+        return clock.today()
+
+
+@login_required
+@crt_role_required(*REPORT_ROLES)
+@require_GET
+@never_cache
+def reports(request):
+    reference_date = _reference_date(request)
+    tables = [reporting.report_table(dimension, reference_date) for dimension in reporting.DIMENSIONS]
+    return render(request, "crt/reports.html", {"tables": tables, "reference_date": reference_date})
+
+
+@login_required
+@crt_role_required(*REPORT_ROLES)
+@require_GET
+@never_cache
+def report_export(request, dimension):
+    if dimension not in reporting.DIMENSIONS:
+        raise Http404
+    import csv
+
+    reference_date = _reference_date(request)
+    table = reporting.report_table(dimension, reference_date)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="crt-{dimension}-{reference_date.isoformat()}.csv"'
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([neutralise_cell(str(table.dimension_label)), _("aantal personen")])
+    for row in table.rows:
+        writer.writerow([neutralise_cell(str(row.label)), row.display])
+    writer.writerow([_("Totaal"), table.total_display])
+    audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="crt.report", object_id=dimension,
+              object_repr=f"{dimension} {reference_date.isoformat()}", database="crt",
+              changes={"dimension": dimension, "reference_date": reference_date.isoformat()})
+    return response
