@@ -1,0 +1,181 @@
+"""Statbel population import: the shared file as downloaded, and malformed files that change nothing."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db.models import Sum
+
+from accounts.constants import Roles
+from audit.models import AuditEvent
+from geo.models import PopulationFigure
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
+
+STATBEL = settings.SHARED_DATA_DIR / "statbel-population-by-municipality-2020.csv"
+
+
+def _file_row(code):
+    with STATBEL.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["NIS code"] == code:
+                return {k: int(row[k]) for k in ("Mannen", "Vrouwen", "Totaal")}
+    raise KeyError(code)
+
+
+def _import(path, year=2020, dry_run=False):
+    out = io.StringIO()
+    args = [str(path), "--year", str(year)] + (["--dry-run"] if dry_run else [])
+    call_command("import_population", *args, stdout=out)
+    return out.getvalue()
+
+
+def _assert_flemish_totals_match_the_file(year=2020):
+    flanders = _file_row("02000")
+    figures = PopulationFigure.objects.filter(year=year)
+    assert figures.count() == 285
+    sums = figures.aggregate(men=Sum("men"), women=Sum("women"), total=Sum("total"))
+    assert sums == {"men": flanders["Mannen"], "women": flanders["Vrouwen"], "total": flanders["Totaal"]}
+    assert sums["total"] == 6629143
+    antwerpen = figures.get(municipality_id="11002")
+    assert antwerpen.total == _file_row("11002")["Totaal"] + _file_row("11007")["Totaal"] == 540196
+    assert antwerpen.men == _file_row("11002")["Mannen"] + _file_row("11007")["Mannen"]
+    gent = figures.get(municipality_id="44021")
+    assert gent.total == _file_row("44021")["Totaal"]
+
+
+def test_import_of_the_shared_statbel_file_matches_the_flemish_region_row():
+    output = _import(STATBEL)
+    assert "285 gemeenten voor 2020" in output
+    _assert_flemish_totals_match_the_file()
+
+
+def test_dry_run_stores_nothing_and_reimport_is_idempotent():
+    assert "Proef" in _import(STATBEL, dry_run=True)
+    assert not PopulationFigure.objects.exists()
+    _import(STATBEL)
+    _import(STATBEL)
+    _assert_flemish_totals_match_the_file()
+
+
+def _malformed(tmp_path, kind):
+    lines = STATBEL.read_text(encoding="utf-8-sig").splitlines()
+    header, rows = lines[0], lines[1:]
+    index = {r.split(",")[0]: i for i, r in enumerate(rows)}
+    if kind == "bad_number":
+        rows[index["44021"]] = "44021,Gent,12x456,134000,260341"
+        expected = ["NIS-code 44021", "gehele getallen"]
+    elif kind == "sum":
+        row = rows[index["11002"]].split(",")
+        row[4] = str(int(row[4]) + 1)
+        rows[index["11002"]] = ",".join(row)
+        expected = ["NIS-code 11002", "≠ totaal"]
+    elif kind == "header":
+        header = "Code,Gemeente,M,V,Totaal"
+        expected = ["Onverwachte kolommen"]
+    else:  # two bad rows: both reported with their line numbers
+        rows[index["44021"]] = "44021,Gent,abc,1,2"
+        rows[index["71022"]] = "71022,Hasselt,1,1,5"
+        expected = [f"rij {index['44021'] + 2}", f"rij {index['71022'] + 2}"]
+    path = tmp_path / f"{kind}.csv"
+    path.write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path, expected
+
+
+@pytest.mark.parametrize("kind", ["bad_number", "sum", "header", "two_bad_rows"])
+def test_a_malformed_file_changes_nothing_and_reports_the_bad_rows(tmp_path, kind):
+    _import(STATBEL)
+    before = list(PopulationFigure.objects.order_by("pk").values_list("pk", "municipality_id", "year", "total"))
+    path, expected = _malformed(tmp_path, kind)
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+    message = str(excinfo.value)
+    assert "Niets opgeslagen" in message
+    for fragment in expected:
+        assert fragment in message
+    after = list(PopulationFigure.objects.order_by("pk").values_list("pk", "municipality_id", "year", "total"))
+    assert after == before
+    # also for a year that had no figures: nothing is created
+    with pytest.raises(CommandError):
+        _import(path, year=2021)
+    assert not PopulationFigure.objects.filter(year=2021).exists()
+
+
+# --- the django-import-export admin view, as a coordinator -------------------------------------------------
+
+IMPORT_URL = "/beheer/geo/populationfigure/import/"
+PROCESS_URL = "/beheer/geo/populationfigure/process_import/"
+
+
+@pytest.fixture
+def coordinator(login):
+    return login(make_user(Roles.HVT_COORDINATOR, is_staff=True))
+
+
+def _csv_format_index():
+    from django.contrib import admin
+    from import_export.formats.base_formats import CSV
+
+    formats = admin.site._registry[PopulationFigure].get_import_formats()
+    return next(i for i, f in enumerate(formats) if issubclass(f, CSV))
+
+
+def _upload(client, path, year="2020"):
+    with path.open("rb") as fh:
+        return client.post(IMPORT_URL, {"resource": "0", "format": str(_csv_format_index()),
+                                        "year": year, "import_file": fh})
+
+
+def test_admin_import_form_shows_the_reference_year_field(coordinator):
+    response = coordinator.get(IMPORT_URL)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'name="year"' in body
+    assert "Referentiejaar" in body
+
+
+def test_admin_import_previews_then_confirms_with_the_year(coordinator):
+    preview = _upload(coordinator, STATBEL, year="2020")
+    assert preview.status_code == 200
+    assert not PopulationFigure.objects.exists()  # the preview is a dry run
+    assert preview.context["confirm_form"] is not None, preview.context["result"].base_errors
+    # post back exactly what the rendered confirmation form carries (hidden fields, incl. the year)
+    body = preview.content.decode()
+    confirm_html = body[body.index('action="/beheer/geo/populationfigure/process_import/"'):]
+    data = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', confirm_html))
+    assert data["year"] == "2020"
+    assert {"import_file_name", "original_file_name", "format", "csrfmiddlewaretoken"} <= set(data)
+    done = coordinator.post(PROCESS_URL, data)
+    assert done.status_code == 302
+    assert done.headers["Location"] == "/beheer/geo/populationfigure/"
+    _assert_flemish_totals_match_the_file(year=2020)
+    assert not PopulationFigure.objects.exclude(year=2020).exists()
+
+
+def test_admin_import_of_a_malformed_file_shows_the_errors_and_stores_nothing(coordinator, tmp_path):
+    path, expected = _malformed(tmp_path, "two_bad_rows")
+    response = _upload(coordinator, path)
+    assert response.status_code == 200
+    assert response.context.get("confirm_form") is None
+    body = response.content.decode()
+    for fragment in expected:
+        assert fragment in body
+    assert not PopulationFigure.objects.exists()
+    assert not AuditEvent.objects.filter(action="import").exists()
+
+
+def test_admin_import_without_a_year_is_refused(coordinator):
+    response = _upload(coordinator, STATBEL, year="")
+    assert response.status_code == 200
+    assert response.context.get("confirm_form") is None
+    assert "year" in response.context["form"].errors
+    assert not PopulationFigure.objects.exists()
+
+
+def test_municipal_officer_cannot_reach_the_import(login):
+    client = login(make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"], is_staff=True))
+    assert client.get(IMPORT_URL).status_code == 403
