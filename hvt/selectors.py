@@ -91,10 +91,13 @@ def place_list_for_user(
     return qs.order_by("municipality__name_nl", "street", "house_number", "pk")
 
 
-def place_get_for_user(user, pk: int, *, for_write: bool = False) -> ReceptionPlace:
-    """404 outside the scope: existence is not revealed."""
+def place_get_for_user(user, pk: int, *, for_write: bool = False, with_history: bool = False) -> ReceptionPlace:
+    """404 outside the scope: existence is not revealed. ``with_history`` prefetches the
+    allocations and quality checks (the place page: a fixed number of queries)."""
     roles = WRITE_ROLES if for_write else READ_ROLES
     qs = scope_filter(ReceptionPlace.objects.select_related("municipality", "validated_by"), user, roles=roles)
+    if with_history:
+        qs = qs.prefetch_related("allocations", "quality_checks")
     return get_object_or_404(qs, pk=pk)
 
 

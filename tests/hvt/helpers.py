@@ -12,9 +12,11 @@ ANTWERPEN, ANTWERPEN_POSTAL = "11002", "2000"
 
 def register(actor, *, municipality=GENT, postal_code=GENT_POSTAL, capacity=4, category=PlaceCategories.CAT1_PUBLIC,
              start_date=dt.date(2022, 4, 1), **extra):
+    data = dict(street="Kouter", house_number="1", operator="Stad")
+    data.update(extra)
     return services.place_register(
-        actor=actor, municipality=municipality, street="Kouter", house_number="1", postal_code=postal_code,
-        operator="Stad", capacity=capacity, category=category, start_date=start_date, **extra,
+        actor=actor, municipality=municipality, postal_code=postal_code, capacity=capacity, category=category,
+        start_date=start_date, **data,
     )
 
 

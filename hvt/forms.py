@@ -1,0 +1,154 @@
+"""Browser forms. They only collect input; the services decide (and their errors land on the form)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from geo.models import Municipality
+from hvt.constants import Category2Subtypes, PlaceCategories, PlaceStatuses
+from hvt.models import household_reference_validator, postal_code_validator
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def apply_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the matching form fields (or on the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class BootstrapMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class PlaceFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": _("straat, uitbater, postcode of nummer")}))
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.none(), required=False,
+                                          empty_label=_("Alle gemeenten"))
+    category = forms.ChoiceField(label=_("Categorie"), required=False,
+                                 choices=[("", _("Alle categorieën"))] + list(PlaceCategories.choices))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Alle statussen"))] + list(PlaceStatuses.choices))
+    free = forms.BooleanField(label=_("Enkel met vrije bedden vandaag"), required=False)
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is not None:
+            self.fields["municipality"].queryset = municipalities
+
+
+class PlaceForm(BootstrapMixin, forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.none())
+    name = forms.CharField(label=_("Naam (optioneel)"), max_length=200, required=False)
+    street = forms.CharField(label=_("Straat"), max_length=200)
+    house_number = forms.CharField(label=_("Huisnummer"), max_length=20)
+    postal_code = forms.CharField(label=_("Postcode"), max_length=4, validators=[postal_code_validator])
+    operator = forms.CharField(label=_("Uitbater"), max_length=200)
+    capacity = forms.IntegerField(label=_("Capaciteit (bedden)"), min_value=1, max_value=5000)
+    category = forms.ChoiceField(label=_("Categorie"), choices=PlaceCategories.choices)
+    category_2_subtype = forms.ChoiceField(label=_("Type (enkel categorie 2)"), required=False,
+                                           choices=[("", "—")] + list(Category2Subtypes.choices))
+    start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
+    end_date = forms.DateField(label=_("Einddatum (optioneel)"), required=False, widget=DateInput())
+    accessible = forms.BooleanField(label=_("Toegankelijk voor rolstoelgebruikers"), required=False)
+    pets_allowed = forms.BooleanField(label=_("Huisdieren toegelaten"), required=False)
+    notes = forms.CharField(label=_("Opmerkingen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is not None:
+            self.fields["municipality"].queryset = municipalities
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["municipality"] = data["municipality"].pk
+        return data
+
+
+class QualityCheckForm(BootstrapMixin, forms.Form):
+    checked_on = forms.DateField(label=_("Datum van de controle"), widget=DateInput())
+    inspector = forms.CharField(label=_("Controleur"), max_length=200)
+    no_category_3_defects = forms.BooleanField(label=_("Geen gebreken van categorie III"), required=False)
+    no_critical_category_2_defects = forms.BooleanField(label=_("Geen kritieke gebreken van categorie II"), required=False)
+    not_uninhabitable = forms.BooleanField(label=_("Niet op de inventaris ongeschikt/onbewoonbaar"), required=False)
+    no_overcrowding = forms.BooleanField(label=_("Geen overbewoning"), required=False)
+    notes = forms.CharField(label=_("Opmerkingen"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    end_date = forms.DateField(label=_("Laatste dag"), widget=DateInput())
+    reason = forms.CharField(label=_("Reden"), max_length=200, required=False)
+
+
+class AllocationForm(BootstrapMixin, forms.Form):
+    household_reference = forms.CharField(
+        label=_("Referentie gezin (pseudoniem, nooit een naam)"), max_length=40,
+        validators=[household_reference_validator],
+    )
+    household_size = forms.IntegerField(label=_("Gezinsgrootte"), min_value=1, max_value=30)
+    adults = forms.IntegerField(label=_("Volwassenen"), min_value=0, max_value=30)
+    minors = forms.IntegerField(label=_("Minderjarigen"), min_value=0, max_value=30)
+    start_date = forms.DateField(label=_("Van"), widget=DateInput())
+    end_date = forms.DateField(label=_("Tot en met (optioneel)"), required=False, widget=DateInput())
+
+
+class AllocationEndForm(BootstrapMixin, forms.Form):
+    end_date = forms.DateField(label=_("Laatste dag"), widget=DateInput())
+    reason = forms.CharField(label=_("Reden"), max_length=200, required=False)
+
+
+class AllocationMoveForm(BootstrapMixin, forms.Form):
+    to_place = forms.ModelChoiceField(label=_("Naar plaats"), queryset=None)
+    move_date = forms.DateField(label=_("Verhuisdatum (eerste dag in de nieuwe plaats)"), widget=DateInput())
+
+    def __init__(self, *args, places=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_place"].queryset = places
+
+
+class OfferForm(BootstrapMixin, forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.all())
+    street = forms.CharField(label=_("Straat"), max_length=200)
+    house_number = forms.CharField(label=_("Huisnummer"), max_length=20)
+    postal_code = forms.CharField(label=_("Postcode"), max_length=4, validators=[postal_code_validator])
+    operator = forms.CharField(label=_("Aanbieder (organisatie of contactpersoon)"), max_length=200)
+    capacity = forms.IntegerField(label=_("Aantal bedden"), min_value=1, max_value=500)
+    category = forms.ChoiceField(label=_("Soort plaats"), choices=PlaceCategories.choices, initial=PlaceCategories.CAT1_PRIVATE)
+    category_2_subtype = forms.ChoiceField(label=_("Type (enkel categorie 2)"), required=False,
+                                           choices=[("", "—")] + list(Category2Subtypes.choices))
+    available_from = forms.DateField(label=_("Beschikbaar vanaf"), widget=DateInput())
+    available_until = forms.DateField(label=_("Beschikbaar tot en met (optioneel)"), required=False, widget=DateInput())
+    accessible = forms.BooleanField(label=_("Toegankelijk voor rolstoelgebruikers"), required=False)
+    pets_allowed = forms.BooleanField(label=_("Huisdieren toegelaten"), required=False)
+    notes = forms.CharField(label=_("Opmerkingen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["municipality"] = data["municipality"].pk
+        return data
+
+
+class OfferRejectForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reden van afwijzing"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SteeringNoteForm(BootstrapMixin, forms.Form):
+    text = forms.CharField(label=_("Nieuwe sturingsnotitie"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

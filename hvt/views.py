@@ -1,0 +1,340 @@
+"""Browser pages of the HVT. Views read through hvt.selectors and write through hvt.services only.
+
+Outside the scope a detail answers 404 (existence is not revealed); a page for a role the user
+does not hold answers 403.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.constants import Roles
+from accounts.selectors import municipalities_for_user, user_has_role
+from core import clock
+from geo.models import Municipality
+from hvt import selectors, services
+from hvt.constants import NOTE_ROLES, READ_ROLES, WRITE_ROLES, OfferStatuses, PlaceStatuses
+from hvt.forms import (
+    AllocationEndForm,
+    AllocationForm,
+    AllocationMoveForm,
+    CloseForm,
+    OfferForm,
+    OfferRejectForm,
+    PlaceFilterForm,
+    PlaceForm,
+    QualityCheckForm,
+    SteeringNoteForm,
+    apply_service_error,
+)
+
+PAGE_SIZE = 50
+
+
+def role_required(*roles):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not user_has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+@login_required
+def index(request):
+    if selectors.can_read(request.user):
+        return redirect("hvt:place_list")
+    if user_has_role(request.user, Roles.PORTAL_USER):
+        return redirect("hvt:offer_list")
+    raise PermissionDenied
+
+
+# --- places ----------------------------------------------------------------------------------------
+
+
+@role_required(*READ_ROLES)
+def place_list(request):
+    scope = municipalities_for_user(request.user, roles=READ_ROLES).only("pk", "name_nl")
+    form = PlaceFilterForm(request.GET or None, municipalities=scope)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"], "municipality": data["municipality"].pk if data["municipality"] else "",
+            "category": data["category"], "status": data["status"], "with_free_beds": data["free"],
+        }
+    places = selectors.place_list_for_user(request.user, **filters)
+    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(request, "hvt/place_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "can_write": selectors.can_write(request.user),
+    })
+
+
+@role_required(*WRITE_ROLES)
+def place_create(request):
+    scope = municipalities_for_user(request.user, roles=WRITE_ROLES)
+    form = PlaceForm(request.POST or None, municipalities=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = services.place_register(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Opvangplaats geregistreerd. Registreer de woningkwaliteitscontrole om ze te valideren."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats registreren"),
+                                             "cancel": reverse("hvt:place_list")})
+
+
+@role_required(*READ_ROLES)
+def place_detail(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, with_history=True)
+    allocations = list(place.allocations.all())
+    checks = list(place.quality_checks.all())
+    today = clock.today()
+    in_use = sum(a.household_size for a in allocations if a.is_active_on(today))
+    free_today = max(place.capacity - in_use, 0) if place.is_available and place.is_open_on(today) else 0
+    return render(request, "hvt/place_detail.html", {
+        "place": place, "allocations": allocations, "checks": checks, "in_use": in_use, "free_today": free_today,
+        "today": today, "timeline": selectors.place_timeline(place),
+        "can_write": selectors.can_write_place(request.user, place),
+        "can_confirm": place.needs_agency_confirmation and place.agency_confirmed_on is None
+        and user_has_role(request.user, Roles.HVT_COORDINATOR),
+    })
+
+
+@role_required(*WRITE_ROLES)
+def place_edit(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    scope = municipalities_for_user(request.user, roles=WRITE_ROLES)
+    initial = {f: getattr(place, f) for f in PlaceForm.base_fields if f != "municipality"}
+    initial["municipality"] = place.municipality_id
+    form = PlaceForm(request.POST or None, initial=initial, municipalities=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.place_update(actor=request.user, place=place, **{
+                **form.cleaned_data, "municipality": form.cleaned_data["municipality"],
+            })
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Opvangplaats gewijzigd."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats wijzigen"), "place": place,
+                                             "cancel": reverse("hvt:place_detail", args=[place.pk])})
+
+
+@role_required(*WRITE_ROLES)
+def place_quality_check(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    form = QualityCheckForm(request.POST or None, initial={"checked_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quality_check_record(actor=request.user, place=place, **form.cleaned_data)
+            if place.status == PlaceStatuses.REGISTERED and request.POST.get("validate"):
+                services.place_validate(actor=request.user, place=place)
+                messages.success(request, _("Controle geregistreerd en plaats gevalideerd."))
+            else:
+                messages.success(request, _("Controle geregistreerd."))
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/quality_check.html", {"form": form, "place": place})
+
+
+@role_required(*WRITE_ROLES)
+def place_close(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    form = CloseForm(request.POST or None, initial={"end_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.place_close(actor=request.user, place=place, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Opvangplaats afgesloten."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats afsluiten"), "place": place,
+                                             "cancel": reverse("hvt:place_detail", args=[place.pk])})
+
+
+@require_POST
+@role_required(Roles.HVT_COORDINATOR)
+def place_confirm(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    try:
+        services.place_confirm_by_agency(actor=request.user, place=place)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Bevestiging van het agentschap geregistreerd."))
+    return redirect("hvt:place_detail", pk=place.pk)
+
+
+# --- allocations -----------------------------------------------------------------------------------
+
+
+@role_required(*WRITE_ROLES)
+def allocation_create(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    form = AllocationForm(request.POST or None, initial={"start_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_create(actor=request.user, place=place, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Gezin toegewezen."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/form.html", {
+        "form": form, "title": _("Gezin toewijzen"), "place": place, "free_today": selectors.place_free_beds(place),
+        "cancel": reverse("hvt:place_detail", args=[place.pk]),
+    })
+
+
+@role_required(*WRITE_ROLES)
+def allocation_end(request, pk: int):
+    allocation = selectors.allocation_get_for_user(request.user, pk, for_write=True)
+    form = AllocationEndForm(request.POST or None, initial={"end_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_end(actor=request.user, allocation=allocation, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Toewijzing beëindigd."))
+            return redirect("hvt:place_detail", pk=allocation.place_id)
+    return render(request, "hvt/form.html", {
+        "form": form, "title": _("Toewijzing beëindigen"), "place": allocation.place, "allocation": allocation,
+        "cancel": reverse("hvt:place_detail", args=[allocation.place_id]),
+    })
+
+
+@role_required(*WRITE_ROLES)
+def allocation_move(request, pk: int):
+    allocation = selectors.allocation_get_for_user(request.user, pk, for_write=True)
+    places = selectors.move_targets_for_user(request.user, allocation)
+    form = AllocationMoveForm(request.POST or None, places=places, initial={"move_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.allocation_move(actor=request.user, allocation=allocation, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Gezin verhuisd."))
+            return redirect("hvt:place_detail", pk=moved.place_id)
+    return render(request, "hvt/form.html", {
+        "form": form, "title": _("Gezin verhuizen"), "place": allocation.place, "allocation": allocation,
+        "cancel": reverse("hvt:place_detail", args=[allocation.place_id]),
+    })
+
+
+# --- portal offers and the validation queue --------------------------------------------------------
+
+
+@role_required(Roles.PORTAL_USER)
+def offer_list(request):
+    return render(request, "hvt/offer_list.html", {"offers": selectors.offer_list_for_portal_user(request.user)})
+
+
+@role_required(Roles.PORTAL_USER)
+def offer_create(request):
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_submit(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Bedankt. Uw aanbod is doorgestuurd naar de gemeente."))
+            return redirect("hvt:offer_list")
+    return render(request, "hvt/form.html", {"form": form, "title": _("Een opvangplaats aanbieden"),
+                                             "cancel": reverse("hvt:offer_list")})
+
+
+@role_required(*WRITE_ROLES)
+def offer_queue(request):
+    offers = selectors.offer_queue_for_user(request.user)
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "hvt/offer_queue.html", {"page": page})
+
+
+@role_required(*WRITE_ROLES)
+def offer_decide(request, pk: int):
+    offer = get_object_or_404(selectors.offer_queue_for_user(request.user, status=""), pk=pk)
+    check_form = QualityCheckForm(request.POST if request.POST.get("decision") == "validate" else None,
+                                  initial={"checked_on": clock.today()}, prefix="check")
+    reject_form = OfferRejectForm(request.POST if request.POST.get("decision") == "reject" else None, prefix="reject")
+    if request.method == "POST" and offer.status == OfferStatuses.OFFERED:
+        if request.POST.get("decision") == "validate" and check_form.is_valid():
+            try:
+                place = services.offer_validate(actor=request.user, offer=offer, **check_form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_error(check_form, exc)
+            else:
+                messages.success(request, _("Aanbod gevalideerd: de opvangplaats is aangemaakt."))
+                return redirect("hvt:place_detail", pk=place.pk)
+        elif request.POST.get("decision") == "reject" and reject_form.is_valid():
+            try:
+                services.offer_reject(actor=request.user, offer=offer, reason=reject_form.cleaned_data["reason"])
+            except ValidationError as exc:
+                apply_service_error(reject_form, exc)
+            else:
+                messages.success(request, _("Aanbod afgewezen."))
+                return redirect("hvt:offer_queue")
+    return render(request, "hvt/offer_decide.html", {"offer": offer, "check_form": check_form, "reject_form": reject_form})
+
+
+# --- targets and the VLOT view ---------------------------------------------------------------------
+
+
+@role_required(*(READ_ROLES | {Roles.HVT_MUNICIPAL_FULL}))
+def target_list(request):
+    round_ = selectors.target_round_current()
+    targets = selectors.target_list_for_user(request.user, round_=round_)
+    page = Paginator(targets, 100).get_page(request.GET.get("pagina"))
+    return render(request, "hvt/target_list.html", {"round": round_, "page": page})
+
+
+@role_required(*NOTE_ROLES)
+def municipality_detail(request, refnis: str):
+    if not municipalities_for_user(request.user, roles=NOTE_ROLES).filter(pk=refnis).exists():
+        raise Http404
+    municipality = get_object_or_404(Municipality.objects.select_related("province"), pk=refnis)
+    form = SteeringNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.steering_note_create(actor=request.user, municipality=municipality, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Notitie bewaard."))
+            return redirect("hvt:municipality_detail", refnis=refnis)
+    places = selectors.place_list_for_user(request.user, municipality=refnis)
+    summary = {
+        "places": places.count(),
+        "available_beds": sum(p.capacity for p in places.filter(selectors.available_q(clock.today()))),
+    }
+    return render(request, "hvt/municipality_detail.html", {
+        "municipality": municipality, "form": form, "summary": summary,
+        "notes": selectors.steering_notes_for_user(request.user, refnis)[:50],
+        "targets": selectors.target_list_for_user(request.user).filter(municipality_id=refnis)[:1],
+    })
