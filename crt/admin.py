@@ -1,12 +1,16 @@
 """The CRT's own admin site (/crt/beheer/). Django's superuser flag gives nothing here:
 access needs a CRT role and a verified second factor."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from audit.constants import AuditActions
+from audit.services import audit_log
 from crt.constants import CrtRoles
-from crt.models import AuditEvent, Organisation, RoleAssignment
+from crt.models import AuditEvent, Dossier, Organisation, RoleAssignment, Transfer
 from crt.realm import user_has_crt_role
+from crt.services import dossier_transfer
 
 ADMIN_ROLES = (CrtRoles.CENTRAL_ADMIN, CrtRoles.SECURITY_AUDITOR)
 
@@ -64,6 +68,28 @@ class RoleAssignmentAdmin(CrtModelAdmin):
     search_fields = ["username"]
     readonly_fields = ["created_at", "created_by_id"]
 
+    def save_model(self, request, obj, form, change):
+        from django.contrib.auth import get_user_model
+        from django.core.cache import cache
+
+        user = get_user_model().objects.filter(pk=obj.user_id).first()
+        if user is not None:
+            obj.username = user.get_username()
+        obj.created_by_id = obj.created_by_id or request.user.pk
+        super().save_model(request, obj, form, change)
+        cache.delete(f"crt:has-role:{obj.user_id}")
+        audit_log(actor=request.user, action=AuditActions.ROLE_ASSIGNED, obj=obj, database="crt",
+                  changes={"user_id": obj.user_id, "role": obj.role,
+                           "organisation": getattr(obj.organisation, "code", None)})
+
+    def delete_model(self, request, obj):
+        from django.core.cache import cache
+
+        audit_log(actor=request.user, action=AuditActions.ROLE_REVOKED, obj=obj, database="crt",
+                  changes={"user_id": obj.user_id, "role": obj.role})
+        super().delete_model(request, obj)
+        cache.delete(f"crt:has-role:{obj.user_id}")
+
 
 @admin.register(AuditEvent, site=crt_admin_site)
 class CrtAuditEventAdmin(CrtModelAdmin):
@@ -89,3 +115,99 @@ class CrtAuditEventAdmin(CrtModelAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+@admin.register(Dossier, site=crt_admin_site)
+class DossierAdmin(CrtModelAdmin):
+    """All dossiers, read-only: changes go through the case managers' pages; moves through transfers.
+    Opening a dossier here is an audited read; the number is never shown."""
+
+    list_display = ["number", "person_name", "organisation", "status", "opened_on", "ended_on", "anonymised_at"]
+    list_filter = ["organisation", "status", "is_demo"]
+    search_fields = ["number", "person__last_name"]
+    list_select_related = ["person", "organisation"]
+    date_hierarchy = "opened_on"
+    fields = ["number", "person_name", "organisation", "case_manager_username", "status", "opened_on",
+              "ended_on", "closed_on", "anonymised_at", "is_demo"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("persoon"), ordering="person__last_name")
+    def person_name(self, obj):
+        return str(obj.person)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            dossier = Dossier.objects.using("crt").filter(pk=object_id).first()
+            if dossier is not None:
+                audit_log(actor=request.user, action=AuditActions.VIEW, obj=dossier, database="crt",
+                          reason=_("CRT-beheer"))
+        return response
+
+
+class TransferAdminForm(forms.ModelForm):
+    class Meta:
+        model = Transfer
+        fields = ["dossier", "to_organisation", "reason"]
+
+
+@admin.register(Transfer, site=crt_admin_site)
+class TransferAdmin(CrtModelAdmin):
+    """Transfers of a dossier between organisations (added here, executed by ``dossier_transfer``)."""
+
+    form = TransferAdminForm
+    list_display = ["transferred_at", "dossier", "from_organisation", "to_organisation", "transferred_by_username"]
+    list_filter = ["from_organisation", "to_organisation"]
+    search_fields = ["dossier__number"]
+    raw_id_fields = ["dossier"]
+    list_select_related = ["dossier", "from_organisation", "to_organisation"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["dossier", "to_organisation", "reason"]
+        return ["dossier", "from_organisation", "to_organisation", "reason", "transferred_at", "transferred_by_username"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The form's clean surfaced the rules already; the service enforces them again.
+        transfer = dossier_transfer(actor=request.user, dossier=form.cleaned_data["dossier"],
+                                    to_organisation=form.cleaned_data["to_organisation"],
+                                    reason=form.cleaned_data["reason"])
+        obj.pk = transfer.pk
+        obj.from_organisation_id = transfer.from_organisation_id
+        obj.transferred_at = transfer.transferred_at
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            form.clean = _transfer_form_clean
+        return form
+
+
+def _transfer_form_clean(self):
+    """Surface the transfer rules as form errors before save_model runs."""
+    data = forms.ModelForm.clean(self)
+    dossier, target = data.get("dossier"), data.get("to_organisation")
+    if dossier and target and dossier.organisation_id == target.pk:
+        self.add_error("to_organisation", _("Het dossier hoort al bij deze organisatie."))
+    if target and not target.is_active:
+        self.add_error("to_organisation", _("Deze organisatie is niet actief."))
+    return data

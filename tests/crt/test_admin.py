@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from audit.constants import AuditActions
+from crt.constants import CrtRoles
+from crt.models import AuditEvent, Dossier, Transfer
+
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
+
+
+@pytest.fixture
+def central_admin(make_user):
+    return make_user(CrtRoles.CENTRAL_ADMIN, username="crt-central")
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user(CrtRoles.SECURITY_AUDITOR, username="crt-auditor")
+
+
+def test_central_admin_sees_all_dossiers_and_audits_opening(client, login, central_admin, register, other_org,
+                                                           other_case_manager):
+    a = register()
+    b = register(actor=other_case_manager, organisation=other_org, first_name="Ivan")
+    login(central_admin)
+    body = client.get(reverse("crt_admin:crt_dossier_changelist")).content.decode()
+    assert a.number in body and b.number in body
+    response = client.get(reverse("crt_admin:crt_dossier_change", args=[a.pk]))
+    assert response.status_code == 200
+    assert "85073003" not in response.content.decode()  # never the number
+    assert AuditEvent.objects.using("crt").filter(action=AuditActions.VIEW, object_id=str(a.pk),
+                                                  actor_id=central_admin.pk).exists()
+
+
+def test_central_admin_transfers_a_dossier(client, login, central_admin, register, other_org):
+    dossier = register()
+    login(central_admin)
+    response = client.post(reverse("crt_admin:crt_transfer_add"),
+                           {"dossier": dossier.pk, "to_organisation": other_org.pk, "reason": "Verhuisd naar Gent"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier.refresh_from_db()
+    assert dossier.organisation == other_org
+    transfer = Transfer.objects.using("crt").get()
+    assert transfer.from_organisation.code == "atlas" and transfer.transferred_by_id == central_admin.pk
+    # Same organisation again: a form error, nothing stored.
+    response = client.post(reverse("crt_admin:crt_transfer_add"),
+                           {"dossier": dossier.pk, "to_organisation": other_org.pk, "reason": "nogmaals"})
+    assert response.status_code == 200 and "hoort al bij deze organisatie" in response.content.decode()
+    assert Transfer.objects.using("crt").count() == 1
+
+
+def test_central_admin_manages_role_assignments(client, login, central_admin):
+    login(central_admin)
+    assert client.get(reverse("crt_admin:crt_roleassignment_changelist")).status_code == 200
+    assert client.get(reverse("crt_admin:crt_organisation_changelist")).status_code == 200
+
+
+def test_auditor_reads_the_trail_and_changes_nothing(client, login, auditor, register):
+    dossier = register()
+    login(auditor)
+    body = client.get(reverse("crt_admin:crt_auditevent_changelist")).content.decode()
+    assert "cm-atlas" in body
+    event = AuditEvent.objects.using("crt").first()
+    assert client.get(reverse("crt_admin:crt_auditevent_change", args=[event.pk])).status_code == 200
+    assert client.post(reverse("crt_admin:crt_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("crt_admin:crt_dossier_changelist")).status_code == 403
+    assert client.post(reverse("crt_admin:crt_transfer_add"), {"dossier": dossier.pk}).status_code == 403
+    assert Dossier.objects.using("crt").get().organisation.code == "atlas"

@@ -1,0 +1,96 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from audit.constants import AuditActions
+from crt.constants import CrtRoles
+from crt.models import AuditEvent
+from crt.numbers import generate_number
+from crt.reporting import DIMENSIONS, report_table, suppress
+
+
+def test_primary_suppression_of_small_cells():
+    shown, total = suppress({"a": 20, "b": 3, "c": 0, "d": 15, "e": 2})
+    assert shown["b"] is None and shown["e"] is None
+    assert shown["c"] == 0  # zero is not a person
+    assert shown["a"] == 20 and shown["d"] == 15 and total == 40
+
+
+def test_secondary_suppression_when_one_cell_is_hidden():
+    shown, total = suppress({"a": 20, "b": 3, "c": 8})
+    # total 31 - 20 - 8 would reveal b: the smallest visible cell is hidden too.
+    assert shown == {"a": 20, "b": None, "c": None} and total == 31
+
+
+def test_secondary_suppression_when_hidden_cells_add_up_under_threshold():
+    shown, total = suppress({"a": 1, "b": 2, "c": 30, "d": 6})
+    # a + b = 3 could be derived from the total: hide d as well.
+    assert shown["a"] is None and shown["b"] is None and shown["d"] is None and shown["c"] == 30
+    assert total == 39
+
+
+def test_total_under_threshold_hides_everything():
+    shown, total = suppress({"a": 2, "b": 1, "c": 0})
+    assert total is None and shown == {"a": None, "b": None, "c": 0}
+
+
+def test_nothing_to_suppress():
+    assert suppress({"a": 5, "b": 7}) == ({"a": 5, "b": 7}, 12)
+
+
+def test_no_table_lets_a_hidden_cell_be_computed():
+    import itertools
+
+    for values in itertools.product([0, 1, 3, 5, 9], repeat=4):
+        cells = dict(zip("abcd", values, strict=True))
+        shown, total = suppress(cells)
+        hidden = [k for k, v in shown.items() if v is None]
+        for k, v in cells.items():
+            if 0 < v < 5:
+                assert shown[k] is None
+        if total is not None and hidden:
+            assert len(hidden) >= 2 and sum(cells[k] for k in hidden) >= 5
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_report_tables_from_data(register, frozen_now):
+    frozen_now(dt.datetime(2024, 3, 1, 10))
+    for i in range(7):
+        birth = dt.date(1980 + i, 1, 1)
+        register(first_name=f"P{i}", birth_date=birth, national_number=generate_number(birth, 2 * i + 2))
+    birth = dt.date(2010, 1, 1)
+    register(first_name="Kid", sex="M", birth_date=birth, national_number=generate_number(birth, 3),
+             municipality_refnis="11002", postal_code="")
+    table = report_table("municipality", dt.date(2024, 3, 1))
+    rows = {r.key: r.value for r in table.rows}
+    # Gent 7, Antwerpen 1 (hidden) -> Gent hidden too (secondary), total 8 shown.
+    assert rows == {"44021": None, "11002": None} and table.total == 8
+    sex = {r.key: r.value for r in report_table("sex", dt.date(2024, 3, 1)).rows}
+    assert sex["F"] is None and sex["M"] is None
+    ages = {r.key: r.value for r in report_table("age_band", dt.date(2024, 3, 1)).rows}
+    assert ages["12-17"] is None and ages["30-44"] is None
+    assert report_table("month", dt.date(2024, 3, 1)).rows[0].key == "2024-03"
+    for dimension in DIMENSIONS:
+        report_table(dimension, dt.date(2024, 3, 1))
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_reporting_pages_show_no_personal_data_and_exports_are_audited(client, login, make_user, register):
+    for i in range(6):
+        birth = dt.date(1980 + i, 1, 1)
+        register(first_name=f"Voornaam{i}", last_name=f"Achternaam{i}", birth_date=birth,
+                 national_number=generate_number(birth, 2 * i + 2))
+    user = make_user(CrtRoles.REPORTING)
+    login(user)
+    body = client.get(reverse("crt:reports")).content.decode()
+    assert "Gent" in body and "Voornaam" not in body and "Achternaam" not in body and "Veldstraat" not in body
+    response = client.get(reverse("crt:report_export", args=["municipality"]))
+    csv = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Gent;6" in csv and "Voornaam" not in csv
+    event = AuditEvent.objects.using("crt").get(action=AuditActions.EXPORT)
+    assert event.actor_id == user.pk and event.object_id == "municipality"
+    assert client.get(reverse("crt:report_export", args=["names"])).status_code == 404
+    # A reporting user has no access to dossiers.
+    assert client.get(reverse("crt:dossier_list")).status_code == 404
