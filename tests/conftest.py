@@ -45,6 +45,19 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """The cache (locmem, or Redis in CI) outlives a test's rolled-back rows; user ids are reused,
+    so a cached "has a CRT role" of one test's user must not leak into the next test."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # a test that points the cache at a dead Redis must not fail here
+        pass
+    yield
+
+
 @pytest.fixture
 def frozen_now():
     """Freeze the application clock: ``frozen_now(datetime)`` inside a test; undone afterwards."""
