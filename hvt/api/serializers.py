@@ -1,0 +1,117 @@
+from rest_framework import serializers
+
+from hvt.constants import Category2Subtypes, PlaceCategories
+from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, household_reference_validator
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="municipality_id", read_only=True)
+    municipality_name = serializers.CharField(source="municipality.name_nl", read_only=True)
+    beds_in_use = serializers.IntegerField(read_only=True, help_text="Beds in use today.")
+    is_available = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ReceptionPlace
+        fields = [
+            "id", "municipality", "municipality_name", "name", "street", "house_number", "postal_code", "operator",
+            "capacity", "category", "category_2_subtype", "start_date", "end_date", "accessible", "pets_allowed",
+            "notes", "status", "source", "validated_on", "agency_confirmed_on", "is_available", "beds_in_use",
+            "is_demo", "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PlaceWriteSerializer(serializers.Serializer):
+    municipality = serializers.CharField(max_length=5, help_text="REFNIS code of the municipality.")
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    street = serializers.CharField(max_length=200)
+    house_number = serializers.CharField(max_length=20)
+    postal_code = serializers.CharField(max_length=4)
+    operator = serializers.CharField(max_length=200)
+    capacity = serializers.IntegerField(min_value=1)
+    category = serializers.ChoiceField(choices=PlaceCategories.choices)
+    category_2_subtype = serializers.ChoiceField(choices=Category2Subtypes.choices, required=False, allow_blank=True, default="")
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    accessible = serializers.BooleanField(required=False, default=False)
+    pets_allowed = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlaceUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    operator = serializers.CharField(max_length=200, required=False)
+    capacity = serializers.IntegerField(min_value=1, required=False)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    accessible = serializers.BooleanField(required=False)
+    pets_allowed = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Allocation
+        fields = ["id", "place", "household_reference", "household_size", "adults", "minors", "start_date", "end_date",
+                  "end_reason", "moved_from", "created_at"]
+        read_only_fields = fields
+
+
+class AllocationWriteSerializer(serializers.Serializer):
+    place = serializers.IntegerField()
+    household_reference = serializers.CharField(max_length=40, validators=[household_reference_validator])
+    household_size = serializers.IntegerField(min_value=1)
+    adults = serializers.IntegerField(min_value=0)
+    minors = serializers.IntegerField(min_value=0)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AllocationEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class OfferSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="municipality_id", read_only=True)
+
+    class Meta:
+        model = PlaceOffer
+        fields = ["id", "municipality", "street", "house_number", "postal_code", "operator", "capacity", "category",
+                  "category_2_subtype", "available_from", "available_until", "accessible", "pets_allowed", "notes",
+                  "status", "rejection_reason", "place", "created_at", "decided_at"]
+        read_only_fields = fields
+
+
+class OfferWriteSerializer(serializers.Serializer):
+    municipality = serializers.CharField(max_length=5)
+    street = serializers.CharField(max_length=200)
+    house_number = serializers.CharField(max_length=20)
+    postal_code = serializers.CharField(max_length=4)
+    operator = serializers.CharField(max_length=200)
+    capacity = serializers.IntegerField(min_value=1)
+    category = serializers.ChoiceField(choices=PlaceCategories.choices, default=PlaceCategories.CAT1_PRIVATE)
+    category_2_subtype = serializers.ChoiceField(choices=Category2Subtypes.choices, required=False, allow_blank=True, default="")
+    available_from = serializers.DateField()
+    available_until = serializers.DateField(required=False, allow_null=True, default=None)
+    accessible = serializers.BooleanField(required=False, default=False)
+    pets_allowed = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    municipality = serializers.CharField(source="municipality_id", read_only=True)
+    municipality_name = serializers.CharField(source="municipality.name_nl", read_only=True)
+    round_total = serializers.IntegerField(source="round.total", read_only=True)
+    effective_on = serializers.DateField(source="round.effective_on", read_only=True)
+    available_beds = serializers.IntegerField(read_only=True)
+    realisation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MunicipalityTarget
+        fields = ["id", "round", "round_total", "effective_on", "municipality", "municipality_name", "population",
+                  "computed", "override", "assigned", "available_beds", "realisation"]
+        read_only_fields = fields
+
+    def get_realisation(self, obj) -> float | None:
+        """Available validated beds / target (a ratio, e.g. 0.85)."""
+        return round(obj.available_beds / obj.assigned, 4) if obj.assigned else None

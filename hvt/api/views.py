@@ -1,0 +1,181 @@
+"""REST API (/api/v1/hvt/…): the same selectors (scope) and services (rules) as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.constants import Roles
+from accounts.selectors import user_has_role
+from hvt import selectors, services
+from hvt.api import serializers as s
+from hvt.constants import READ_ROLES, WRITE_ROLES
+from hvt.models import MunicipalityTarget, PlaceOffer
+
+
+@contextmanager
+def service_errors():
+    """Service errors become API errors: scope → 403, rule → 400 with the field messages."""
+    try:
+        yield
+    except services.ScopeError as exc:
+        raise exceptions.PermissionDenied(" ".join(exc.messages)) from exc
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise exceptions.ValidationError(detail) from exc
+
+
+def role_permission(read: frozenset, write: frozenset):
+    class HasRole(BasePermission):
+        def has_permission(self, request, view):
+            roles = read if request.method in ("GET", "HEAD", "OPTIONS") else write
+            return user_has_role(request.user, *roles)
+
+    return HasRole
+
+
+def _param(name, type_=OpenApiTypes.STR, description=""):
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=False, description=description)
+
+
+def _date_param(request, name):
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise exceptions.ValidationError({name: "YYYY-MM-DD"}) from exc
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[
+        _param("q", description="Search street, operator, name, postal code or id"),
+        _param("municipality", description="REFNIS code"), _param("category"), _param("status"),
+        _param("free", OpenApiTypes.BOOL, "Only places with free beds today"),
+    ]),
+    create=extend_schema(request=s.PlaceWriteSerializer, responses={201: s.PlaceSerializer}),
+    partial_update=extend_schema(request=s.PlaceUpdateSerializer, responses=s.PlaceSerializer),
+)
+class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                   mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Reception places in the caller's scope."""
+
+    serializer_class = s.PlaceSerializer
+    permission_classes = [IsAuthenticated, role_permission(READ_ROLES, WRITE_ROLES)]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.place_list_for_user(
+            self.request.user, q=p.get("q", ""), municipality=p.get("municipality", ""),
+            category=p.get("category", ""), status=p.get("status", ""),
+            with_free_beds=p.get("free", "").lower() in ("1", "true"),
+        )
+
+    def _read(self, pk):
+        return self.get_queryset().get(pk=pk)
+
+    def create(self, request, *args, **kwargs):
+        data = s.PlaceWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            place = services.place_register(actor=request.user, source="api", **data.validated_data)
+        return Response(s.PlaceSerializer(self._read(place.pk)).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        place = selectors.place_get_for_user(request.user, kwargs["pk"], for_write=True)
+        data = s.PlaceUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            services.place_update(actor=request.user, place=place, **data.validated_data)
+        return Response(s.PlaceSerializer(self._read(place.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            raise exceptions.MethodNotAllowed("PUT")
+        return self.partial_update(request, *args, **kwargs)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[_param("place", OpenApiTypes.INT), _param("active_on", OpenApiTypes.DATE)]),
+    create=extend_schema(request=s.AllocationWriteSerializer, responses={201: s.AllocationSerializer}),
+)
+class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                        viewsets.GenericViewSet):
+    """Allocations of households (pseudonymous references) to places in the caller's scope."""
+
+    serializer_class = s.AllocationSerializer
+    permission_classes = [IsAuthenticated, role_permission(READ_ROLES, WRITE_ROLES)]
+
+    def get_queryset(self):
+        place = self.request.query_params.get("place")
+        return selectors.allocation_list_for_user(
+            self.request.user, place=int(place) if place and place.isdigit() else None,
+            active_on=_date_param(self.request, "active_on"),
+        )
+
+    def create(self, request, *args, **kwargs):
+        data = s.AllocationWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        place = selectors.place_get_for_user(request.user, values.pop("place"), for_write=True)
+        with service_errors():
+            allocation = services.allocation_create(actor=request.user, place=place, **values)
+        return Response(s.AllocationSerializer(allocation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AllocationEndSerializer, responses=s.AllocationSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        allocation = selectors.allocation_get_for_user(request.user, pk, for_write=True)
+        data = s.AllocationEndSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            allocation = services.allocation_end(actor=request.user, allocation=allocation, **data.validated_data)
+        return Response(s.AllocationSerializer(allocation).data)
+
+
+@extend_schema_view(create=extend_schema(request=s.OfferWriteSerializer, responses={201: s.OfferSerializer}))
+class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Portal offers: a portal user's own offers, or an officer's validation queue."""
+
+    serializer_class = s.OfferSerializer
+    permission_classes = [IsAuthenticated, role_permission(WRITE_ROLES | {Roles.PORTAL_USER}, frozenset({Roles.PORTAL_USER}))]
+
+    def get_queryset(self):
+        user = self.request.user
+        if user_has_role(user, *WRITE_ROLES):
+            queue = selectors.offer_queue_for_user(user, status="")
+            if user_has_role(user, Roles.PORTAL_USER):
+                return (queue | selectors.offer_list_for_portal_user(user)).distinct()
+            return queue
+        return selectors.offer_list_for_portal_user(user)
+
+    def create(self, request, *args, **kwargs):
+        data = s.OfferWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            offer = services.offer_submit(actor=request.user, **data.validated_data)
+        return Response(s.OfferSerializer(PlaceOffer.objects.get(pk=offer.pk)).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[_param("municipality", description="REFNIS code")]))
+class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Indicative targets of the current round in the caller's scope, with realisation."""
+
+    serializer_class = s.TargetSerializer
+    queryset = MunicipalityTarget.objects.none()  # for the schema; requests use get_queryset
+    permission_classes = [IsAuthenticated, role_permission(READ_ROLES | {Roles.HVT_MUNICIPAL_FULL}, frozenset())]
+
+    def get_queryset(self):
+        qs = selectors.target_list_for_user(self.request.user).select_related("round")
+        municipality = self.request.query_params.get("municipality")
+        return qs.filter(municipality_id=municipality) if municipality else qs
