@@ -1,2 +1,11 @@
+from django.urls import path
+
+from licensing import views
+
 app_name = "licensing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("deactivaties/", views.activity, name="activity"),
+    path("toewijzen/", views.assign, name="assign"),
+    path("gebruikers/<int:pk>/heractiveren/", views.reactivate, name="reactivate"),
+]

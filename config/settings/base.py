@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.LastActivityMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
+    "licensing.middleware.LicenceRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

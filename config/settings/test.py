@@ -14,3 +14,5 @@ for _alias, _db in DATABASES.items():
     if not _db["ENGINE"].endswith("sqlite3"):
         _db.setdefault("TEST", {})["NAME"] = f"test_{_db['NAME']}"
 LANGUAGE_CODE = "nl"
+# Tests of other apps make users without licences; tests/licensing switches the check on.
+LICENCE_ENFORCEMENT = env.bool("LICENCE_ENFORCEMENT", default=False)  # noqa: F405

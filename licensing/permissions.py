@@ -1,0 +1,27 @@
+"""Django permissions of the roles for licences (synced to role groups by `sync_roles`)."""
+
+from accounts.constants import Roles
+
+REPORTS = ["licensing.view_licence_report"]
+READ = [
+    "licensing.view_planperiod",
+    "licensing.view_licencepool",
+    "licensing.view_licenceassignment",
+    "licensing.view_deactivationevent",
+    "licensing.view_idlewarning",
+    "licensing.view_sweeprun",
+]
+MANAGE = [
+    "licensing.manage_licences",
+    "licensing.add_planperiod",
+    "licensing.change_planperiod",
+    "licensing.add_licencepool",
+    "licensing.change_licencepool",
+    "licensing.add_licenceassignment",
+]
+
+ROLE_PERMISSIONS = {
+    Roles.SUPPORT: REPORTS + READ + MANAGE,
+    Roles.HVT_COORDINATOR: REPORTS + READ + MANAGE,
+    Roles.HVT_SECURITY_AUDITOR: REPORTS + READ,  # reads, changes nothing
+}

@@ -1,0 +1,86 @@
+"""Licence pages: the plan report with seats and cost, the sweep's history and upcoming
+deactivations; assignment and reactivation (POST) call the services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from core import clock
+from licensing import selectors, services
+from licensing.forms import LicenceAssignForm
+from licensing.models import PlanPeriod
+
+REPORT_PERM = "licensing.view_licence_report"
+MANAGE_PERM = "licensing.manage_licences"
+
+
+def _period(request) -> PlanPeriod | None:
+    code = request.GET.get("plan")
+    if code:
+        return get_object_or_404(PlanPeriod, code=code)
+    return selectors.period_current()
+
+
+@login_required
+@permission_required(REPORT_PERM, raise_exception=True)
+def overview(request):
+    period = _period(request)
+    context = {
+        "period": period,
+        "periods": PlanPeriod.objects.all(),
+        "report": selectors.plan_report(period=period) if period else None,
+        "pools": selectors.pools_with_usage(period=period) if period else [],
+        "technical_accounts": selectors.technical_accounts(),
+        "may_manage": request.user.has_perm(MANAGE_PERM),
+        "form": LicenceAssignForm(period=period),
+    }
+    return render(request, "licensing/overview.html", context)
+
+
+@login_required
+@permission_required(REPORT_PERM, raise_exception=True)
+def activity(request):
+    now = clock.now()
+    context = {
+        "history": selectors.deactivation_history(),
+        "recent": selectors.recent_deactivations(),
+        "upcoming": selectors.upcoming_deactivations(now=now)[:200],
+        "portal_logins": selectors.portal_logins_per_month(period=selectors.period_current()),
+        "may_manage": request.user.has_perm(MANAGE_PERM),
+    }
+    return render(request, "licensing/activity.html", context)
+
+
+@login_required
+@permission_required(MANAGE_PERM, raise_exception=True)
+@require_POST
+def assign(request):
+    form = LicenceAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.licence_assign(user=form.cleaned_data["username"], pool=form.cleaned_data["pool"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Licentie toegekend aan %(user)s.") % {"user": form.cleaned_data["username"].username})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("licensing:overview")
+
+
+@login_required
+@permission_required(MANAGE_PERM, raise_exception=True)
+@require_POST
+def reactivate(request, pk: int):
+    user = get_object_or_404(User, pk=pk)
+    try:
+        services.user_reactivate(user=user, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(user)s is opnieuw actief.") % {"user": user.username})
+    return redirect("licensing:activity")

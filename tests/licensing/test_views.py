@@ -1,0 +1,218 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from accounts.constants import Roles
+from accounts.models import User
+from audit.constants import AuditActions
+from audit.models import AuditEvent
+from core import clock
+from licensing.constants import SweepSources
+from licensing.models import LicenceAssignment
+from licensing.services import licence_assign, users_idle_sweep
+from tests.licensing.conftest import NOW
+
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
+
+
+@pytest.fixture
+def enforce(settings):
+    settings.LICENCE_ENFORCEMENT = True
+
+
+# --- "A user without a licence for a tool cannot use that tool" --------------------------------
+
+
+def test_no_hvt_licence_shows_whom_to_ask(enforce, login, make_user):
+    make_user(Roles.SUPPORT, username="helpdesk", email="support@test.invalid", first_name="Sam", last_name="Support")
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
+    response = login(officer).get("/hvt/")
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "U hebt geen licentie voor HVT" in body
+    assert "support@test.invalid" in body and "Vraag een licentie aan bij support" in body
+
+
+def test_with_a_licence_the_tool_is_reachable(enforce, login, make_user, pool):
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
+    licence_assign(user=officer, pool=pool())
+    response = login(officer).get("/hvt/")
+    assert "geen licentie" not in response.content.decode()
+    assert response.status_code != 403
+
+
+def test_crt_needs_a_crt_licence_not_an_hvt_one(enforce, login, make_user, pool):
+    manager = make_user(Roles.CRT_CASE_MANAGER)
+    licence_assign(user=manager, pool=pool())  # HVT full: the wrong tool
+    client = login(manager)
+    assert client.get("/crt/").status_code == 403
+    licence_assign(user=manager, pool=pool("crt", "limited", "crt_case_managers"))
+    assert "geen licentie" not in client.get("/crt/").content.decode()
+
+
+def test_released_licence_closes_the_tool(enforce, login, make_user, pool):
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
+    assignment = licence_assign(user=officer, pool=pool())
+    client = login(officer)
+    assert client.get("/hvt/").status_code != 403
+    from licensing.services import licence_release
+
+    licence_release(assignment=assignment)
+    assert client.get("/hvt/").status_code == 403
+
+
+def test_pages_outside_the_tools_need_no_licence(enforce, login, make_user):
+    client = login(make_user(Roles.HVT_COORDINATOR))
+    assert client.get("/").status_code == 200
+
+
+def test_the_check_costs_at_most_one_query(enforce, login, make_user, pool, django_assert_max_num_queries):
+    from django.test import RequestFactory
+
+    from licensing.middleware import LicenceRequiredMiddleware
+
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
+    licence_assign(user=officer, pool=pool())
+    officer = User.objects.get(pk=officer.pk)
+    request = RequestFactory().get("/hvt/")
+    request.user = officer
+    middleware = LicenceRequiredMiddleware(lambda r: "passed")
+    with django_assert_max_num_queries(1):
+        assert middleware(request) == "passed"
+        assert middleware(request) == "passed"  # memoised on the user for the rest of the request
+
+
+# --- Licence pages ---------------------------------------------------------------------------------
+
+
+def test_overview_reproduces_the_2024_plan(login, make_user):
+    response = login(make_user(Roles.HVT_SECURITY_AUDITOR)).get("/licenties/?plan=2024")
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert (report.total.full, report.total.limited, report.total.total) == (250, 160, 410)
+    assert report.portal_seats == 50
+    body = response.content.decode()
+    assert "Totaal benoemde licenties" in body and "410" in body
+    assert "Licenties toekennen" not in body  # the auditor changes nothing
+
+
+def test_support_assigns_a_licence_through_the_page(login, make_user, pool):
+    support = make_user(Roles.SUPPORT)
+    target = make_user(username="nieuwe-collega")
+    hvt = pool()
+    response = login(support).post("/licenties/toewijzen/", {"username": "nieuwe-collega", "pool": hvt.pk}, follow=True)
+    assert response.status_code == 200
+    assert LicenceAssignment.objects.filter(user=target, pool=hvt, released_at__isnull=True).exists()
+    assert "Licentie toegekend aan nieuwe-collega" in response.content.decode()
+
+
+def test_full_pool_gives_a_clear_error_and_changes_nothing(login, make_user, pool):
+    support = make_user(Roles.SUPPORT)
+    small = pool("crt", "full", "crt_security_auditor")
+    licence_assign(user=make_user(), pool=small)
+    target = make_user(username="te-veel")
+    response = login(support).post("/licenties/toewijzen/", {"username": "te-veel", "pool": small.pk}, follow=True)
+    assert "Geen vrije licentie meer" in response.content.decode()
+    assert not LicenceAssignment.objects.filter(user=target).exists()
+
+
+def test_auditor_cannot_assign(login, make_user, pool):
+    auditor = make_user(Roles.HVT_SECURITY_AUDITOR)
+    target = make_user(username="x1")
+    response = login(auditor).post("/licenties/toewijzen/", {"username": "x1", "pool": pool().pk})
+    assert response.status_code == 403
+    assert not LicenceAssignment.objects.filter(user=target).exists()
+
+
+def test_municipal_officer_has_no_licence_page(login, make_user):
+    assert login(make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])).get("/licenties/").status_code == 403
+
+
+def test_technical_accounts_listed(login, make_user):
+    make_user(username="koppeling-api", is_technical_account=True)
+    body = login(make_user(Roles.SUPPORT)).get("/licenties/").content.decode()
+    assert "Vrijgestelde technische accounts" in body and "koppeling-api" in body
+
+
+def test_activity_page_history_upcoming_and_reactivation(login, make_user, idle_user, pool):
+    gone = idle_user(45)
+    soon = idle_user(31)
+    with clock.frozen(NOW - dt.timedelta(days=60)):
+        licence_assign(user=gone, pool=pool())
+    with clock.frozen(NOW):
+        users_idle_sweep(now=NOW, source=SweepSources.SCHEDULE)
+        support = make_user(Roles.SUPPORT)
+        client = login(support)
+        response = client.get("/licenties/deactivaties/")
+        assert response.context["history"]["total"] == 1
+        assert [u.username for u in response.context["upcoming"]] == [soon.username]
+        body = response.content.decode()
+        assert "1 gebruiker gedeactiveerd sinds de start" in body and "januari 2026" in body
+        response = client.post(f"/licenties/gebruikers/{gone.pk}/heractiveren/", follow=True)
+    assert User.objects.get(pk=gone.pk).is_active
+    assert LicenceAssignment.objects.filter(user=gone, released_at__isnull=True).exists()
+    assert AuditEvent.objects.filter(action=AuditActions.REACTIVATE, object_id=str(gone.pk)).exists()
+
+
+def test_portal_logins_per_month_against_allowance(login, make_user):
+    from audit.services import audit_log
+
+    portal = make_user(Roles.PORTAL_USER)
+    with clock.frozen(dt.datetime(2024, 5, 10, 9, 0, tzinfo=clock.BRUSSELS)):
+        audit_log(actor=portal, action=AuditActions.LOGIN, obj=portal)
+        audit_log(actor=portal, action=AuditActions.LOGIN, obj=portal)
+    with clock.frozen(dt.datetime(2024, 6, 1, 0, 30, tzinfo=clock.BRUSSELS)):  # 31 May UTC, June in Brussels
+        audit_log(actor=portal, action=AuditActions.LOGIN, obj=portal)
+    with clock.frozen(dt.datetime(2024, 8, 1, 12, 0, tzinfo=clock.BRUSSELS)):
+        rows = login(make_user(Roles.HVT_COORDINATOR)).get("/licenties/deactivaties/").context["portal_logins"]
+    assert [(r["month"].month, r["logins"], r["users"], r["allowance"]) for r in rows] == [(5, 2, 1, 50), (6, 1, 1, 50)]
+
+
+def test_demo_accounts_get_the_licences_they_need(enforce, login):
+    from io import StringIO
+
+    from accounts import demo as accounts_demo
+    from licensing import demo
+
+    accounts_demo.seed(StringIO())
+    demo.seed(StringIO())
+    demo.seed(StringIO())  # idempotent
+    officer = User.objects.get(username="demo-hvt_municipal_full")
+    assert LicenceAssignment.objects.filter(user=officer, released_at__isnull=True).get().pool.licence_type == "full"
+    limited = User.objects.get(username="demo-hvt_municipal_limited")
+    assert LicenceAssignment.objects.get(user=limited, released_at__isnull=True).pool.licence_type == "limited"
+    assert LicenceAssignment.objects.filter(user__username="demo-crt_case_manager", tool="crt").exists()
+    assert LicenceAssignment.objects.filter(released_at__isnull=True).count() == 11
+    assert User.objects.get(username="demo-technische-koppeling").is_technical_account
+    assert login(officer).get("/hvt/").status_code != 403
+
+
+# --- The command ------------------------------------------------------------------------------------
+
+
+def test_command_dry_run_changes_nothing(idle_user, capsys):
+    user = idle_user(45)
+    warned = idle_user(35, email="w@test.invalid")
+    before = AuditEvent.objects.count()
+    call_command("sweep_inactive_users", "--dry-run", "--now", "2026-01-31T06:00")
+    out = capsys.readouterr().out
+    assert f"would deactivate {user.username}" in out and f"would warn {warned.username}" in out
+    assert "1 would be deactivated, 1 warned. Nothing changed." in out
+    assert User.objects.get(pk=user.pk).is_active
+    assert AuditEvent.objects.count() == before
+
+
+def test_command_runs_the_sweep(idle_user, capsys, mailoutbox):
+    user = idle_user(45)
+    call_command("sweep_inactive_users", "--now", "2026-01-31T06:00")
+    out = capsys.readouterr().out
+    assert f"deactivated {user.username}" in out and "1 deactivated, 0 warned" in out
+    assert not User.objects.get(pk=user.pk).is_active
+
+
+def test_command_rejects_a_bad_now():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("sweep_inactive_users", "--now", "31/01/2026")
