@@ -1,0 +1,203 @@
+"""Django admin for central coordination (hvt_coordinator). Lists are scoped like every other
+read; writes go through hvt.services (bulk import, agency confirmation, targets)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportMixin
+
+from accounts.selectors import scope_filter
+from hvt import services
+from hvt.constants import READ_ROLES
+from hvt.models import (
+    Allocation,
+    CapacitySnapshot,
+    MunicipalityTarget,
+    PlaceOffer,
+    QualityCheck,
+    ReceptionPlace,
+    SteeringNote,
+    TargetRound,
+)
+from hvt.resources import PlaceResource
+
+
+class ScopedReadOnlyAdmin(admin.ModelAdmin):
+    """Read-only in the admin (changes go through the services); rows limited to the user's scope."""
+
+    scope_field = "municipality"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return scope_filter(qs, request.user, field=self.scope_field, roles=READ_ROLES)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReceptionPlace)
+class ReceptionPlaceAdmin(ImportMixin, ScopedReadOnlyAdmin):
+    resource_classes = [PlaceResource]
+    list_display = ["id", "street", "house_number", "postal_code", "municipality", "category", "capacity", "status",
+                    "start_date", "end_date", "is_demo"]
+    list_filter = ["status", "category", "source", "municipality__province", "is_demo"]
+    search_fields = ["street", "operator", "name", "postal_code", "=id"]
+    list_select_related = ["municipality"]
+    list_per_page = 50
+    show_full_result_count = False
+    actions = ["confirm_by_agency"]
+
+    @admin.action(description=_("Bevestigen door het agentschap (categorie 2)"), permissions=["import"])
+    def confirm_by_agency(self, request, queryset):
+        done = 0
+        for place in queryset:
+            try:
+                services.place_confirm_by_agency(actor=request.user, place=place)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"#{place.pk}: {' '.join(exc.messages)}", messages.WARNING)
+        self.message_user(request, _("%(n)s plaatsen bevestigd.") % {"n": done})
+
+
+@admin.register(QualityCheck)
+class QualityCheckAdmin(ScopedReadOnlyAdmin):
+    scope_field = "place__municipality"
+    list_display = ["place", "checked_on", "inspector", "no_category_3_defects", "no_critical_category_2_defects",
+                    "not_uninhabitable", "no_overcrowding"]
+    list_select_related = ["place"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ScopedReadOnlyAdmin):
+    scope_field = "place__municipality"
+    list_display = ["household_reference", "place", "household_size", "start_date", "end_date"]
+    search_fields = ["household_reference", "=place__id"]
+    list_select_related = ["place"]
+    show_full_result_count = False
+
+
+@admin.register(PlaceOffer)
+class PlaceOfferAdmin(ScopedReadOnlyAdmin):
+    list_display = ["id", "street", "house_number", "municipality", "capacity", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["municipality"]
+
+
+@admin.register(SteeringNote)
+class SteeringNoteAdmin(ScopedReadOnlyAdmin):
+    list_display = ["municipality", "author", "created_at"]
+    list_select_related = ["municipality", "author"]
+
+
+@admin.register(CapacitySnapshot)
+class CapacitySnapshotAdmin(ScopedReadOnlyAdmin):
+    list_display = ["date", "municipality", "category", "capacity", "available", "occupied", "free"]
+    list_filter = ["category"]
+    list_select_related = ["municipality"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+
+class TargetRoundForm(forms.ModelForm):
+    keep_overrides = forms.BooleanField(label=_("Aanpassingen van de vorige ronde behouden"), required=False, initial=True)
+
+    class Meta:
+        model = TargetRound
+        fields = ["total", "effective_on", "note"]
+
+
+@admin.register(TargetRound)
+class TargetRoundAdmin(admin.ModelAdmin):
+    """A coordinator enters a Flemish total; the service spreads it (largest remainder)."""
+
+    form = TargetRoundForm
+    list_display = ["effective_on", "total", "note", "population_year", "created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["total", "effective_on", "note"] if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        created = services.target_round_create(
+            actor=request.user, total=obj.total, effective_on=obj.effective_on, note=obj.note,
+            keep_overrides=form.cleaned_data.get("keep_overrides", True),
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class CheckedForm(form):
+            def clean(self):
+                data = super().clean()
+                from geo.models import PopulationFigure
+
+                if not PopulationFigure.objects.exists():
+                    raise ValidationError(_("Er zijn geen bevolkingscijfers: importeer ze eerst."))
+                return data
+
+        return CheckedForm
+
+
+class TargetOverrideForm(forms.ModelForm):
+    class Meta:
+        model = MunicipalityTarget
+        fields = ["override", "override_reason"]
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("override")
+        if value is not None:
+            others = (
+                MunicipalityTarget.objects.filter(round=self.instance.round_id, override__isnull=False)
+                .exclude(pk=self.instance.pk).aggregate(s=Sum("override"))["s"] or 0
+            )
+            if others + value > self.instance.round.total:
+                raise ValidationError(_("De aanpassingen zijn samen groter dan het totaal van de ronde."))
+        return data
+
+
+@admin.register(MunicipalityTarget)
+class MunicipalityTargetAdmin(admin.ModelAdmin):
+    form = TargetOverrideForm
+    list_display = ["municipality", "round", "population", "computed", "override", "assigned"]
+    list_filter = ["round"]
+    search_fields = ["municipality__name_nl", "=municipality__refnis"]
+    list_select_related = ["municipality", "round"]
+    readonly_fields = ["round", "municipality", "population", "computed", "assigned"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return scope_filter(qs, request.user, roles=READ_ROLES)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.target_override_set(
+            actor=request.user, target=obj, value=form.cleaned_data.get("override"),
+            reason=form.cleaned_data.get("override_reason") or "",
+        )
