@@ -30,6 +30,17 @@ class CrtAdminSite(admin.AdminSite):
         )
 
 
+    def login(self, request, extra_context=None):
+        """No login form of its own (it would reveal the site): the platform login, with 2FA."""
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        if self.has_permission(request):
+            return redirect(reverse("crt_admin:index", current_app=self.name))
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('crt_admin:index')})}")
+
+
 crt_admin_site = CrtAdminSite(name="crt_admin")
 
 

@@ -42,8 +42,6 @@ def _add_errors(form, exc: ValidationError):
 @never_cache
 def index(request):
     roles = crt_roles_for_user(request.user)
-    if roles == {CASE_MANAGER}:
-        return redirect("crt:dossier_list")
     return render(request, "crt/index.html", {"crt_roles": sorted(roles), "roles": roles})
 
 
