@@ -58,6 +58,26 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """A transactional test (live server, concurrency) ends by flushing every table, reference data
+    and role groups included; the next transactional test gets them back here (idempotent)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db", "live_server"
+    } & set(request.fixturenames)
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from accounts.roles import roles_sync
+        from geo.models import Municipality
+        from geo.services import reference_data_load
+
+        if Municipality.objects.count() != 285:
+            reference_data_load()
+        roles_sync()
+    yield
+
+
 @pytest.fixture
 def frozen_now():
     """Freeze the application clock: ``frozen_now(datetime)`` inside a test; undone afterwards."""
