@@ -1,0 +1,40 @@
+import io
+
+import pytest
+from stdnum.be import bis, nn
+
+from crt import crypto
+from crt.demo import persons_seed
+from crt.models import Dossier, Household, Organisation, Person, Referral
+from crt.reporting import report_table
+from crt.selectors import registered_persons_per_municipality
+from crt.services import CTX_NUMBER
+
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
+
+
+def test_demo_persons_are_valid_and_labelled(case_manager):
+    orgs = {code: Organisation.objects.using("crt").get_or_create(code=code, defaults={"name": code})[0]
+            for code in ("atlas", "amal", "agii", "huis-nl")}
+    count = persons_seed(orgs=orgs, case_manager=case_manager, target=200)
+    assert count >= 200
+    persons = list(Person.objects.using("crt").all())
+    assert all(p.is_demo for p in persons) and Household.objects.using("crt").count() < count
+    numbers = [crypto.decrypt(p.national_number_enc, context=CTX_NUMBER) for p in persons]
+    assert len(set(numbers)) == len(numbers)
+    assert all(nn.is_valid(n) or bis.is_valid(n) for n in numbers)
+    assert Dossier.objects.using("crt").values("organisation").distinct().count() == 4
+    assert Referral.objects.using("crt").exists()
+    assert sum(registered_persons_per_municipality(Dossier.objects.using("crt").order_by("-opened_on")[0].opened_on).values()) > 0
+    assert report_table("municipality", Dossier.objects.using("crt").order_by("-opened_on")[0].opened_on).total
+
+
+def test_seed_is_idempotent(make_user):
+    from accounts.demo import seed as accounts_seed
+    from crt.demo import seed
+
+    accounts_seed(io.StringIO(), small=True)
+    seed(io.StringIO(), small=True)
+    first = Person.objects.using("crt").count()
+    seed(io.StringIO(), small=True)
+    assert Person.objects.using("crt").count() == first >= 200
