@@ -164,6 +164,17 @@ def pools_with_usage(*, period: PlanPeriod) -> QuerySet[LicencePool]:
     )
 
 
+def seats_used_per_organisation(*, period: PlanPeriod) -> list[dict]:
+    """Active named licences of a plan per organisation, tool and licence type (one query)."""
+    return list(
+        active_assignments()
+        .filter(pool__period=period)
+        .values("user__organisation__name", "tool", "pool__licence_type")
+        .annotate(count=Count("id"))
+        .order_by("user__organisation__name", "tool", "pool__licence_type")
+    )
+
+
 @dataclass
 class PlanRow:
     tool: str

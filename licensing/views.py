@@ -34,6 +34,7 @@ def overview(request):
         "periods": PlanPeriod.objects.all(),
         "report": selectors.plan_report(period=period) if period else None,
         "pools": selectors.pools_with_usage(period=period) if period else [],
+        "per_organisation": selectors.seats_used_per_organisation(period=period) if period else [],
         "technical_accounts": selectors.technical_accounts(),
         "may_manage": request.user.has_perm(MANAGE_PERM),
         "form": LicenceAssignForm(period=period),

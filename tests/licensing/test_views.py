@@ -94,7 +94,8 @@ def test_overview_reproduces_the_2024_plan(login, make_user):
     assert report.portal_seats == 50
     body = response.content.decode()
     assert "Totaal benoemde licenties" in body and "410" in body
-    assert "Licenties toekennen" not in body  # the auditor changes nothing
+    assert "Licentie toekennen" not in body  # the auditor changes nothing
+    assert "Licentie toekennen" in login(make_user(Roles.SUPPORT)).get("/licenties/").content.decode()
 
 
 def test_support_assigns_a_licence_through_the_page(login, make_user, pool):
@@ -105,6 +106,8 @@ def test_support_assigns_a_licence_through_the_page(login, make_user, pool):
     assert response.status_code == 200
     assert LicenceAssignment.objects.filter(user=target, pool=hvt, released_at__isnull=True).exists()
     assert "Licentie toegekend aan nieuwe-collega" in response.content.decode()
+    rows = response.context["per_organisation"]
+    assert [(r["user__organisation__name"], r["tool"], r["count"]) for r in rows] == [(None, "hvt", 1)]
 
 
 def test_full_pool_gives_a_clear_error_and_changes_nothing(login, make_user, pool):
@@ -216,3 +219,10 @@ def test_command_rejects_a_bad_now():
 
     with pytest.raises(CommandError):
         call_command("sweep_inactive_users", "--now", "31/01/2026")
+
+
+def test_pages_are_translated_to_english(enforce, login, make_user):
+    client = login(make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"]))
+    client.cookies["django_language"] = "en"
+    body = client.get("/hvt/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You have no licence for HVT" in body
