@@ -184,6 +184,10 @@ def _render_detail(request, dossier, *, status=200, identity=None, **form_overri
     today = clock.today().isoformat()
     referrals = selectors.notes_decrypt(list(dossier.referrals.all()), attr="note_enc", context=CTX_REFERRAL_NOTE)
     selectors.notes_decrypt(referrals, attr="outcome_note_enc", context=CTX_OUTCOME_NOTE)
+    bound_outcome = form_overrides.pop("outcome_form", None)
+    for r in referrals:  # one form per referral, so every field has its own id
+        r.outcome_form = (bound_outcome if bound_outcome is not None and bound_outcome.prefix == f"outcome-{r.pk}"
+                          else forms.ReferralOutcomeForm(prefix=f"outcome-{r.pk}", initial={"outcome_on": today}))
     context = {
         "dossier": dossier,
         "person": person,
@@ -195,11 +199,10 @@ def _render_detail(request, dossier, *, status=200, identity=None, **form_overri
                                                   context=CTX_STATUS_NOTE),
         "referrals": referrals,
         "identity": identity,
-        "status_form": forms.StatusChangeForm(initial={"effective_on": today}),
-        "referral_form": forms.ReferralForm(initial={"referred_on": today}),
-        "outcome_form": forms.ReferralOutcomeForm(initial={"outcome_on": today}),
-        "reveal_form": forms.RevealForm(),
-        "check_form": forms.RegisterCheckForm(initial={"purpose": LookupPurposes.IDENTITY_CHECK}),
+        "status_form": forms.StatusChangeForm(prefix="status", initial={"effective_on": today}),
+        "referral_form": forms.ReferralForm(prefix="referral", initial={"referred_on": today}),
+        "reveal_form": forms.RevealForm(prefix="reveal"),
+        "check_form": forms.RegisterCheckForm(prefix="check", initial={"purpose": LookupPurposes.IDENTITY_CHECK}),
     }
     context.update(form_overrides)
     return render(request, "crt/dossier_detail.html", context, status=status)
@@ -219,7 +222,7 @@ def dossier_detail(request, pk):
 @never_cache
 def dossier_reveal(request, pk):
     dossier = _dossier_for(request, pk)
-    form = forms.RevealForm(request.POST)
+    form = forms.RevealForm(request.POST, prefix="reveal")
     if not form.is_valid():
         return _render_detail(request, dossier, reveal_form=form, status=400)
     identity = selectors.person_identity_reveal(user=request.user, dossier=dossier,
@@ -232,7 +235,7 @@ def dossier_reveal(request, pk):
 @require_POST
 def dossier_status(request, pk):
     dossier = _dossier_for(request, pk)
-    form = forms.StatusChangeForm(request.POST)
+    form = forms.StatusChangeForm(request.POST, prefix="status")
     if form.is_valid():
         try:
             services.dossier_status_change(actor=request.user, dossier=dossier, **form.cleaned_data)
@@ -249,7 +252,7 @@ def dossier_status(request, pk):
 @require_POST
 def referral_create(request, pk):
     dossier = _dossier_for(request, pk)
-    form = forms.ReferralForm(request.POST)
+    form = forms.ReferralForm(request.POST, prefix="referral")
     if form.is_valid():
         try:
             services.referral_create(actor=request.user, dossier=dossier, **form.cleaned_data)
@@ -269,7 +272,7 @@ def referral_outcome(request, pk):
         Referral.objects.using("crt").select_related("dossier"),
         pk=pk, dossier__in=selectors.dossier_list_for_user(request.user),
     )
-    form = forms.ReferralOutcomeForm(request.POST)
+    form = forms.ReferralOutcomeForm(request.POST, prefix=f"outcome-{referral.pk}")
     if form.is_valid():
         try:
             services.referral_outcome_record(actor=request.user, referral=referral, outcome=form.cleaned_data["outcome"],
@@ -287,7 +290,7 @@ def referral_outcome(request, pk):
 @require_POST
 def dossier_register_check(request, pk):
     dossier = _dossier_for(request, pk)
-    form = forms.RegisterCheckForm(request.POST)
+    form = forms.RegisterCheckForm(request.POST, prefix="check")
     if form.is_valid():
         try:
             flag = services.person_register_check(actor=request.user, dossier=dossier,

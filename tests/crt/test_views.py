@@ -92,7 +92,7 @@ def test_lookup_fills_the_form_from_the_register(client, login, case_manager):
 def test_reveal_identity_is_audited(client, login, case_manager, register):
     dossier = register()
     login(case_manager)
-    response = client.post(reverse("crt:dossier_reveal", args=[dossier.pk]), {"reason": "contact"})
+    response = client.post(reverse("crt:dossier_reveal", args=[dossier.pk]), {"reveal-reason": "contact"})
     body = response.content.decode()
     assert "85.07.30-034." in body and "+32 470 12 34 56" in body
     event = AuditEvent.objects.using("crt").filter(action=AuditActions.VIEW, changes__identity_revealed=True).get()
@@ -104,21 +104,21 @@ def test_status_change_and_referral_through_the_pages(client, login, case_manage
     login(case_manager)
     today = dossier.opened_on.isoformat()
     response = client.post(reverse("crt:referral_create", args=[dossier.pk]),
-                           {"service": "work", "referred_on": today, "note": "VDAB-consulent"})
+                           {"referral-service": "work", "referral-referred_on": today, "referral-note": "VDAB-consulent"})
     assert response.status_code == 302
     referral = dossier.referrals.get()
     response = client.post(reverse("crt:referral_outcome", args=[referral.pk]),
-                           {"outcome": "started", "outcome_on": today, "note": ""})
+                           {f"outcome-{referral.pk}-outcome": "started", f"outcome-{referral.pk}-outcome_on": today})
     assert response.status_code == 302
     response = client.post(reverse("crt:dossier_status", args=[dossier.pk]),
-                           {"status": "civic_integration", "effective_on": today, "note": ""})
+                           {"status-status": "civic_integration", "status-effective_on": today})
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == DossierStatuses.CIVIC_INTEGRATION
     body = client.get(reverse("crt:dossier_detail", args=[dossier.pk])).content.decode()
     assert "VDAB-consulent" in body and "gestart" in body
     response = client.post(reverse("crt:dossier_status", args=[dossier.pk]),
-                           {"status": "closed", "effective_on": "2999-01-01"})
+                           {"status-status": "closed", "status-effective_on": "2999-01-01"})
     assert response.status_code == 400 and "De datum ligt in de toekomst." in response.content.decode()
 
 
@@ -137,8 +137,8 @@ def test_other_organisation_gets_404_and_empty_lists(client, login, other_case_m
     login(other_case_manager)
     for name in ["crt:dossier_detail"]:
         assert client.get(reverse(name, args=[dossier.pk])).status_code == 404
-    for name, data in [("crt:dossier_reveal", {"reason": "contact"}), ("crt:dossier_status", {"status": "closed"}),
-                       ("crt:referral_create", {"service": "work"}), ("crt:dossier_register_check", {"purpose": "identity_check"}),
+    for name, data in [("crt:dossier_reveal", {"reveal-reason": "contact"}), ("crt:dossier_status", {"status": "closed"}),
+                       ("crt:referral_create", {"service": "work"}), ("crt:dossier_register_check", {"check-purpose": "identity_check"}),
                        ("crt:dossier_flag_clear", {})]:
         assert client.post(reverse(name, args=[dossier.pk]), data).status_code == 404, name
     body = client.get(reverse("crt:dossier_list")).content.decode()
@@ -154,7 +154,7 @@ def test_other_organisation_gets_404_and_empty_lists(client, login, other_case_m
 def test_register_check_flags_a_move(client, login, case_manager, register):
     dossier = register()  # registered at Veldstraat 1, the simulator knows another address
     login(case_manager)
-    response = client.post(reverse("crt:dossier_register_check", args=[dossier.pk]), {"purpose": "identity_check"})
+    response = client.post(reverse("crt:dossier_register_check", args=[dossier.pk]), {"check-purpose": "identity_check"})
     assert response.status_code == 302
     body = client.get(reverse("crt:dossier_detail", args=[dossier.pk])).content.decode()
     assert "verhuisd volgens rijksregister" in body
