@@ -6,6 +6,7 @@ append-only data: reports are computed from it.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -54,6 +55,14 @@ class LicencePool(models.Model):
 
     def __str__(self):
         return f"{self.period} · {self.get_tool_display()} · {self.get_group_display()} · {self.get_licence_type_display()}"
+
+    def clean(self):
+        if self.pk is not None:
+            used = self.assignments.filter(released_at__isnull=True).count()
+            if self.seats is not None and self.seats < used:
+                raise ValidationError(
+                    {"seats": _("Er zijn %(used)s licenties in gebruik: de pool kan niet kleiner worden.") % {"used": used}}
+                )
 
     @property
     def cost(self):

@@ -130,3 +130,15 @@ def test_sessions_and_tokens_really_end(client, make_user, pool):
     refused = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {token.key}")
     # DRF answers 403 rather than 401 because session authentication comes first (no WWW-Authenticate).
     assert refused.status_code in (401, 403) and refused.json()["detail"]
+
+
+def test_a_pool_cannot_shrink_below_the_licences_in_use(make_user, pool):
+    small = pool("hvt", "full", "vlot")  # 9 seats
+    licence_assign(user=make_user(), pool=small)
+    licence_assign(user=make_user(), pool=small)
+    small.seats = 1
+    with pytest.raises(ValidationError) as exc:
+        small.full_clean()
+    assert "seats" in exc.value.message_dict
+    small.seats = 2
+    small.full_clean()

@@ -1,6 +1,7 @@
 """Run the 40-day idle sweep by hand: the same service as the scheduled task."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.timezone import localtime
 
 from core import clock
 from licensing import selectors
@@ -26,19 +27,19 @@ class Command(BaseCommand):
             return
         run = users_idle_sweep(now=moment, source=SweepSources.COMMAND)
         for event in DeactivationEvent.objects.filter(run=run).order_by("username"):
-            self.stdout.write(f"deactivated {event.username} (last activity {event.last_activity:%Y-%m-%d %H:%M})")
+            self.stdout.write(f"deactivated {event.username} (last activity {localtime(event.last_activity):%Y-%m-%d %H:%M})")
         for warning in IdleWarning.objects.filter(run=run).select_related("user").order_by("user__username"):
             self.stdout.write(f"warned {warning.user.username} (deactivation on {selectors.deactivation_date(warning.last_activity)})")
-        self.stdout.write(self.style.SUCCESS(f"Now {moment:%Y-%m-%d %H:%M %Z}: {run.deactivated} deactivated, {run.warned} warned."))
+        self.stdout.write(self.style.SUCCESS(f"Now {localtime(moment):%Y-%m-%d %H:%M %Z}: {run.deactivated} deactivated, {run.warned} warned."))
 
     def _dry_run(self, moment):
         due = selectors.users_idle_for_deactivation(now=moment).order_by("username")
         warn = selectors.users_due_for_warning(now=moment).order_by("username")
         for user in due:
-            self.stdout.write(f"would deactivate {user.username} (last activity {user.idle_since:%Y-%m-%d %H:%M})")
+            self.stdout.write(f"would deactivate {user.username} (last activity {localtime(user.idle_since):%Y-%m-%d %H:%M})")
         for user in warn:
             self.stdout.write(f"would warn {user.username} (deactivation on {selectors.deactivation_date(user.idle_since)})")
         self.stdout.write(
-            self.style.WARNING(f"Dry run, now {moment:%Y-%m-%d %H:%M %Z}: {due.count()} would be deactivated, "
+            self.style.WARNING(f"Dry run, now {localtime(moment):%Y-%m-%d %H:%M %Z}: {due.count()} would be deactivated, "
                                f"{warn.count()} warned. Nothing changed.")
         )
