@@ -3,7 +3,7 @@ read; writes go through hvt.services (bulk import, agency confirmation, targets)
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
@@ -24,7 +24,17 @@ from hvt.models import (
 from hvt.resources import PlaceResource
 
 
-class ScopedReadOnlyAdmin(admin.ModelAdmin):
+class HistoryPermissionMixin:
+    """Django's history view looks the object up before checking permissions (an object outside
+    the queryset gives a redirect); check the permission first, like the change view does."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedReadOnlyAdmin(HistoryPermissionMixin, admin.ModelAdmin):
     """Read-only in the admin (changes go through the services); rows limited to the user's scope."""
 
     scope_field = "municipality"
@@ -117,7 +127,7 @@ class TargetRoundForm(forms.ModelForm):
 
 
 @admin.register(TargetRound)
-class TargetRoundAdmin(admin.ModelAdmin):
+class TargetRoundAdmin(HistoryPermissionMixin, admin.ModelAdmin):
     """A coordinator enters a Flemish total; the service spreads it (largest remainder)."""
 
     form = TargetRoundForm
@@ -176,7 +186,7 @@ class TargetOverrideForm(forms.ModelForm):
 
 
 @admin.register(MunicipalityTarget)
-class MunicipalityTargetAdmin(admin.ModelAdmin):
+class MunicipalityTargetAdmin(HistoryPermissionMixin, admin.ModelAdmin):
     form = TargetOverrideForm
     list_display = ["municipality", "round", "population", "computed", "override", "assigned"]
     list_filter = ["round"]

@@ -51,5 +51,7 @@ class OfferStatuses(models.TextChoices):
 # Who may change places and allocations (in their scope) and who may read them.
 WRITE_ROLES = frozenset({Roles.HVT_MUNICIPAL_FULL, Roles.HVT_MUNICIPAL_LIMITED, Roles.HVT_COORDINATOR})
 READ_ROLES = WRITE_ROLES | {Roles.HVT_VLOT, Roles.HVT_SUBSIDY_COORDINATOR}
+# Targets: everyone in scope who reads HVT data, except the limited municipal licence (DOMAIN §1).
+TARGET_ROLES = READ_ROLES - {Roles.HVT_MUNICIPAL_LIMITED}
 # Steering notes: VLOT writes them for its provinces; coordinators read and write everywhere.
 NOTE_ROLES = frozenset({Roles.HVT_VLOT, Roles.HVT_COORDINATOR})

@@ -15,6 +15,7 @@ from hvt.constants import (
     CATEGORY_2_CONFIRMATION_FROM,
     NOTE_ROLES,
     READ_ROLES,
+    TARGET_ROLES,
     WRITE_ROLES,
     OfferStatuses,
     PlaceCategories,
@@ -192,7 +193,7 @@ def target_list_for_user(user, *, round_: TargetRound | None = None, day: dt.dat
         ReceptionPlace.objects.filter(available_q(day), municipality=OuterRef("municipality"))
         .order_by().values("municipality").annotate(beds=Sum("capacity")).values("beds")
     )
-    qs = scope_filter(MunicipalityTarget.objects.filter(round=round_), user, roles=READ_ROLES | {Roles.HVT_MUNICIPAL_FULL})
+    qs = scope_filter(MunicipalityTarget.objects.filter(round=round_), user, roles=TARGET_ROLES)
     return qs.select_related("municipality", "municipality__province").annotate(
         available_beds=Coalesce(Subquery(beds, output_field=IntegerField()), Value(0))
     ).order_by("municipality__name_nl")

@@ -23,7 +23,7 @@ from accounts.selectors import municipalities_for_user, user_has_role
 from core import clock
 from geo.models import Municipality
 from hvt import selectors, services
-from hvt.constants import NOTE_ROLES, READ_ROLES, WRITE_ROLES, OfferStatuses, PlaceStatuses
+from hvt.constants import NOTE_ROLES, READ_ROLES, TARGET_ROLES, WRITE_ROLES, OfferStatuses, PlaceStatuses
 from hvt.forms import (
     AllocationEndForm,
     AllocationForm,
@@ -306,7 +306,7 @@ def offer_decide(request, pk: int):
 # --- targets and the VLOT view ---------------------------------------------------------------------
 
 
-@role_required(*(READ_ROLES | {Roles.HVT_MUNICIPAL_FULL}))
+@role_required(*TARGET_ROLES)
 def target_list(request):
     round_ = selectors.target_round_current()
     targets = selectors.target_list_for_user(request.user, round_=round_)

@@ -17,7 +17,7 @@ from accounts.constants import Roles
 from accounts.selectors import user_has_role
 from hvt import selectors, services
 from hvt.api import serializers as s
-from hvt.constants import READ_ROLES, WRITE_ROLES
+from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES
 from hvt.models import MunicipalityTarget, PlaceOffer
 
 
@@ -173,7 +173,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = s.TargetSerializer
     queryset = MunicipalityTarget.objects.none()  # for the schema; requests use get_queryset
-    permission_classes = [IsAuthenticated, role_permission(READ_ROLES | {Roles.HVT_MUNICIPAL_FULL}, frozenset())]
+    permission_classes = [IsAuthenticated, role_permission(TARGET_ROLES, frozenset())]
 
     def get_queryset(self):
         qs = selectors.target_list_for_user(self.request.user).select_related("round")
