@@ -160,3 +160,13 @@ def test_register_check_flags_a_move(client, login, case_manager, register):
     assert "verhuisd volgens rijksregister" in body
     client.post(reverse("crt:dossier_flag_clear", args=[dossier.pk]))
     assert Person.objects.using("crt").get(pk=dossier.person_id).register_flag == ""
+
+
+def test_english_translation_of_crt_pages():
+    from django.utils import translation
+
+    from crt.constants import DossierStatuses
+
+    with translation.override("en"):
+        assert str(DossierStatuses.CIVIC_INTEGRATION.label) == "in civic-integration trajectory"
+        assert translation.gettext("Het attest kan niet eindigen voor het begint.") == "The certificate cannot end before it starts."
