@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.constants import AuditActions
@@ -62,6 +63,7 @@ def dossier_list(request):
     return render(request, "crt/dossier_list.html", {"page": page, "search_form": forms.SearchForm()})
 
 
+@sensitive_post_parameters("number", "text")
 @login_required
 @crt_role_required(CASE_MANAGER)
 @require_POST
@@ -83,6 +85,7 @@ def dossier_search(request):
     return render(request, "crt/dossier_list.html", {"search_form": form, "results": results, "searched": True})
 
 
+@sensitive_post_parameters("national_number", "phone", "email", "first_name", "last_name", "street")
 @login_required
 @crt_role_required(CASE_MANAGER)
 @never_cache

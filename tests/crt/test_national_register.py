@@ -91,3 +91,45 @@ def test_sync_refreshes_address_and_flags_moves_and_deaths(register, frozen_now)
     assert national_register_sync()["checked"] == 0
     frozen_now(dt.datetime(2024, 6, 9, 9))
     assert national_register_sync()["checked"] == 3
+
+
+def test_http_adapter_posts_the_number_in_the_body_never_in_the_url(monkeypatch):
+    import io
+    import json
+    import urllib.request
+
+    seen = {}
+
+    class FakeResponse(io.BytesIO):
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def fake_urlopen(request, timeout):
+        seen["url"], seen["body"], seen["timeout"] = request.full_url, json.loads(request.data), timeout
+        return FakeResponse(json.dumps({"first_name": "Olena", "last_name": "Shevchenko", "birth_date": "1985-07-30",
+                                        "sex": "F", "municipality_refnis": "44021", "street": "Veldstraat 2",
+                                        "postal_code": "9000"}).encode())
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    number = parse_person_number("85073003328")
+    record = HttpAdapter("https://ipf.example.invalid/rr/").lookup(number, purpose="registration")
+    assert record.last_name == "Shevchenko" and record.birth_date == dt.date(1985, 7, 30)
+    assert seen["url"] == "https://ipf.example.invalid/rr/persons/lookup" and "85073003328" not in seen["url"]
+    assert seen["body"] == {"number": "85073003328", "purpose": "registration"}
+
+
+def test_http_adapter_unreachable_raises_a_register_error(monkeypatch):
+    import urllib.request
+
+    from crt.national_register import NationalRegisterError
+
+    def refuse(request, timeout):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    with pytest.raises(NationalRegisterError) as exc:
+        HttpAdapter("https://ipf.example.invalid").lookup(parse_person_number("85073003328"), purpose="registration")
+    assert "85073003328" not in str(exc.value)
