@@ -78,24 +78,25 @@ def persons_seed(*, orgs: dict[str, Organisation], case_manager, target: int, se
         roles = [HouseholdRoles.HEAD] + [HouseholdRoles.PARTNER if i == 0 and rng.random() < 0.4 else HouseholdRoles.CHILD
                                          for i in range(size - 1)]
         head_birth = None
-        address = None
         for role in roles:
             birth = _birth(rng, role, head_birth)
             if birth > today:
                 birth = today - dt.timedelta(days=365)
             head_birth = head_birth or birth
             while True:
-                sequence = rng.randint(1, 989)
+                # a few people the register simulator knows as deceased (sequence 990-997)
+                sequence = rng.randint(990, 997) if rng.random() < 0.003 else rng.randint(1, 989)
                 bis = rng.random() < 0.6  # most displaced persons get a BIS number
                 number = generate_number(birth, sequence, bis_number=bis)
                 if number not in used:
                     used.add(number)
                     break
             male = sequence % 2 == 1
-            if address is None:
-                address = SimulatorAdapter.address_for(number)
-                if rng.random() < 0.03:  # the register will report these as moved
-                    address = (*rng.choice(SIMULATED_ADDRESSES)[:2], "Oud adres 1")
+            # The simulator is stateless, so each person lives where the simulator says (members of
+            # one household may differ); 3 % carry an old address the register reports as a move.
+            address = SimulatorAdapter.address_for(number)
+            if rng.random() < 0.03:
+                address = (*rng.choice(SIMULATED_ADDRESSES)[:2], "Oud adres 1")
             first = rng.choice(UKRAINIAN_FIRST_NAMES_M if male else UKRAINIAN_FIRST_NAMES_F)
             surname = last if male or role == HouseholdRoles.CHILD else (last if last.endswith(("ko", "uk", "yk")) else last + "a")
             cert_from = max(opened - dt.timedelta(days=rng.randint(0, 60)), START)

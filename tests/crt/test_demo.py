@@ -38,3 +38,14 @@ def test_seed_is_idempotent(make_user):
     first = Person.objects.using("crt").count()
     seed(io.StringIO(), small=True)
     assert Person.objects.using("crt").count() == first >= 200
+
+
+def test_demo_is_mostly_consistent_with_the_register_simulator(case_manager):
+    from crt.services import national_register_sync
+
+    orgs = {code: Organisation.objects.using("crt").get_or_create(code=code, defaults={"name": code})[0]
+            for code in ("atlas", "amal", "agii", "huis-nl")}
+    persons_seed(orgs=orgs, case_manager=case_manager, target=300)
+    counts = national_register_sync(limit=1000)
+    assert counts["errors"] == 0 and counts["checked"] > 100
+    assert counts["moved"] < counts["checked"] * 0.1  # only the deliberate old addresses
