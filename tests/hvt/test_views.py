@@ -269,3 +269,13 @@ def test_target_list_is_scoped_and_shows_realisation(client, login, coordinator,
     login(gent_officer)
     rows = list(client.get(reverse("hvt:target_list")).context["page"])
     assert [(r.municipality_id, r.assigned, r.available_beds) for r in rows] == [(GENT, 10, 5)]
+
+
+def test_place_list_in_english(client, login, gent_officer):
+    from django.core.management import call_command
+
+    call_command("compile_translations", verbosity=0)
+    login(gent_officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("hvt:place_list")).content.decode()
+    assert "Reception places" in page and "Opvangplaatsen" not in page
