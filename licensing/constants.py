@@ -81,5 +81,7 @@ IDLE_DAYS = 40
 WARNING_DAYS_BEFORE = 7
 UPCOMING_IDLE_DAYS = 30
 
-# Portal pages are login-based (portal licences are not named): portal users may use them.
-PORTAL_PATH_PREFIXES = ("/hvt/portaal/", "/portaal/")
+# Portal pages are login-based (portal licences are not named): portal users may use them
+# (hvt.urls: the offers under /hvt/aanbod/, and /hvt/ itself, which sends them there).
+PORTAL_PATH_PREFIXES = ("/hvt/aanbod/",)
+PORTAL_EXACT_PATHS = ("/hvt/",)

@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from core import clock
 from licensing.constants import (
     IDLE_DAYS,
+    PORTAL_EXACT_PATHS,
     PORTAL_PATH_PREFIXES,
     TOOL_PATH_PREFIXES,
     UPCOMING_IDLE_DAYS,
@@ -61,7 +62,7 @@ def user_may_use_path(user, path: str) -> bool:
     tool = tool_for_path(path)
     if tool is None or user_has_licence(user, tool):
         return True
-    if path.startswith(PORTAL_PATH_PREFIXES):
+    if path.startswith(PORTAL_PATH_PREFIXES) or path in PORTAL_EXACT_PATHS:
         from accounts.selectors import user_has_role
 
         return user_has_role(user, Roles.PORTAL_USER)

@@ -226,3 +226,17 @@ def test_pages_are_translated_to_english(enforce, login, make_user):
     client.cookies["django_language"] = "en"
     body = client.get("/hvt/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "You have no licence for HVT" in body
+
+
+def test_portal_users_need_no_named_licence_for_the_portal(enforce, login, make_user):
+    client = login(make_user(Roles.PORTAL_USER))
+    offers = client.get("/hvt/aanbod/")
+    assert offers.status_code == 200 and "geen licentie" not in offers.content.decode()
+    assert client.get("/hvt/").status_code == 302  # the HVT index sends portal users to their offers
+    assert "U hebt geen licentie voor HVT" in client.get("/hvt/plaatsen/").content.decode()
+
+
+def test_no_portal_role_no_portal_pages(enforce, login, make_user):
+    client = login(make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"]))
+    response = client.get("/hvt/aanbod/")
+    assert response.status_code == 403 and "U hebt geen licentie voor HVT" in response.content.decode()
