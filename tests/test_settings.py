@@ -141,3 +141,28 @@ def test_health_reports_redis_down_with_503(client):
     assert data["checks"]["redis"]["status"] == "down"
     assert data["checks"]["celery"]["status"] == "down"
     assert data["checks"]["default_db"]["status"] == "ok"
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_pages_keep_working_with_redis_down(client, login):
+    """Sessions live in the database and the CRT-role cache tolerates an outage: Redis down is not a 500."""
+    from accounts.constants import Roles
+    from tests.factories import TEST_PASSWORD, make_user
+
+    dead = "redis://127.0.0.1:6399/0"
+    officer = make_user(Roles.HVT_MUNICIPAL_LIMITED, municipalities=["44021"])
+    coordinator = make_user(Roles.HVT_COORDINATOR, is_staff=True)
+    with override_settings(
+        REDIS_URL=dead,
+        CELERY_TASK_ALWAYS_EAGER=False,
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead,
+                            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}},
+    ):
+        response = client.post("/account/aanmelden/", {"username": officer.username, "password": TEST_PASSWORD})
+        assert response.status_code == 302
+        home = client.get("/")
+        assert home.status_code == 200
+        assert "Welkom" in home.content.decode()
+        client.logout()
+        verified = login(coordinator)
+        assert verified.get("/").status_code == 200
