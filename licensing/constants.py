@@ -74,7 +74,7 @@ FULL_LICENCE_ROLES = frozenset(
 )
 
 # URL prefixes of the named-licence tools: a user needs an active licence for the tool to use them.
-TOOL_PATH_PREFIXES = (("/crt/", Tools.CRT), ("/hvt/", Tools.HVT))
+TOOL_PATH_PREFIXES = (("/crt/", Tools.CRT), ("/hvt/", Tools.HVT), ("/api/v1/hvt/", Tools.HVT))
 
 # The idle rule (DOMAIN §2): deactivated at 40 days, warned a week before, "upcoming" from 30.
 IDLE_DAYS = 40
@@ -83,5 +83,5 @@ UPCOMING_IDLE_DAYS = 30
 
 # Portal pages are login-based (portal licences are not named): portal users may use them
 # (hvt.urls: the offers under /hvt/aanbod/, and /hvt/ itself, which sends them there).
-PORTAL_PATH_PREFIXES = ("/hvt/aanbod/",)
+PORTAL_PATH_PREFIXES = ("/hvt/aanbod/", "/api/v1/hvt/offers/")
 PORTAL_EXACT_PATHS = ("/hvt/",)

@@ -240,3 +240,33 @@ def test_no_portal_role_no_portal_pages(enforce, login, make_user):
     client = login(make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"]))
     response = client.get("/hvt/aanbod/")
     assert response.status_code == 403 and "U hebt geen licentie voor HVT" in response.content.decode()
+
+
+def test_hvt_api_needs_a_licence_with_a_session(enforce, login, make_user, pool):
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
+    client = login(officer)
+    refused = client.get("/api/v1/hvt/places/")
+    assert refused.status_code == 403 and refused.json()["detail"] == "Geen licentie voor deze tool."
+    licence_assign(user=officer, pool=pool())
+    assert client.get("/api/v1/hvt/places/").status_code == 200
+
+
+def test_drf_permission_covers_token_requests(enforce, make_user, pool):
+    # Called directly: a refused APIView would mark the test's transaction for rollback (DRF set_rollback).
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from licensing.api.permissions import HasToolLicence
+
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
+    factory = APIRequestFactory()
+
+    def allowed(path):
+        request = Request(factory.get(path))
+        request.user = User.objects.get(pk=officer.pk)  # as TokenAuthentication would set it
+        return HasToolLicence().has_permission(request, None)
+
+    assert allowed("/api/v1/hvt/places/") is False
+    assert allowed("/api/v1/budget/") is True  # not a tool API
+    licence_assign(user=officer, pool=pool())
+    assert allowed("/api/v1/hvt/places/") is True
