@@ -27,7 +27,7 @@ def plan_period(scope: Scope) -> dict:
     from licensing.models import PlanPeriod
 
     n = PlanPeriod.objects.count()
-    period = PlanPeriod.objects.create(code=f"matrix-{scope.name}-{n}", name="Matrixplan", starts_on="2031-01-01", ends_on="2031-12-31")
+    period = PlanPeriod.objects.create(code=f"mplan-{scope.name[:3]}-{n}", name="Matrixplan", starts_on="2031-01-01", ends_on="2031-12-31")
     return {"object_id": period.pk}
 
 
@@ -35,7 +35,7 @@ def licence_pool(scope: Scope) -> dict:
     from licensing.models import LicencePool, PlanPeriod
 
     n = PlanPeriod.objects.count()
-    period = PlanPeriod.objects.create(code=f"matrix-pool-{scope.name}-{n}", name="Matrixplan", starts_on="2032-01-01", ends_on="2032-12-31")
+    period = PlanPeriod.objects.create(code=f"mpool-{scope.name[:3]}-{n}", name="Matrixplan", starts_on="2032-01-01", ends_on="2032-12-31")
     pool = LicencePool.objects.create(period=period, tool="hvt", licence_type="full", group="local_governments", seats=1)
     return {"object_id": pool.pk}
 
