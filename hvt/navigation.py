@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Roles
 from accounts.selectors import user_has_role
-from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES
+from hvt.constants import NOTE_ROLES, READ_ROLES, TARGET_ROLES, WRITE_ROLES
 
 
 def items(user):
@@ -13,6 +13,8 @@ def items(user):
         out.append({"label": _("Te valideren aanbod"), "url_name": "hvt:offer_queue", "icon": "inbox", "order": 12})
     if user_has_role(user, *TARGET_ROLES):
         out.append({"label": _("Objectieven"), "url_name": "hvt:target_list", "icon": "bullseye", "order": 14})
+    if user_has_role(user, *NOTE_ROLES):
+        out.append({"label": _("Gemeenten"), "url_name": "hvt:municipality_list", "icon": "geo-alt", "order": 16})
     if user_has_role(user, Roles.PORTAL_USER):
         out.append({"label": _("Mijn aanbod"), "url_name": "hvt:offer_list", "icon": "house-add", "order": 20})
     return out

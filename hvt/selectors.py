@@ -208,11 +208,23 @@ def can_write_notes(user, municipality_id: str) -> bool:
     return municipalities_for_user(user, roles=NOTE_ROLES).filter(pk=municipality_id).exists()
 
 
-def municipality_summary_for_user(user) -> QuerySet:
-    """Per municipality in scope: number of places and total capacity (VLOT overview)."""
+def municipality_overview_for_user(user, *, day: dt.date | None = None) -> QuerySet:
+    """Per municipality in the steering scope: places, available validated beds today and the
+    number of steering notes (one query)."""
+
+    day = day or clock.today()
+    places = ReceptionPlace.objects.filter(municipality=OuterRef("pk")).order_by().values("municipality")
+    available = places.filter(available_q(day)).annotate(beds=Sum("capacity")).values("beds")
+    counted = places.annotate(n=Count("pk")).values("n")
+    notes = SteeringNote.objects.filter(municipality=OuterRef("pk")).order_by().values("municipality").annotate(
+        n=Count("pk")).values("n")
     return (
-        scope_filter(ReceptionPlace.objects.all(), user, roles=READ_ROLES)
-        .values("municipality_id", "municipality__name_nl")
-        .annotate(places=Count("pk"), capacity=Sum("capacity"))
-        .order_by("municipality__name_nl")
+        municipalities_for_user(user, roles=NOTE_ROLES)
+        .select_related("province")
+        .annotate(
+            places=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
+            available_beds=Coalesce(Subquery(available, output_field=IntegerField()), Value(0)),
+            notes=Coalesce(Subquery(notes, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("province__name_nl", "name_nl")
     )

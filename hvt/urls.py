@@ -6,6 +6,7 @@ app_name = "hvt"
 urlpatterns = [
     path("", views.index, name="index"),
     path("plaatsen/", views.place_list, name="place_list"),
+    path("plaatsen/export.csv", views.place_export, name="place_export"),
     path("plaatsen/nieuw/", views.place_create, name="place_create"),
     path("plaatsen/<int:pk>/", views.place_detail, name="place_detail"),
     path("plaatsen/<int:pk>/wijzigen/", views.place_edit, name="place_edit"),
@@ -20,5 +21,6 @@ urlpatterns = [
     path("validatie/", views.offer_queue, name="offer_queue"),
     path("validatie/<int:pk>/", views.offer_decide, name="offer_decide"),
     path("doelstellingen/", views.target_list, name="target_list"),
+    path("gemeenten/", views.municipality_list, name="municipality_list"),
     path("gemeenten/<str:refnis>/", views.municipality_detail, name="municipality_detail"),
 ]

@@ -87,6 +87,58 @@ def place_list(request):
     })
 
 
+EXPORT_COLUMNS = [
+    ("id", "id"), ("refnis", "municipality_id"), ("gemeente", "municipality.name_nl"), ("naam", "name"),
+    ("straat", "street"), ("huisnummer", "house_number"), ("postcode", "postal_code"), ("uitbater", "operator"),
+    ("categorie", "category"), ("type_categorie_2", "category_2_subtype"), ("capaciteit", "capacity"),
+    ("in_gebruik_vandaag", "beds_in_use"), ("status", "status"), ("startdatum", "start_date"), ("einddatum", "end_date"),
+]
+
+
+def _value(obj, path):
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return "" if obj is None else obj
+
+
+@role_required(*READ_ROLES)
+def place_export(request):
+    """The filtered list as CSV (same scope and filters as the page); formulas neutralised; audited."""
+    import csv
+
+    from django.http import StreamingHttpResponse
+
+    from audit.constants import AuditActions
+    from audit.services import audit_log
+    from core.exports import neutralise_cell
+
+    scope = municipalities_for_user(request.user, roles=READ_ROLES).only("pk", "name_nl")
+    form = PlaceFilterForm(request.GET or None, municipalities=scope)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"q": data["q"], "municipality": data["municipality"].pk if data["municipality"] else "",
+                   "category": data["category"], "status": data["status"], "with_free_beds": data["free"]}
+    places = selectors.place_list_for_user(request.user, **filters)
+    audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="hvt.receptionplace",
+              object_repr="export opvangplaatsen", changes={"filters": {k: str(v) for k, v in filters.items() if v}})
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def rows():
+        yield "\ufeff" + writer.writerow([name for name, _ in EXPORT_COLUMNS])
+        for place in places.iterator(chunk_size=2000):
+            yield writer.writerow([neutralise_cell(_value(place, path)) for _, path in EXPORT_COLUMNS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="opvangplaatsen.csv"'
+    return response
+
+
 @role_required(*WRITE_ROLES)
 def place_create(request):
     scope = municipalities_for_user(request.user, roles=WRITE_ROLES)
@@ -312,6 +364,13 @@ def target_list(request):
     targets = selectors.target_list_for_user(request.user, round_=round_)
     page = Paginator(targets, 100).get_page(request.GET.get("pagina"))
     return render(request, "hvt/target_list.html", {"round": round_, "page": page})
+
+
+@role_required(*NOTE_ROLES)
+def municipality_list(request):
+    """VLOT overview: the municipalities of its provinces with places and capacity."""
+    rows = selectors.municipality_overview_for_user(request.user)
+    return render(request, "hvt/municipality_list.html", {"rows": rows})
 
 
 @role_required(*NOTE_ROLES)

@@ -279,3 +279,27 @@ def test_place_list_in_english(client, login, gent_officer):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("hvt:place_list")).content.decode()
     assert "Reception places" in page and "Opvangplaatsen" not in page
+
+
+def test_export_is_scoped_filtered_neutralised_and_audited(client, login, gent_officer, coordinator):
+    from audit.models import AuditEvent
+
+    register(gent_officer, operator="=HYPERLINK(\"http://x\")")
+    register(gent_officer, category="2", category_2_subtype="hotel", operator="Hotel")
+    register(coordinator, municipality=ANTWERPEN, postal_code=ANTWERPEN_POSTAL, operator="Antwerpen")
+    login(gent_officer)
+    response = client.get(reverse("hvt:place_export"), {"category": "1_public"})
+    body = b"".join(response.streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert len(lines) == 2  # header + the one category-1 place of Gent
+    assert "'=HYPERLINK" in lines[1] and "Antwerpen" not in body
+    assert AuditEvent.objects.filter(action="export", actor_username="officer-gent").exists()
+
+
+def test_vlot_overview_lists_its_province(client, login, make_user, gent_officer):
+    validated(gent_officer, capacity=7)
+    login(make_user(Roles.HVT_VLOT, provinces=["40000"]))
+    rows = list(client.get(reverse("hvt:municipality_list")).context["rows"])
+    assert len(rows) == 55
+    gent = next(r for r in rows if r.pk == GENT)
+    assert (gent.places, gent.available_beds) == (1, 7)

@@ -107,6 +107,7 @@ EXPECTATIONS = {
     "hvt:index": only(READERS | {PORTAL}, status(302)),
     "hvt:place_list": only(READERS),
     "hvt:place_create": only(WRITERS),
+    "hvt:place_export": only(READERS, note="CSV of the scoped, filtered list"),
     "hvt:place_detail": table(_scoped(), obj=place),
     "hvt:place_edit": table(WRITE_SCOPED, obj=place),
     "hvt:place_quality_check": table(WRITE_SCOPED, obj=place),
@@ -120,6 +121,7 @@ EXPECTATIONS = {
     "hvt:offer_queue": only(WRITERS),
     "hvt:offer_decide": table(WRITE_SCOPED, obj=offer),
     "hvt:target_list": only(TARGET_READERS),
+    "hvt:municipality_list": only(roles(VLOT, COORD)),
     "hvt:municipality_detail": table({VLOT: IN_SCOPE_ONLY, COORD: ALLOW}, obj=municipality),
     # API
     "hvt-place-list": only(READERS),
