@@ -124,3 +124,13 @@ def test_schema_lists_the_hvt_endpoints(api, coordinator):
     schema = api.get("/api/v1/schema/", {"format": "json"}).json()
     for path in ["/api/v1/hvt/places/", "/api/v1/hvt/allocations/", "/api/v1/hvt/offers/", "/api/v1/hvt/targets/"]:
         assert path in schema["paths"]
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_api_place_list_query_count_does_not_grow(api, gent_officer, django_assert_max_num_queries, n):
+    for _ in range(n):
+        validated(gent_officer)
+    api.force_authenticate(gent_officer)
+    with django_assert_max_num_queries(6):
+        response = api.get("/api/v1/hvt/places/")
+    assert response.json()["count"] == n
