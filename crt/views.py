@@ -153,8 +153,11 @@ def _register_lookup(request):
         form = forms.PersonRegisterForm(values)
         form.is_valid()
         form.errors.clear()
-        for name, errors in exc.message_dict.items():
-            form.add_error("lookup_purpose" if name == "purpose" else name, errors)
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                form.add_error("lookup_purpose" if name == "purpose" else name, errors)
+        else:  # the number itself is invalid
+            form.add_error("national_number", exc.messages)
         return form
     except PersonNotFound:
         messages.warning(request, _("Dit nummer is niet gevonden in het rijksregister."))

@@ -87,6 +87,10 @@ def test_lookup_fills_the_form_from_the_register(client, login, case_manager):
     assert AuditEvent.objects.using("crt").filter(action=AuditActions.LOOKUP, changes__purpose="registration").exists()
     response = client.post(reverse("crt:person_register"), {"action": "lookup", "national_number": NUMBER})
     assert "Kies het wettelijk doel" in response.content.decode()
+    response = client.post(reverse("crt:person_register"),
+                           {"action": "lookup", "national_number": "85073003329", "lookup_purpose": "registration"})
+    assert response.status_code == 200 and "geen geldig rijksregisternummer" in response.content.decode()
+    assert AuditEvent.objects.using("crt").filter(action=AuditActions.LOOKUP).count() == 1
 
 
 def test_reveal_identity_is_audited(client, login, case_manager, register):
