@@ -8,7 +8,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 
-from accounts.selectors import scope_filter
+from accounts.constants import Roles
+from accounts.selectors import scope_filter, user_has_role
 from hvt import services
 from hvt.constants import READ_ROLES
 from hvt.models import (
@@ -136,6 +137,10 @@ class TargetRoundAdmin(HistoryPermissionMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["total", "effective_on", "note"] if obj else []
 
+    def has_add_permission(self, request):
+        # The service lets only central coordination set targets (a superuser without the role: view).
+        return user_has_role(request.user, Roles.HVT_COORDINATOR) and super().has_add_permission(request)
+
     def has_change_permission(self, request, obj=None):
         return False if obj else super().has_change_permission(request, obj)
 
@@ -202,6 +207,9 @@ class MunicipalityTargetAdmin(HistoryPermissionMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return user_has_role(request.user, Roles.HVT_COORDINATOR) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False

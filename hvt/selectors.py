@@ -170,13 +170,6 @@ def offer_queue_for_user(user, *, status: str = OfferStatuses.OFFERED) -> QueryS
     return qs.order_by("created_at", "pk")
 
 
-def offer_get_for_user(user, pk: int) -> PlaceOffer:
-    """An offer: its author, or an officer of its municipality (read scope); 404 otherwise."""
-    own = Q(offered_by=user) if user_has_role(user, Roles.PORTAL_USER) else Q(pk__in=[])
-    in_scope = Q(municipality__in=municipalities_for_user(user, roles=READ_ROLES))
-    return get_object_or_404(PlaceOffer.objects.select_related("municipality", "place").filter(own | in_scope), pk=pk)
-
-
 def target_round_current() -> TargetRound | None:
     return TargetRound.objects.filter(effective_on__lte=clock.today()).order_by("-effective_on", "-pk").first() or (
         TargetRound.objects.order_by("-effective_on", "-pk").first()
@@ -202,10 +195,6 @@ def target_list_for_user(user, *, round_: TargetRound | None = None, day: dt.dat
 def steering_notes_for_user(user, municipality_id: str) -> QuerySet[SteeringNote]:
     qs = scope_filter(SteeringNote.objects.select_related("author"), user, roles=NOTE_ROLES)
     return qs.filter(municipality_id=municipality_id)
-
-
-def can_write_notes(user, municipality_id: str) -> bool:
-    return municipalities_for_user(user, roles=NOTE_ROLES).filter(pk=municipality_id).exists()
 
 
 def municipality_overview_for_user(user, *, day: dt.date | None = None) -> QuerySet:

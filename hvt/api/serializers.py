@@ -9,6 +9,8 @@ class PlaceSerializer(serializers.ModelSerializer):
     municipality_name = serializers.CharField(source="municipality.name_nl", read_only=True)
     beds_in_use = serializers.IntegerField(read_only=True, help_text="Beds in use today.")
     is_available = serializers.BooleanField(read_only=True)
+    # Explicit so that the schema allows "" (read-only model fields lose allow_blank; found by the API fuzzing).
+    category_2_subtype = serializers.ChoiceField(choices=Category2Subtypes.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ReceptionPlace
@@ -73,6 +75,7 @@ class AllocationEndSerializer(serializers.Serializer):
 
 class OfferSerializer(serializers.ModelSerializer):
     municipality = serializers.CharField(source="municipality_id", read_only=True)
+    category_2_subtype = serializers.ChoiceField(choices=Category2Subtypes.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = PlaceOffer

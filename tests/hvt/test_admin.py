@@ -107,3 +107,8 @@ def test_confirm_action_uses_the_service(client, login, coordinator, gent_office
                 {"action": "confirm_by_agency", "_selected_action": [place.pk]})
     place.refresh_from_db()
     assert place.agency_confirmed_on is not None and place.is_available
+
+
+def test_superuser_without_the_coordinator_role_cannot_set_targets(client, login, make_user):
+    login(make_user(None, is_superuser=True, is_staff=True))
+    assert client.get(reverse("admin:hvt_targetround_add")).status_code == 403

@@ -303,3 +303,18 @@ def test_vlot_overview_lists_its_province(client, login, make_user, gent_officer
     assert len(rows) == 55
     gent = next(r for r in rows if r.pk == GENT)
     assert (gent.places, gent.available_beds) == (1, 7)
+
+
+def test_edit_form_refuses_capacity_below_use(client, login, gent_officer):
+    place = validated(gent_officer, capacity=5)
+    allocate(gent_officer, place, size=4)
+    login(gent_officer)
+    data = {"municipality": GENT, "street": "Kouter", "house_number": "1", "postal_code": GENT_POSTAL,
+            "operator": "Stad", "capacity": 3, "category": "1_public", "start_date": "2022-04-01"}
+    response = client.post(reverse("hvt:place_edit", args=[place.pk]), data)
+    assert response.status_code == 200 and "capacity" in response.context["form"].errors
+    place.refresh_from_db()
+    assert place.capacity == 5
+    response = client.post(reverse("hvt:place_edit", args=[place.pk]), {**data, "capacity": 8})
+    place.refresh_from_db()
+    assert response.status_code == 302 and place.capacity == 8

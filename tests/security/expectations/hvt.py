@@ -146,6 +146,7 @@ ADMIN_MODELS = {
     "admin:hvt.placeoffer": AdminRule(view=ADMINS, obj=_admin(offer)),
     "admin:hvt.steeringnote": AdminRule(view=ADMINS, obj=admin_steering_note),
     "admin:hvt.capacitysnapshot": AdminRule(view=ADMINS, obj=admin_snapshot),
-    "admin:hvt.targetround": AdminRule(view=ADMINS, add=ADMINS, obj=admin_target_round),
-    "admin:hvt.municipalitytarget": AdminRule(view=ADMINS, change=ADMINS, obj=_admin(target)),
+    # Targets are set by central coordination only (the service checks the role): a superuser views.
+    "admin:hvt.targetround": AdminRule(view=ADMINS, add=roles(COORD), obj=admin_target_round),
+    "admin:hvt.municipalitytarget": AdminRule(view=ADMINS, change=roles(COORD), obj=_admin(target)),
 }
