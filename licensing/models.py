@@ -138,10 +138,10 @@ class DeactivationEvent(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("deactivatie")
         verbose_name_plural = _("deactivaties")
-        constraints = [
-            # Once per idle period: two overlapping sweeps cannot both deactivate the same user.
-            models.UniqueConstraint(fields=["user", "last_activity"], name="licensing_deactivation_once"),
-        ]
+        # Not unique per (user, last activity): a user switched back on in the user admin without a
+        # new login is idle by the data and is deactivated again (a second event). Overlapping sweeps
+        # are serialised by a lock instead (licensing.services).
+        indexes = [models.Index(fields=["user", "last_activity"], name="licensing_deactivation_idx")]
 
     def __str__(self):
         return f"{self.username} · {self.occurred_at:%Y-%m-%d}"

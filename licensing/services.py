@@ -37,6 +37,16 @@ from licensing.constants import (
 from licensing.models import DeactivationEvent, IdleWarning, LicenceAssignment, LicencePool, SweepRun
 
 SWEEP_ACTOR = "idle-sweep"
+SWEEP_LOCK_KEY = 0x4C494345  # PostgreSQL advisory lock: one sweep at a time
+
+
+def _sweep_lock() -> None:
+    """Serialise overlapping sweeps (two beats, a hand-run command during the scheduled run): the
+    second waits for the first to commit and then finds nothing more to do. SQLite serialises
+    writers by itself (the run row is written first)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
 
 
 # --- Licences ----------------------------------------------------------------------------------
@@ -204,12 +214,14 @@ def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -
     A constant number of SQL statements, whatever the number of users.
     """
     with transaction.atomic():
+        _sweep_lock()
         run = SweepRun(started_at=clock.now(), now=now, source=source)
         run.full_clean()
         run.save()
         deactivated = _deactivate_idle(run=run, now=now)
     # Warnings in their own transaction: a mail failure does not undo the deactivations.
     with transaction.atomic():
+        _sweep_lock()
         warned = _warn_idle(run=run, now=now)
         SweepRun.objects.filter(pk=run.pk).update(deactivated=deactivated, warned=warned)
         run.deactivated, run.warned = deactivated, warned

@@ -145,3 +145,12 @@ def test_run_is_audited(idle_user):
     run = sweep()
     event = AuditEvent.objects.get(object_type="licensing.sweeprun", object_id=str(run.pk))
     assert event.changes["deactivated"] == 1
+
+
+def test_user_switched_back_on_without_login_is_swept_again(idle_user):
+    user = idle_user(50)
+    sweep()
+    User.objects.filter(pk=user.pk).update(is_active=True)  # e.g. the user admin's checkbox, no new login
+    run = sweep(NOW + dt.timedelta(days=7))
+    assert run.deactivated == 1 and not active(user)
+    assert DeactivationEvent.objects.filter(user=user).count() == 2
