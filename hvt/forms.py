@@ -125,7 +125,11 @@ class AllocationMoveForm(BootstrapMixin, forms.Form):
 
 
 class OfferForm(BootstrapMixin, forms.Form):
-    municipality = forms.ModelChoiceField(label=_("Gemeente"), queryset=Municipality.objects.all())
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"), queryset=Municipality.objects.all(), required=False,
+        empty_label=_("Volgens de postcode"),
+        help_text=_("Leeg laten: de gemeente volgt uit de postcode (tenzij die bij meerdere gemeenten hoort)."),
+    )
     street = forms.CharField(label=_("Straat"), max_length=200)
     house_number = forms.CharField(label=_("Huisnummer"), max_length=20)
     postal_code = forms.CharField(label=_("Postcode"), max_length=4, validators=[postal_code_validator])
@@ -139,6 +143,23 @@ class OfferForm(BootstrapMixin, forms.Form):
     accessible = forms.BooleanField(label=_("Toegankelijk voor rolstoelgebruikers"), required=False)
     pets_allowed = forms.BooleanField(label=_("Huisdieren toegelaten"), required=False)
     notes = forms.CharField(label=_("Opmerkingen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        postal_code = data.get("postal_code")
+        if postal_code and not data.get("municipality"):
+            from geo.models import PostalCode
+
+            matches = list(Municipality.objects.filter(
+                pk__in=PostalCode.objects.filter(code=postal_code).values("municipality")
+            )[:2])
+            if not matches:
+                self.add_error("postal_code", _("Deze postcode ligt niet in Vlaanderen."))
+            elif len(matches) > 1:
+                self.add_error("municipality", _("Deze postcode hoort bij meerdere gemeenten: kies de gemeente."))
+            else:
+                data["municipality"] = matches[0]
+        return data
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -318,3 +318,13 @@ def test_edit_form_refuses_capacity_below_use(client, login, gent_officer):
     response = client.post(reverse("hvt:place_edit", args=[place.pk]), {**data, "capacity": 8})
     place.refresh_from_db()
     assert response.status_code == 302 and place.capacity == 8
+
+
+def test_offer_municipality_follows_from_the_postal_code(client, login, make_user):
+    login(make_user(Roles.PORTAL_USER))
+    response = _offer_post(client, municipality="", postal_code="3500")
+    assert response.status_code == 302
+    assert PlaceOffer.objects.get().municipality_id == "71072"  # Hasselt
+    response = _offer_post(client, municipality="", postal_code="1000")  # Brussels: not Flemish
+    assert response.status_code == 200 and "postal_code" in response.context["form"].errors
+    assert PlaceOffer.objects.count() == 1
