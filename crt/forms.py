@@ -107,3 +107,19 @@ class RegisterCheckForm(forms.Form):
 class TransferForm(forms.Form):
     to_organisation = forms.ModelChoiceField(label=_("Naar organisatie"), queryset=Organisation.objects.none())
     reason = forms.CharField(label=_("Reden"), max_length=255)
+
+
+class PersonUpdateForm(forms.Form):
+    phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    street = forms.CharField(label=_("Straat en huisnummer"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postcode"), max_length=4, required=False)
+    municipality_refnis = forms.ChoiceField(label=_("Gemeente"))
+    certificate_number = forms.CharField(label=_("Nummer attest tijdelijke bescherming"), max_length=40, required=False)
+    certificate_valid_from = forms.DateField(label=_("Attest geldig vanaf"), required=False, widget=DateInput())
+    certificate_valid_until = forms.DateField(label=_("Attest geldig tot"), required=False, widget=DateInput())
+    languages = forms.CharField(label=_("Talen"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality_refnis"].choices = [("", "—")] + municipality_choices()

@@ -479,3 +479,54 @@ def dossiers_anonymise_expired(*, retention_days: int | None = None, limit: int 
                       object_repr=dossier.number, reason=_("Bewaartermijn verstreken: persoonsgegevens geanonimiseerd"),
                       changes={"anonymised": True, "closed_on": dossier.closed_on.isoformat(), "retention_days": days})
     return len(due)
+
+
+# --- corrections --------------------------------------------------------------------------------
+
+def person_update(*, actor, dossier: Dossier, phone: str, email: str, street: str, postal_code: str,
+                  municipality_refnis: str, certificate_number: str, certificate_valid_from: dt.date | None,
+                  certificate_valid_until: dt.date | None, languages: str) -> Person:
+    """Correct a person's contact, address, certificate and languages (identity comes from the register).
+
+    The same rules as at registration; the audit event names the changed fields, never the
+    encrypted values.
+    """
+    if dossier.anonymised_at:
+        raise ValidationError(_("Dit dossier is geanonimiseerd en kan niet meer wijzigen."))
+    errors: dict[str, list] = {}
+    if not municipality_exists(municipality_refnis):
+        errors["municipality_refnis"] = [_("Onbekende gemeente: kies een Vlaamse gemeente (NIS-code).")]
+    elif postal_code and not postal_code_matches(postal_code, municipality_refnis):
+        errors["postal_code"] = [_("Deze postcode hoort niet bij de gekozen gemeente.")]
+    if certificate_valid_from and certificate_valid_until and certificate_valid_until < certificate_valid_from:
+        errors["certificate_valid_until"] = [_("Het attest kan niet eindigen voor het begint.")]
+    if (certificate_valid_from or certificate_valid_until) and not certificate_number:
+        errors["certificate_number"] = [_("Vul het nummer van het attest tijdelijke bescherming in.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(using=DB):
+        person = Person.objects.using(DB).select_for_update().get(pk=dossier.person_id)
+        plain_before = {f: getattr(person, f) for f in ("street", "postal_code", "municipality_refnis",
+                                                        "certificate_number", "certificate_valid_from",
+                                                        "certificate_valid_until", "languages")}
+        secret_before = {"phone": crypto.decrypt(person.phone_enc, context=CTX_PHONE),
+                         "email": crypto.decrypt(person.email_enc, context=CTX_EMAIL)}
+        person.street, person.postal_code = street.strip(), postal_code.strip()
+        person.municipality_refnis = municipality_refnis
+        person.certificate_number = certificate_number.strip()
+        person.certificate_valid_from, person.certificate_valid_until = certificate_valid_from, certificate_valid_until
+        person.languages = languages.strip()
+        changed = [f for f, v in plain_before.items() if getattr(person, f) != v]
+        if phone.strip() != secret_before["phone"]:
+            person.phone_enc = crypto.encrypt(phone.strip(), context=CTX_PHONE)
+            changed.append("phone")
+        if email.strip() != secret_before["email"]:
+            person.email_enc = crypto.encrypt(email.strip(), context=CTX_EMAIL)
+            changed.append("email")
+        if not changed:
+            return person
+        person.full_clean()
+        person.save(using=DB)
+        audit_log(actor=actor, action=AuditActions.UPDATE, obj=dossier, database=DB,
+                  changes={"fields": sorted(changed), "municipality": person.municipality_refnis})
+    return person

@@ -13,6 +13,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/status/", views.dossier_status, name="dossier_status"),
     path("dossiers/<int:pk>/doorverwijzingen/", views.referral_create, name="referral_create"),
     path("dossiers/<int:pk>/rijksregister/", views.dossier_register_check, name="dossier_register_check"),
+    path("dossiers/<int:pk>/gegevens/", views.person_update, name="person_update"),
     path("dossiers/<int:pk>/signaal/", views.dossier_flag_clear, name="dossier_flag_clear"),
     path("doorverwijzingen/<int:pk>/uitkomst/", views.referral_outcome, name="referral_outcome"),
     path("rapportage/", views.reports, name="reports"),

@@ -93,7 +93,9 @@ def person_register(request):
     org = _case_manager_organisation(request.user)
     duplicates = None
     if request.method != "POST":
-        form = forms.PersonRegisterForm(initial={"nationality": "UA", "household_role": "head"})
+        household = request.GET.get("gezin", "")[:20]  # a dossier number (never a national number)
+        form = forms.PersonRegisterForm(initial={"nationality": "UA", "household_dossier": household,
+                                                 "household_role": "child" if household else "head"})
     elif request.POST.get("action") == "lookup":
         form = _register_lookup(request)
     else:
@@ -310,6 +312,38 @@ def dossier_register_check(request, pk):
                           else _("Het rijksregister meldt een wijziging: zie het signaal."))
         return redirect("crt:dossier_detail", pk=dossier.pk)
     return _render_detail(request, dossier, check_form=form, status=400)
+
+
+@sensitive_post_parameters("phone", "email", "street")
+@login_required
+@crt_role_required(CASE_MANAGER)
+@never_cache
+def person_update(request, pk):
+    """Correct contact, address and certificate. Opening the form shows contact data: an audited read."""
+    dossier = _dossier_for(request, pk)
+    if dossier.anonymised_at:
+        raise Http404
+    if request.method == "POST":
+        form = forms.PersonUpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.person_update(actor=request.user, dossier=dossier, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Gegevens bijgewerkt."))
+                return redirect("crt:dossier_detail", pk=dossier.pk)
+    else:
+        identity = selectors.person_identity_reveal(user=request.user, dossier=dossier,
+                                                    reason=RevealReasons.CORRECTION.label)
+        person = dossier.person
+        form = forms.PersonUpdateForm(initial={
+            "phone": identity["phone"], "email": identity["email"], "street": person.street,
+            "postal_code": person.postal_code, "municipality_refnis": person.municipality_refnis,
+            "certificate_number": person.certificate_number, "certificate_valid_from": person.certificate_valid_from,
+            "certificate_valid_until": person.certificate_valid_until, "languages": person.languages,
+        })
+    return render(request, "crt/person_update.html", {"form": form, "dossier": dossier})
 
 
 @login_required

@@ -26,7 +26,8 @@ def urls(dossier, referral):
     pk = dossier.pk
     return {
         "get": [reverse("crt:index"), reverse("crt:dossier_list"), reverse("crt:person_register"),
-                reverse("crt:dossier_detail", args=[pk]), reverse("crt:reports"),
+                reverse("crt:dossier_detail", args=[pk]), reverse("crt:person_update", args=[pk]),
+                reverse("crt:reports"),
                 reverse("crt:report_export", args=["municipality"]), reverse("crt_admin:index"),
                 reverse("crt_admin:crt_dossier_changelist"), reverse("crt_admin:crt_dossier_change", args=[pk]),
                 reverse("crt_admin:crt_auditevent_changelist"), reverse("crt_admin:crt_transfer_add")],
@@ -41,6 +42,7 @@ def urls(dossier, referral):
                                                                    f"outcome-{referral.pk}-outcome_on": dossier.opened_on}),
             (reverse("crt:dossier_register_check", args=[pk]), {"check-purpose": "identity_check"}),
             (reverse("crt:dossier_flag_clear", args=[pk]), {}),
+            (reverse("crt:person_update", args=[pk]), {"municipality_refnis": "11002", "street": "Gewijzigd 1"}),
             (reverse("crt_admin:crt_transfer_add"), {"dossier": pk, "to_organisation": dossier.organisation_id,
                                                       "reason": "x"}),
         ],
@@ -88,18 +90,19 @@ def test_other_crt_roles_do_not_reach_case_manager_pages(code, client, login, do
     dossier, referral = dossier_and_referral
     login(make_user(code))
     targets = urls(dossier, referral)
-    for url in targets["get"][1:4]:
+    for url in targets["get"][1:5]:
         _assert_denied(client.get(url), url)
-    for url, data in targets["post"][:8]:
+    for url, data in targets["post"][:9]:
         _assert_denied(client.post(url, data), url)
     assert Dossier.objects.using("crt").get().status == DossierStatuses.REFERRED
+    assert Dossier.objects.using("crt").get().person.street == "Veldstraat 1"
 
 
 def test_case_manager_of_another_organisation_gets_404_on_posts(client, login, other_case_manager,
                                                                 dossier_and_referral):
     dossier, referral = dossier_and_referral
     login(other_case_manager)
-    for url, data in urls(dossier, referral)["post"][2:8]:
+    for url, data in urls(dossier, referral)["post"][2:9]:
         assert client.post(url, data).status_code == 404, url
     assert Referral.objects.using("crt").get().outcome == "pending"
 

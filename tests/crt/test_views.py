@@ -174,3 +174,40 @@ def test_english_translation_of_crt_pages():
     with translation.override("en"):
         assert str(DossierStatuses.CIVIC_INTEGRATION.label) == "in civic-integration trajectory"
         assert translation.gettext("Het attest kan niet eindigen voor het begint.") == "The certificate cannot end before it starts."
+
+
+def test_case_manager_corrects_contact_and_address(client, login, case_manager, register):
+    dossier = register()
+    login(case_manager)
+    page = client.get(reverse("crt:person_update", args=[dossier.pk]))
+    assert "+32 470 12 34 56" in page.content.decode()  # the form shows contact data …
+    assert AuditEvent.objects.using("crt").filter(action=AuditActions.VIEW, changes__identity_revealed=True,
+                                                  reason="Gegevens verbeteren").exists()  # … as an audited read
+    data = {"phone": "+32 470 99 99 99", "email": "olena@example.invalid", "street": "Meir 10", "postal_code": "2000",
+            "municipality_refnis": "11002", "certificate_number": "TB-2022-0001", "certificate_valid_from": "2022-04-01",
+            "certificate_valid_until": "2026-03-04", "languages": "uk, ru"}
+    response = client.post(reverse("crt:person_update", args=[dossier.pk]), data)
+    assert response.status_code == 302
+    person = Person.objects.using("crt").get()
+    assert person.municipality_refnis == "11002" and "+32 470 99" not in person.phone_enc
+    event = AuditEvent.objects.using("crt").filter(action=AuditActions.UPDATE, object_id=str(dossier.pk)).latest("pk")
+    assert event.changes["fields"] == ["municipality_refnis", "phone", "postal_code", "street"]
+    assert "99 99" not in repr(event.changes)
+    # A postal code of another municipality: a Dutch error, nothing changed.
+    response = client.post(reverse("crt:person_update", args=[dossier.pk]), {**data, "postal_code": "9000"})
+    assert "Deze postcode hoort niet bij de gekozen gemeente." in response.content.decode()
+    assert Person.objects.using("crt").get().postal_code == "2000"
+
+
+def test_register_household_member_from_the_dossier(client, login, case_manager, register):
+    head = register()
+    login(case_manager)
+    body = client.get(reverse("crt:person_register") + f"?gezin={head.number}").content.decode()
+    assert f'value="{head.number}"' in body
+    birth = dt.date(2016, 2, 2)
+    response = client.post(reverse("crt:person_register"), form_data(
+        first_name="Taras", birth_date=birth.isoformat(), national_number=generate_number(birth, 41), sex="M",
+        household_dossier=head.number, household_role="child"))
+    assert response.status_code == 302
+    child = Person.objects.using("crt").get(first_name="Taras")
+    assert child.household_id == head.person.household_id and child.household_role == "child"

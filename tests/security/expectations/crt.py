@@ -93,6 +93,7 @@ EXPECTATIONS: dict = {
     "crt:person_register": only(CASE_MANAGERS),
     "crt:dossier_search": only(CASE_MANAGERS, status(405)),  # POST only: the number never sits in a URL
     "crt:dossier_detail": table({"crt_case_manager": IN_SCOPE_ONLY}, obj=dossier),
+    "crt:person_update": table({"crt_case_manager": IN_SCOPE_ONLY}, obj=dossier),
     # POST-only dossier actions (their POSTs, in and out of scope: tests/crt/test_realm.py)
     "crt:dossier_reveal": only(CASE_MANAGERS, status(405), obj=dossier),
     "crt:dossier_status": only(CASE_MANAGERS, status(405), obj=dossier),
