@@ -163,9 +163,15 @@ def place_detail(request, pk: int):
     today = clock.today()
     in_use = sum(a.household_size for a in allocations if a.is_active_on(today))
     free_today = max(place.capacity - in_use, 0) if place.is_available and place.is_open_on(today) else 0
+    # A large site has thousands of past allocations: show current and future ones unless asked.
+    show_all = request.GET.get("alle") == "1"
+    current = [a for a in allocations if a.end_date is None or a.end_date >= today]
+    timeline = selectors.place_timeline(place)
     return render(request, "hvt/place_detail.html", {
-        "place": place, "allocations": allocations, "checks": checks, "in_use": in_use, "free_today": free_today,
-        "today": today, "timeline": selectors.place_timeline(place),
+        "place": place, "allocations": allocations if show_all else current, "past_hidden": 0 if show_all
+        else len(allocations) - len(current), "checks": checks, "in_use": in_use, "free_today": free_today,
+        "today": today, "timeline": timeline if show_all else timeline[-40:],
+        "timeline_hidden": 0 if show_all else max(len(timeline) - 40, 0),
         "can_write": selectors.can_write_place(request.user, place),
         "can_confirm": place.needs_agency_confirmation and place.agency_confirmed_on is None
         and user_has_role(request.user, Roles.HVT_COORDINATOR),

@@ -124,6 +124,8 @@ def test_place_page_shows_free_beds_today_and_the_timeline(client, login, gent_o
     assert response.context["free_today"] == 3
     kinds = [e["kind"] for e in response.context["timeline"]]
     assert kinds[0] == "start" and kinds.count("allocation_start") == 2 and "allocation_end" in kinds
+    assert [a.household_reference for a in response.context["allocations"]] == ["HH-NOW"]  # past ones folded
+    assert response.context["past_hidden"] == 1
     assert 'data-testid="free-beds">3<' in response.content.decode()
 
 
@@ -177,7 +179,7 @@ def test_place_page_query_count_does_not_grow(client, login, gent_officer, djang
     login(gent_officer)
     client.get(reverse("hvt:place_detail", args=[place.pk]))
     with django_assert_max_num_queries(13):
-        response = client.get(reverse("hvt:place_detail", args=[place.pk]))
+        response = client.get(reverse("hvt:place_detail", args=[place.pk]), {"alle": "1"})
     assert len(response.context["allocations"]) == allocations
 
 
