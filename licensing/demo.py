@@ -3,13 +3,15 @@ HVT and CRT), plus one exempt technical account. Runs after accounts' demo. Idem
 
 The licence plans themselves are data (migration 0002, see licensing/plans.py)."""
 
+import datetime as dt
+
 from django.db import transaction
 
 from accounts.constants import Roles
 from accounts.models import Organisation, User
 from core import clock
-from licensing.constants import LicenceGroups, LicenceTypes, Tools
-from licensing.models import LicenceAssignment, LicencePool, PlanPeriod
+from licensing.constants import LicenceGroups, LicenceTypes, SweepSources, Tools
+from licensing.models import DeactivationEvent, LicenceAssignment, LicencePool, PlanPeriod, SweepRun
 from licensing.services import licence_assign
 
 # role → (tool, type, group) of the licence its demo account holds
@@ -29,6 +31,7 @@ DEMO_LICENCES = {
 }
 DEMO_PLAN = "2024"
 TECHNICAL_ACCOUNT = "demo-technische-koppeling"
+HISTORY_PREFIX = "demo-oud-"
 
 
 @transaction.atomic
@@ -57,4 +60,50 @@ def seed(stdout, *, small: bool = False) -> None:
     if created:
         technical.set_unusable_password()
         technical.save(update_fields=["password"])
-    stdout.write(f"  {given} demo licences ({DEMO_PLAN} plan), technical account {TECHNICAL_ACCOUNT} (exempt)")
+    history = _deactivation_history(count=40 if small else 460)
+    stdout.write(
+        f"  {given} demo licences ({DEMO_PLAN} plan), technical account {TECHNICAL_ACCOUNT} (exempt), "
+        f"{history} past deactivations"
+    )
+
+
+def _deactivation_history(*, count: int) -> int:
+    """Past weekly sweeps (June 2022 – March 2025) that deactivated ``count`` former demo users, so
+    that the deactivation report shows the kind of figure the note quotes ("more than 450")."""
+    if User.objects.filter(username__startswith=HISTORY_PREFIX).exists():
+        return DeactivationEvent.objects.filter(username__startswith=HISTORY_PREFIX).count()
+    organisations = list(Organisation.objects.filter(kind__in=["local_government", "regional_government"]))
+    start = dt.datetime(2022, 6, 6, 6, 0, tzinfo=clock.BRUSSELS)  # a Monday, 06:00
+    weeks = 143  # until March 2025
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"{HISTORY_PREFIX}{i:04d}",
+                first_name="Oud-gebruiker",
+                last_name=f"(demo {i})",
+                is_active=False,
+                password="!",  # unusable
+                organisation=organisations[i % len(organisations)] if organisations else None,
+                date_joined=start - dt.timedelta(days=60),
+                last_activity=start + dt.timedelta(weeks=(i * weeks) // count) - dt.timedelta(days=41),
+            )
+            for i in range(count)
+        ]
+    )
+    runs = {}
+    events = []
+    for user in users:
+        when = user.last_activity + dt.timedelta(days=41)
+        run = runs.get(when)
+        if run is None:
+            run = runs[when] = SweepRun.objects.create(started_at=when, now=when, source=SweepSources.SCHEDULE)
+        events.append(
+            DeactivationEvent(
+                run=run, user=user, username=user.username, organisation=user.organisation,
+                last_activity=user.last_activity, occurred_at=when,
+            )
+        )
+    DeactivationEvent.objects.bulk_create(events)
+    for run in runs.values():
+        SweepRun.objects.filter(pk=run.pk).update(deactivated=sum(1 for e in events if e.run is run))
+    return len(events)

@@ -188,6 +188,12 @@ def test_demo_accounts_get_the_licences_they_need(enforce, login):
     assert LicenceAssignment.objects.filter(user__username="demo-crt_case_manager", tool="crt").exists()
     assert LicenceAssignment.objects.filter(released_at__isnull=True).count() == 11
     assert User.objects.get(username="demo-technische-koppeling").is_technical_account
+    from licensing.models import DeactivationEvent
+    from licensing.selectors import deactivation_history
+
+    assert DeactivationEvent.objects.count() == 460  # history for the report; idempotent
+    history = deactivation_history()
+    assert history["total"] == 460 and len(history["per_month"]) > 24
     assert login(officer).get("/hvt/").status_code != 403
 
 
