@@ -211,3 +211,39 @@ def test_register_household_member_from_the_dossier(client, login, case_manager,
     assert response.status_code == 302
     child = Person.objects.using("crt").get(first_name="Taras")
     assert child.household_id == head.person.household_id and child.household_role == "child"
+
+
+def test_number_never_reaches_a_log_line_or_url(client, login, case_manager, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    login(case_manager)
+    client.post(reverse("crt:person_register"), {"action": "lookup", "national_number": NUMBER,
+                                                 "lookup_purpose": "registration"})
+    response = client.post(reverse("crt:person_register"), form_data())
+    dossier = Dossier.objects.using("crt").get()
+    assert NUMBER not in response.url
+    client.post(reverse("crt:dossier_search"), {"number": NUMBER})
+    client.post(reverse("crt:dossier_search"), {"number": NUMBER[:-1] + "0"})  # invalid: an error page
+    client.get(reverse("crt:dossier_detail", args=[dossier.pk]))
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert logged  # something was logged …
+    assert NUMBER not in logged and NUMBER[:6] + "-" not in logged  # … but never the number
+    events = AuditEvent.objects.using("crt").all()
+    assert all(NUMBER not in repr(e.changes) + e.object_repr + e.reason for e in events)
+
+
+def test_anonymised_dossier_page_shows_no_forms(client, login, case_manager, register, frozen_now, settings):
+    from crt.services import dossier_status_change, dossiers_anonymise_expired
+
+    frozen_now(dt.datetime(2023, 1, 2, 10))
+    dossier = register()
+    dossier_status_change(actor=case_manager, dossier=dossier, status="closed", effective_on=dt.date(2023, 1, 2))
+    settings.CRT_RETENTION_DAYS = 30
+    frozen_now(dt.datetime(2023, 3, 1, 10))
+    assert dossiers_anonymise_expired() == 1
+    login(case_manager)
+    body = client.get(reverse("crt:dossier_detail", args=[dossier.pk])).content.decode()
+    assert "geanonimiseerd na het verstrijken van de bewaartermijn" in body
+    assert "Kovalenko" not in body and "Identiteit tonen" not in body and "Doorverwijzen" not in body
+    assert client.get(reverse("crt:person_update", args=[dossier.pk])).status_code == 404
