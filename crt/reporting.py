@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from crt.constants import AGE_BANDS, SUPPRESSION_THRESHOLD, DossierStatuses, Sexes
-from crt.models import Dossier, Organisation
+from crt.models import Dossier, Organisation, StatusChange
 from crt.selectors import municipality_names
 
 SUPPRESSED = "x"
@@ -98,9 +98,14 @@ def _counts(dimension: str, reference_date: dt.date) -> tuple[dict[str, int], di
         cells = {k: raw.get(k, 0) for k in Sexes.values}
         return cells, {k: str(Sexes(k).label) for k in cells}
     if dimension == "status":
+        # The status each dossier had on the reference date (its latest change by then).
+        status_then = Subquery(
+            StatusChange.objects.using("crt").filter(dossier=OuterRef("pk"), effective_on__lte=reference_date)
+            .order_by("-effective_on", "-pk").values("status")[:1]
+        )
         raw = dict(
             Dossier.objects.using("crt").filter(opened_on__lte=reference_date)
-            .values_list("status").annotate(n=Count("pk")).order_by()
+            .annotate(status_then=status_then).values_list("status_then").annotate(n=Count("pk")).order_by()
         )
         cells = {k: raw.get(k, 0) for k in DossierStatuses.values}
         return cells, {k: str(DossierStatuses(k).label) for k in cells}
@@ -129,7 +134,8 @@ def _counts(dimension: str, reference_date: dt.date) -> tuple[dict[str, int], di
 
 
 def report_table(dimension: str, reference_date: dt.date) -> Table:
-    """One aggregate table on ``reference_date`` (status and month: every dossier opened by then)."""
+    """One aggregate table on ``reference_date``: persons registered that day; for status (the status
+    on that day) and month of registration, every dossier opened by then."""
     cells, labels = _counts(dimension, reference_date)
     shown, total = suppress(cells)
     rows = [Row(key=k, label=labels[k], value=shown[k]) for k in cells]

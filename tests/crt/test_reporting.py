@@ -94,3 +94,21 @@ def test_reporting_pages_show_no_personal_data_and_exports_are_audited(client, l
     assert client.get(reverse("crt:report_export", args=["names"])).status_code == 404
     # A reporting user has no access to dossiers.
     assert client.get(reverse("crt:dossier_list")).status_code == 404
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_status_table_uses_the_status_on_the_reference_date(register, case_manager, frozen_now):
+    from crt.services import dossier_status_change
+
+    frozen_now(dt.datetime(2024, 1, 10, 10))
+    dossiers = []
+    for i in range(6):
+        birth = dt.date(1980 + i, 1, 1)
+        dossiers.append(register(first_name=f"P{i}", birth_date=birth, national_number=generate_number(birth, 2 * i + 2)))
+    frozen_now(dt.datetime(2024, 3, 1, 10))
+    for d in dossiers:
+        dossier_status_change(actor=case_manager, dossier=d, status="civic_integration", effective_on=dt.date(2024, 2, 1))
+    january = {r.key: r.value for r in report_table("status", dt.date(2024, 1, 31)).rows}
+    february = {r.key: r.value for r in report_table("status", dt.date(2024, 2, 1)).rows}
+    assert january["registered"] == 6 and january["civic_integration"] == 0
+    assert february["registered"] == 0 and february["civic_integration"] == 6
