@@ -6,8 +6,12 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
 from .base import *  # noqa: E402,F403
-from .base import DATABASES  # noqa: E402
+from .base import CACHES, DATABASES  # noqa: E402
 
+# pytest-xdist workers have their own databases (user ids repeat) but share one Redis: keep their
+# cache keys apart, or one worker's cached "user 7 has no CRT role" answers for another's user 7.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CACHES["default"]["KEY_PREFIX"] = os.environ["PYTEST_XDIST_WORKER"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 for _alias, _db in DATABASES.items():
