@@ -1,0 +1,314 @@
+"""Synthetic data at a scale (``--scale 1`` ≈ Flanders), written with bulk inserts.
+
+Per scale unit: 10,000 places, 50,000 allocations, 80,000 CRT persons (with households and
+dossiers), 1,000 role holders plus 1,000 other accounts (the idle sweep's population: 20,000
+accounts at scale 10). The 285 municipalities are the reference data. Deterministic (seeded).
+Each part is skipped when its model does not exist yet (reported, not fatal).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db import connections, transaction
+
+BENCH_PASSWORD = "Bench-password-2022"
+START = dt.date(2022, 3, 14)
+TODAY = dt.date(2026, 11, 1)
+BATCH = 5000
+
+
+def counts(scale: float) -> dict[str, int]:
+    return {
+        "places": max(50, int(10_000 * scale)),
+        "allocations": max(200, int(50_000 * scale)),
+        "persons": max(200, int(80_000 * scale)),
+        "role_users": max(40, int(1_000 * scale)),
+        "other_users": max(40, int(1_000 * scale)),
+    }
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _timed(log: Callable[[str], None], what: str, fn: Callable[[], int | None]) -> dict:
+    started = time.perf_counter()
+    n = fn()
+    seconds = time.perf_counter() - started
+    rate = f", {n / seconds:,.0f} rows/s" if n else ""
+    log(f"  {what}: {n or 0:,} rows in {seconds:.1f} s{rate}")
+    return {"what": what, "rows": n or 0, "seconds": seconds}
+
+
+def truncate_all() -> None:
+    """Empty every generated table (both databases), keeping the reference data and role groups."""
+    with connections["default"].cursor() as cur:
+        tables = [
+            t for t in (
+                "hvt_allocation", "hvt_qualitycheck", "hvt_capacitysnapshot", "hvt_steeringnote", "hvt_municipalitytarget",
+                "hvt_targetround", "hvt_placeoffer", "hvt_receptionplace", "licensing_idlewarning",
+                "licensing_deactivationevent", "licensing_sweeprun", "licensing_licenceassignment",
+                "audit_auditevent", "accounts_usersession", "authtoken_token", "django_session",
+            )
+            if t in connections["default"].introspection.table_names(cur)
+        ]
+        if tables:
+            cur.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
+        cur.execute("DELETE FROM accounts_roleassignment_municipalities")
+        cur.execute("DELETE FROM accounts_roleassignment_provinces")
+        cur.execute("DELETE FROM accounts_roleassignment")
+        cur.execute("DELETE FROM geo_municipalityuserobjectpermission")
+        cur.execute("DELETE FROM geo_provinceuserobjectpermission")
+        cur.execute("DELETE FROM accounts_user_groups")
+        cur.execute("TRUNCATE accounts_user CASCADE")
+    with connections["crt"].cursor() as cur:
+        names = connections["crt"].introspection.table_names(cur)
+        tables = [t for t in names if t.startswith("crt_") and t not in ("crt_organisation",)]
+        if tables:
+            cur.execute("TRUNCATE " + ", ".join(tables) + " CASCADE")
+
+
+def generate(scale: float, log: Callable[[str], None] = print) -> list[dict]:
+    from accounts.roles import roles_sync
+    from geo.services import reference_data_load
+
+    n = counts(scale)
+    rng = random.Random(20220314)
+    report: list[dict] = []
+    log(f"generating scale {scale}: " + ", ".join(f"{k}={v:,}" for k, v in n.items()))
+    report.append(_timed(log, "reference data", lambda: (reference_data_load() and None) or 285))
+    roles_sync()
+    report.append(_timed(log, "users, roles and scope", lambda: _users(n, rng)))
+    if _model("hvt.ReceptionPlace") is not None:
+        report.append(_timed(log, "reception places", lambda: _places(n, rng)))
+        report.append(_timed(log, "allocations", lambda: _allocations(n, rng)))
+        report.append(_timed(log, "targets", lambda: _targets()))
+    else:
+        log("  hvt.ReceptionPlace does not exist yet: no places/allocations")
+    if _model("crt.Person") is not None:
+        report.append(_timed(log, "CRT persons (+ households, dossiers)", lambda: _persons(n, rng)))
+    else:
+        log("  crt.Person does not exist yet: no persons")
+    with connections["default"].cursor() as cur:
+        cur.execute("ANALYZE")
+    with connections["crt"].cursor() as cur:
+        cur.execute("ANALYZE")
+    return report
+
+
+# --- users ------------------------------------------------------------------------------------------
+ROLE_MIX = [  # (role, share of the role holders)
+    ("hvt_municipal_full", 0.55), ("hvt_municipal_limited", 0.30), ("hvt_vlot", 0.08),
+    ("hvt_coordinator", 0.03), ("hvt_subsidy_coordinator", 0.02), ("hvt_security_auditor", 0.01), ("support", 0.01),
+]
+
+
+@transaction.atomic
+def _users(n: dict, rng: random.Random) -> int:
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.models import RoleAssignment, User
+    from core import clock
+    from geo.models import Municipality, MunicipalityUserObjectPermission, Province, ProvinceUserObjectPermission
+
+    password = make_password(BENCH_PASSWORD)  # one real hash, shared: hashing 20,000 would take minutes
+    now = clock.now()
+    municipalities = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    provinces = list(Province.objects.order_by("pk").values_list("pk", flat=True))
+    users = []
+    plan = []  # (index, role)
+    for i in range(n["role_users"]):
+        r = rng.random()
+        acc = 0.0
+        role = ROLE_MIX[-1][0]
+        for name, share in ROLE_MIX:
+            acc += share
+            if r < acc:
+                role = name
+                break
+        plan.append((i, role))
+        users.append(User(
+            username=f"bench-{role.replace('_', '-')}-{i:05d}", password=password, email=f"b{i}@bench.invalid",
+            first_name="Bench", last_name=f"Gebruiker {i}", date_joined=now - dt.timedelta(days=400),
+            last_activity=now - dt.timedelta(days=rng.randint(0, 20)),
+        ))
+    for j in range(n["other_users"]):
+        # The sweep's population: a third idle 40+ days, some 33-39 days (warned), the rest active.
+        idle = rng.choice([rng.randint(0, 32), rng.randint(0, 32), rng.randint(33, 39), rng.randint(40, 400)])
+        users.append(User(
+            username=f"bench-account-{j:06d}", password=password, email=f"a{j}@bench.invalid",
+            date_joined=now - dt.timedelta(days=500), last_activity=now - dt.timedelta(days=idle),
+        ))
+    User.objects.bulk_create(users, batch_size=BATCH)
+    by_name = dict(User.objects.filter(username__startswith="bench-").values_list("username", "pk"))
+    groups = dict(Group.objects.values_list("name", "pk"))
+    m_perm = Permission.objects.get(content_type__app_label="geo", codename="scope_municipality")
+    p_perm = Permission.objects.get(content_type__app_label="geo", codename="scope_province")
+    assignments, user_groups, m_rows, p_rows, ra_m, ra_p = [], [], [], [], [], []
+    for (_i, role), user in zip(plan, users, strict=False):
+        uid = by_name[user.username]
+        assignments.append(RoleAssignment(user_id=uid, role=role))
+        if role in groups:
+            user_groups.append(User.groups.through(user_id=uid, group_id=groups[role]))
+    RoleAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+    ra_ids = dict(RoleAssignment.objects.values_list("user_id", "pk"))
+    for (i, role), user in zip(plan, users, strict=False):
+        uid = by_name[user.username]
+        if role in ("hvt_municipal_full", "hvt_municipal_limited"):
+            mine = {municipalities[i % len(municipalities)]}
+            if role == "hvt_municipal_limited":  # regional governments: a few municipalities
+                mine |= {municipalities[(i + k * 37) % len(municipalities)] for k in range(1, 3)}
+            for m in sorted(mine):
+                m_rows.append(MunicipalityUserObjectPermission(user_id=uid, permission=m_perm, content_object_id=m))
+                ra_m.append(RoleAssignment.municipalities.through(roleassignment_id=ra_ids[uid], municipality_id=m))
+        elif role == "hvt_vlot":
+            p = provinces[i % len(provinces)]
+            p_rows.append(ProvinceUserObjectPermission(user_id=uid, permission=p_perm, content_object_id=p))
+            ra_p.append(RoleAssignment.provinces.through(roleassignment_id=ra_ids[uid], province_id=p))
+    MunicipalityUserObjectPermission.objects.bulk_create(m_rows, batch_size=BATCH)
+    ProvinceUserObjectPermission.objects.bulk_create(p_rows, batch_size=BATCH)
+    RoleAssignment.municipalities.through.objects.bulk_create(ra_m, batch_size=BATCH)
+    RoleAssignment.provinces.through.objects.bulk_create(ra_p, batch_size=BATCH)
+    User.groups.through.objects.bulk_create(user_groups, batch_size=BATCH)
+    return len(users)
+
+
+# --- HVT ------------------------------------------------------------------------------------------------
+STREETS = ["Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Schoolstraat", "Nieuwstraat", "Beekstraat",
+           "Veldstraat", "Kapelstraat", "Lindelaan", "Hoogstraat", "Kouter", "Markt", "Steenweg", "Pastorijstraat"]
+
+
+def _postal_codes() -> dict[str, str]:
+    from geo.models import PostalCode
+
+    out: dict[str, str] = {}
+    for code, municipality in PostalCode.objects.order_by("code").values_list("code", "municipality_id"):
+        out.setdefault(municipality, code)
+    return out
+
+
+@transaction.atomic
+def _places(n: dict, rng: random.Random) -> int:
+    from geo.models import Municipality
+    from hvt.models import ReceptionPlace
+
+    postal = _postal_codes()
+    municipalities = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    weights = [3 if m.startswith(("11", "44", "24")) else 1 for m in municipalities]  # cities get more
+    places = []
+    span = (TODAY - START).days
+    for i in range(n["places"]):
+        m = rng.choices(municipalities, weights)[0]
+        category = rng.choices(["1_public", "1_private", "2", "3"], [25, 60, 12, 3])[0]
+        capacity = rng.choice([2, 3, 4, 4, 5, 6, 8]) if category in ("1_public", "1_private") else rng.randint(10, 60)
+        start = START + dt.timedelta(days=int(rng.betavariate(1.2, 4) * span))
+        status = rng.choices(["validated", "registered", "closed"], [85, 10, 5])[0]
+        end = None
+        if status == "closed":
+            end = min(TODAY, start + dt.timedelta(days=rng.randint(60, 700)))
+        places.append(ReceptionPlace(
+            municipality_id=m, street=rng.choice(STREETS), house_number=str(rng.randint(1, 250)),
+            postal_code=postal.get(m, "9000"), operator=f"Uitbater {i % 997}", capacity=capacity, category=category,
+            category_2_subtype="hotel" if category == "2" else "", start_date=start, end_date=end, status=status,
+            source="import", validated_on=start if status != "registered" else None,
+            agency_confirmed_on=start if category == "2" else None, closed_on=end,
+        ))
+    ReceptionPlace.objects.bulk_create(places, batch_size=BATCH)
+    return len(places)
+
+
+@transaction.atomic
+def _allocations(n: dict, rng: random.Random) -> int:
+    from hvt.models import Allocation, ReceptionPlace
+
+    places = list(ReceptionPlace.objects.order_by("pk").values_list("pk", "start_date", "end_date", "capacity"))
+    rows = []
+    for i in range(n["allocations"]):
+        pk, start, end, capacity = places[rng.randrange(len(places))]
+        last = end or TODAY
+        begin = start + dt.timedelta(days=rng.randint(0, max(0, (last - start).days)))
+        stop = None if rng.random() < 0.3 else min(last, begin + dt.timedelta(days=rng.randint(14, 400)))
+        if end is not None and stop is None:
+            stop = end
+        size = min(capacity, rng.choice([1, 1, 2, 2, 3, 4, 5]))
+        adults = rng.randint(1, size)
+        rows.append(Allocation(
+            place_id=pk, household_reference=f"HH-{i:07d}", household_size=size, adults=adults, minors=size - adults,
+            start_date=begin, end_date=stop,
+        ))
+    Allocation.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+@transaction.atomic
+def _targets() -> int:
+    from geo.models import Municipality
+    from hvt.models import MunicipalityTarget, TargetRound
+
+    municipalities = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    round_ = TargetRound.objects.create(total=40 * len(municipalities), effective_on=dt.date(2023, 1, 1), note="bench")
+    MunicipalityTarget.objects.bulk_create([
+        MunicipalityTarget(round=round_, municipality_id=m, population=10_000, computed=40, assigned=40)
+        for m in municipalities
+    ])
+    return len(municipalities)
+
+
+# --- CRT ---------------------------------------------------------------------------------------------------
+@transaction.atomic(using="crt")
+def _persons(n: dict, rng: random.Random) -> int:
+    from crt import crypto
+    from crt.models import Dossier, Household, Organisation, Person
+    from crt.numbers import generate_number
+
+    org, _ = Organisation.objects.using("crt").get_or_create(code="atlas", defaults={"name": "Atlas"})
+    now = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
+    households, persons = [], []
+    i = 0
+    while len(persons) < n["persons"]:
+        households.append(Household(reference=f"GZ-B{len(households):07d}", organisation=org, created_at=now))
+        for member in range(rng.choice([1, 2, 3, 3, 4])):
+            if len(persons) >= n["persons"]:
+                break
+            # unique by construction: (birth day, sequence) walks through the combinations
+            birth = dt.date(1950, 1, 1) + dt.timedelta(days=i % 20_000)
+            sequence = 1 + (i // 20_000) % 989
+            number = generate_number(birth, sequence, bis_number=(i // (20_000 * 989)) % 2 == 1)
+            persons.append((len(households) - 1, member, number, birth))
+            i += 1
+    Household.objects.using("crt").bulk_create(households, batch_size=BATCH)
+    objs = [
+        Person(
+            household=households[h], household_role="head" if member == 0 else "child", first_name="Olena",
+            last_name=f"Benchenko{k % 5000}", birth_date=birth, sex="F", number_kind="nn",
+            national_number_enc=crypto.encrypt(number, context="crt.person.national_number"),
+            national_number_index=crypto.blind_index(number), municipality_refnis="44021", registered_at=now,
+        )
+        for k, (h, member, number, birth) in enumerate(persons)
+    ]
+    Person.objects.using("crt").bulk_create(objs, batch_size=BATCH)
+    Dossier.objects.using("crt").bulk_create(
+        [Dossier(number=f"CRT-B{k:08d}", person=p, organisation=org, opened_on=dt.date(2023, 1, 1)) for k, p in enumerate(objs)],
+        batch_size=BATCH,
+    )
+    return len(objs)
+
+
+def sample_numbers(persons: int, k: int = 50) -> list[str]:
+    """National numbers known to be in the bench data (the generator's walk, at spread indices)."""
+    from crt.numbers import generate_number
+
+    out = []
+    for j in range(k):
+        i = j * max(1, persons // k)
+        out.append(generate_number(dt.date(1950, 1, 1) + dt.timedelta(days=i % 20_000), 1 + (i // 20_000) % 989))
+    return out

@@ -1,0 +1,97 @@
+"""benchmarks/RESULTS.md: date, machine, commit, and one table of the measured operations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception:
+        return "?"
+
+
+def _memory() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "?"
+
+
+def machine() -> dict:
+    with connection.cursor() as cur:
+        cur.execute("SHOW server_version")
+        pg = cur.fetchone()[0]
+    return {
+        "nproc": os.cpu_count(), "memory": _memory(), "postgresql": pg, "python": platform.python_version(),
+        "cpu": next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name")), platform.processor() or "?"),
+    }
+
+
+def _ms(v):
+    return "–" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
+
+
+def write(path: Path, *, scale: float, results, load, generation, elapsed: float) -> None:
+    m = machine()
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = " (+ uncommitted changes in the tree)" if _git("status", "--porcelain", "--untracked-files=no") else ""
+    lines = [
+        f"# Benchmark results — scale {scale:g}",
+        "",
+        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- commit: {commit}{dirty}",
+        f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} memory, PostgreSQL {m['postgresql']}, "
+        f"Python {m['python']}; shared with other work while measured (not an idle machine)",
+        f"- command: `python -m benchmarks.run --scale {scale:g}` (total {elapsed:.0f} s)",
+        "",
+        "## Operations (median of repetitions; ORM = the application's code, SQL = hand-written twin)",
+        "",
+        "| operation | target | median | SQL | ratio | queries | SQL queries | result |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        if r.status == "n/a":
+            lines.append(f"| {r.title} | {r.target} | | | | | | {r.detail} |")
+            continue
+        extra = f"; {r.rows_per_s:,.0f} rows/s" if r.rows_per_s else ""
+        same = "" if r.same_answer is None else (" same answer" if r.same_answer else " **answers differ**")
+        verdict = {"ok": "met", "missed": "**missed**", "error": "**error**"}.get(r.status, r.status)
+        lines.append(
+            f"| {r.title} | {r.target} | {_ms(r.orm_ms)} ms | {_ms(r.sql_ms)} ms | "
+            f"{'–' if r.ratio is None else f'{r.ratio:.2f}×'} | {r.queries if r.queries is not None else '–'} | "
+            f"{r.sql_queries if r.sql_queries is not None else '–'} | {verdict}{extra};{same} {r.detail} |"
+        )
+    lines += ["", "## Load run (gunicorn on 127.0.0.1)", ""]
+    if not load:
+        lines.append("not run")
+    elif load.get("status") in ("n/a", "error"):
+        lines.append(f"{load['status']}: {load.get('detail')}")
+    else:
+        lines += [
+            f"- {load['users']} simulated users log in (POST /account/aanmelden/), then loop over home, place list, "
+            f"a place page and a filtered place list for {load['seconds']} s; gunicorn {load['workers']} sync workers",
+            f"- requests: {load['requests']:,} ({load['rps']} req/s), logins: {load['logins']}, errors: {load['errors']}",
+            f"- latency: p50 {_ms(load['p50_ms'])} ms, p95 {_ms(load['p95_ms'])} ms, p99 {_ms(load['p99_ms'])} ms",
+            f"- target: 0 errors and p95 < 500 ms → {'met' if load['status'] == 'ok' else '**missed**: ' + load['detail']}",
+        ]
+        if load.get("error_samples"):
+            lines.append(f"- error samples: {load['error_samples'][:5]}")
+    lines += ["", "## Data generation", ""]
+    for part in generation or []:
+        rate = f" ({part['rows'] / part['seconds']:,.0f} rows/s)" if part.get("rows") and part.get("seconds") else ""
+        lines.append(f"- {part['what']}: {part.get('rows', 0):,} rows in {part.get('seconds', 0):.1f} s{rate}")
+    path.write_text("\n".join(lines) + "\n")
