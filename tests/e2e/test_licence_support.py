@@ -1,4 +1,4 @@
-"""Browser (Playwright, Debian chromium): support signs in with TOTP, reads the 2024 licence plan,
+"""Browser (Playwright, Debian chromium; owned by the licensing app): support signs in with TOTP, reads the 2024 licence plan,
 assigns a licence; a user without a licence meets the Dutch "no licence" page."""
 
 from importlib import import_module
@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from accounts.constants import Roles
 from licensing.models import LicenceAssignment
-from tests.e2e.conftest import browser, browser_login, page  # noqa: F401  (the e2e fixtures)
 from tests.factories import TEST_PASSWORD, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]
@@ -31,7 +30,7 @@ def support_user(plans):
     return user
 
 
-def test_support_reads_the_plan_and_assigns_a_licence(page, browser_login, support_user):  # noqa: F811
+def test_support_reads_the_plan_and_assigns_a_licence(page, browser_login, support_user):
     newcomer = make_user(username="nieuwe-collega")
     browser_login(support_user.username, TEST_PASSWORD, totp_key_hex=settings.DEMO_TOTP_HEX_KEY)
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Licenties").click()
@@ -52,7 +51,7 @@ def test_support_reads_the_plan_and_assigns_a_licence(page, browser_login, suppo
     expect(page.locator("#deactivation-total")).to_contain_text("0 gebruikers gedeactiveerd sinds de start")
 
 
-def test_without_licence_the_tool_says_whom_to_ask(page, browser_login, plans, settings):  # noqa: F811
+def test_without_licence_the_tool_says_whom_to_ask(page, browser_login, plans, settings):
     settings.LICENCE_ENFORCEMENT = True
     make_user(Roles.SUPPORT, username="helpdesk-e2e", email="helpdesk@test.invalid")
     officer = make_user(Roles.HVT_MUNICIPAL_LIMITED, username="officer-e2e", municipalities=["44021"])
