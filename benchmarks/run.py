@@ -36,6 +36,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    if args.smoke:  # never overwrite the data of a real run with the smoke scale
+        os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_hvt_smoke")
+        os.environ.setdefault("BENCH_CRT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_hvt_smoke_crt")
     sys.path.insert(0, str(ROOT))
     import django
 
