@@ -52,11 +52,16 @@ def test_import_of_the_shared_statbel_file_matches_the_flemish_region_row():
     output = _import(STATBEL)
     assert "285 gemeenten voor 2020" in output
     _assert_flemish_totals_match_the_file()
+    event = AuditEvent.objects.get(action="import", object_type="geo.populationfigure")
+    assert event.changes["year"] == 2020
+    assert event.changes["municipalities"] == 285
+    assert event.changes["total"] == 6629143
 
 
 def test_dry_run_stores_nothing_and_reimport_is_idempotent():
     assert "Proef" in _import(STATBEL, dry_run=True)
     assert not PopulationFigure.objects.exists()
+    assert not AuditEvent.objects.filter(action="import").exists()
     _import(STATBEL)
     _import(STATBEL)
     _assert_flemish_totals_match_the_file()
@@ -97,8 +102,12 @@ def test_a_malformed_file_changes_nothing_and_reports_the_bad_rows(tmp_path, kin
     assert "Niets opgeslagen" in message
     for fragment in expected:
         assert fragment in message
+    # only the bad rows are reported, not every row of the file
+    assert "mag niet leeg zijn" not in message
+    assert len(message.splitlines()) <= 3
     after = list(PopulationFigure.objects.order_by("pk").values_list("pk", "municipality_id", "year", "total"))
     assert after == before
+    assert AuditEvent.objects.filter(action="import").count() == 1  # the good import only
     # also for a year that had no figures: nothing is created
     with pytest.raises(CommandError):
         _import(path, year=2021)
@@ -142,6 +151,7 @@ def test_admin_import_previews_then_confirms_with_the_year(coordinator):
     preview = _upload(coordinator, STATBEL, year="2020")
     assert preview.status_code == 200
     assert not PopulationFigure.objects.exists()  # the preview is a dry run
+    assert not AuditEvent.objects.filter(action="import").exists()
     assert preview.context["confirm_form"] is not None, preview.context["result"].base_errors
     # post back exactly what the rendered confirmation form carries (hidden fields, incl. the year)
     body = preview.content.decode()
@@ -154,6 +164,9 @@ def test_admin_import_previews_then_confirms_with_the_year(coordinator):
     assert done.headers["Location"] == "/beheer/geo/populationfigure/"
     _assert_flemish_totals_match_the_file(year=2020)
     assert not PopulationFigure.objects.exclude(year=2020).exists()
+    event = AuditEvent.objects.get(action="import", object_type="geo.populationfigure")
+    assert event.actor_username.startswith("user") and event.actor_id is not None
+    assert event.changes["file"] == "statbel-population-by-municipality-2020.csv"
 
 
 def test_admin_import_of_a_malformed_file_shows_the_errors_and_stores_nothing(coordinator, tmp_path):
@@ -164,6 +177,7 @@ def test_admin_import_of_a_malformed_file_shows_the_errors_and_stores_nothing(co
     body = response.content.decode()
     for fragment in expected:
         assert fragment in body
+    assert "mag niet leeg zijn" not in body
     assert not PopulationFigure.objects.exists()
     assert not AuditEvent.objects.filter(action="import").exists()
 
