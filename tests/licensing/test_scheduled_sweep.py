@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -63,14 +64,18 @@ def test_beat_and_worker_deactivate_an_idle_user():
     fresh = make_user(username="fresh-e2e")
     User.objects.filter(pk=fresh.pk).update(last_activity=clock.now())
     every_2s, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
-    task = PeriodicTask.objects.create(name="e2e idle sweep", task="licensing.tasks.idle_sweep", interval=every_2s)
+    # A queue of our own: another test run sharing this Redis (xdist, a colleague) cannot take our tasks.
+    queue = f"licensing-e2e-{uuid.uuid4().hex[:12]}"
+    task = PeriodicTask.objects.create(
+        name="e2e idle sweep", task="licensing.tasks.idle_sweep", interval=every_2s, queue=queue
+    )
 
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     with tempfile.TemporaryDirectory() as tmp:
         logs = {name: open(Path(tmp) / f"{name}.log", "w+") for name in ("worker", "beat")}  # noqa: SIM115
         processes = [
             subprocess.Popen(  # noqa: S603
-                celery + ["worker", "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+                celery + ["worker", "-Q", queue, "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
                 cwd=ROOT, env=_env(), stdout=logs["worker"], stderr=subprocess.STDOUT,
             ),
             subprocess.Popen(  # noqa: S603
