@@ -32,12 +32,17 @@ class CrtAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         """No login form of its own (it would reveal the site): the platform login, with 2FA."""
+        from django.http import Http404
         from django.shortcuts import redirect
         from django.urls import reverse
         from django.utils.http import urlencode
 
         if self.has_permission(request):
             return redirect(reverse("crt_admin:index", current_app=self.name))
+        if request.user.is_authenticated:
+            # Signed in without a CRT admin role (or without the second factor, which the 2FA
+            # middleware handles first): not found; sending them to the login would loop.
+            raise Http404
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('crt_admin:index')})}")
 
 

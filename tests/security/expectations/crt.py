@@ -79,8 +79,9 @@ EXPECTATIONS: dict = {
     "crt:index": only(CRT_PRINCIPALS),
     # --- The CRT admin site itself -------------------------------------------------------------
     "crt_admin:index": only(CRT_ADMINS),
-    # No login form of its own: the platform login (CrtAdminSite.login); admins go to the index.
-    "crt_admin:login": Entry(default=LOGIN, roles={p: status(302) for p in CRT_ADMINS}),
+    # No login form of its own (CrtAdminSite.login): anonymous → the platform login, admins → the
+    # index, anyone else signed in → 404 (a redirect to the login would loop).
+    "crt_admin:login": Entry(default=NOT_FOUND, roles={ANONYMOUS: LOGIN, **{p: status(302) for p in CRT_ADMINS}}),
     "crt_admin:logout": only(CRT_ADMINS, status(405), otherwise=status(302)),
     "crt_admin:password_change": only(CRT_ADMINS),
     "crt_admin:password_change_done": only(CRT_ADMINS),
