@@ -1,0 +1,60 @@
+import pytest
+
+from accounts.constants import Roles
+from licensing.models import LicenceAssignment
+from licensing.services import licence_assign
+
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
+
+
+@pytest.fixture
+def support(make_user):
+    return make_user(Roles.SUPPORT, username="support-admin", is_staff=True)
+
+
+def test_admin_assigns_through_the_service(login, support, make_user, pool):
+    target = make_user(username="admin-target")
+    hvt = pool()
+    response = login(support).post(
+        "/beheer/licensing/licenceassignment/add/", {"user": target.pk, "pool": hvt.pk}, follow=True
+    )
+    assert response.status_code == 200
+    assignment = LicenceAssignment.objects.get(user=target)
+    assert assignment.pool == hvt and assignment.tool == "hvt" and assignment.assigned_by == support
+
+
+def test_admin_refuses_a_full_pool_with_the_reason(login, support, make_user, pool):
+    small = pool("crt", "full", "crt_security_auditor")
+    licence_assign(user=make_user(), pool=small)
+    target = make_user(username="admin-too-many")
+    response = login(support).post("/beheer/licensing/licenceassignment/add/", {"user": target.pk, "pool": small.pk})
+    assert response.status_code == 200  # the form again, with the error
+    assert "Geen vrije licentie meer" in response.content.decode()
+    assert not LicenceAssignment.objects.filter(user=target).exists()
+
+
+def test_admin_releases_selected(login, support, make_user, pool):
+    assignment = licence_assign(user=make_user(), pool=pool())
+    login(support).post(
+        "/beheer/licensing/licenceassignment/",
+        {"action": "release_selected", "_selected_action": [assignment.pk]},
+    )
+    assignment.refresh_from_db()
+    assert assignment.released_at is not None and assignment.release_reason == "manual"
+
+
+def test_auditor_sees_but_cannot_add(login, make_user):
+    auditor = make_user(Roles.HVT_SECURITY_AUDITOR, is_staff=True)
+    client = login(auditor)
+    assert client.get("/beheer/licensing/licencepool/").status_code == 200
+    assert client.get("/beheer/licensing/licenceassignment/add/").status_code == 403
+
+
+def test_enforcement_is_on_outside_the_test_settings():
+    from config.settings import base
+
+    assert getattr(base, "LICENCE_ENFORCEMENT", True) is True
+    assert "licensing.middleware.LicenceRequiredMiddleware" in base.MIDDLEWARE
+    assert base.MIDDLEWARE.index("licensing.middleware.LicenceRequiredMiddleware") == (
+        base.MIDDLEWARE.index("accounts.middleware.RequireTwoFactorMiddleware") + 1
+    )
