@@ -323,7 +323,7 @@ def crt_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
                 objs = [model(pk=pk, **{field_name: crypto.reencrypt(token, context=context)}) for pk, token in rows]
                 model.objects.using(DB).bulk_update(objs, [field_name])
             counts[label] += len(rows)
-    audit_log(actor=None, action=AuditActions.OTHER, object_type="crt.keys", database=DB,
+    audit_log(actor=None, username=SYSTEM_USERNAME, action=AuditActions.OTHER, object_type="crt.keys", database=DB,
               object_repr="key rotation", changes={"key_version": crypto.current_key_version(), "counts": counts})
     return counts
 
