@@ -77,8 +77,23 @@ class OrganisationAdmin(CrtModelAdmin):
     search_fields = ["name", "code"]
 
 
+class RoleAssignmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user_id", "role", "organisation"]
+
+    def clean_user_id(self):
+        from django.contrib.auth import get_user_model
+
+        user_id = self.cleaned_data["user_id"]
+        if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+            raise forms.ValidationError(_("Er is geen actieve gebruiker met dit id."))
+        return user_id
+
+
 @admin.register(RoleAssignment, site=crt_admin_site)
 class RoleAssignmentAdmin(CrtModelAdmin):
+    form = RoleAssignmentAdminForm
     list_display = ["username", "role", "organisation", "created_at"]
     list_filter = ["role", "organisation"]
     search_fields = ["username"]

@@ -66,3 +66,26 @@ def test_auditor_reads_the_trail_and_changes_nothing(client, login, auditor, reg
     assert client.get(reverse("crt_admin:crt_dossier_changelist")).status_code == 403
     assert client.post(reverse("crt_admin:crt_transfer_add"), {"dossier": dossier.pk}).status_code == 403
     assert Dossier.objects.using("crt").get().organisation.code == "atlas"
+
+
+def test_central_admin_grants_a_crt_role_with_audit(client, login, central_admin, make_user, org):
+    from crt.models import RoleAssignment
+    from crt.realm import user_has_crt_role
+
+    newcomer = make_user(None, username="nieuwe-dossierbeheerder")
+    login(central_admin)
+    response = client.post(reverse("crt_admin:crt_roleassignment_add"),
+                           {"user_id": 999999, "role": "crt_case_manager", "organisation": org.pk})
+    assert response.status_code == 200 and "Er is geen actieve gebruiker met dit id." in response.content.decode()
+    response = client.post(reverse("crt_admin:crt_roleassignment_add"),
+                           {"user_id": newcomer.pk, "role": "crt_case_manager", "organisation": ""})
+    assert response.status_code == 200  # a case manager needs an organisation (model constraint)
+    assert not RoleAssignment.objects.using("crt").filter(user_id=newcomer.pk).exists()
+    response = client.post(reverse("crt_admin:crt_roleassignment_add"),
+                           {"user_id": newcomer.pk, "role": "crt_case_manager", "organisation": org.pk})
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.using("crt").get(user_id=newcomer.pk)
+    assert assignment.username == "nieuwe-dossierbeheerder" and assignment.created_by_id == central_admin.pk
+    assert AuditEvent.objects.using("crt").filter(action=AuditActions.ROLE_ASSIGNED, actor_id=central_admin.pk).exists()
+    newcomer.refresh_from_db()
+    assert user_has_crt_role(newcomer, "crt_case_manager")
