@@ -3,6 +3,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.services import activity_touch
 from accounts.two_factor import requires_two_factor
@@ -34,7 +35,7 @@ class SessionLifetimeMiddleware:
                 audit_log(actor=user, action=AuditActions.SESSION_EXPIRED, obj=user, object_repr=user.get_username())
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "Sessie verlopen."}, status=401)
+                    return JsonResponse({"detail": _("Sessie verlopen.")}, status=401)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?expired=1&next={request.path}")
             if seen_at is None or now - seen_at >= _SEEN_RESOLUTION:
                 request.session[SESSION_SEEN_AT] = now
@@ -73,6 +74,6 @@ class RequireTwoFactorMiddleware:
             if request.path.startswith("/api/"):
                 # A session-authenticated API call needs the second factor too (token clients are
                 # authenticated later, by DRF, and are not affected here).
-                return JsonResponse({"detail": "Tweestapsverificatie vereist."}, status=403)
+                return JsonResponse({"detail": _("Tweestapsverificatie vereist.")}, status=403)
             return redirect(f"{reverse('accounts:otp')}?next={request.path}")
         return self.get_response(request)

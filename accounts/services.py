@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from accounts.constants import DEFAULT_REALM_ROLES, MUNICIPAL_ROLES, PROVINCIAL_ROLES
@@ -57,13 +58,13 @@ def role_assign(
 ) -> RoleAssignment:
     """Give a user an HVT, general or portal role with its scope (CRT roles: the CRT realm)."""
     if role not in DEFAULT_REALM_ROLES:
-        raise RoleError(f"De rol {role!r} kan niet in deze omgeving worden toegekend.")
+        raise RoleError(_("De rol %(role)r kan niet in deze omgeving worden toegekend.") % {"role": role})
     municipalities = [m if isinstance(m, Municipality) else Municipality.objects.get(pk=m) for m in municipalities]
     provinces = [p if isinstance(p, Province) else Province.objects.get(pk=p) for p in provinces]
     if role in MUNICIPAL_ROLES and not municipalities:
-        raise RoleError("Een gemeentelijke rol heeft minstens één gemeente nodig.")
+        raise RoleError(_("Een gemeentelijke rol heeft minstens één gemeente nodig."))
     if role in PROVINCIAL_ROLES and not provinces:
-        raise RoleError("Een VLOT-rol heeft minstens één provincie nodig.")
+        raise RoleError(_("Een VLOT-rol heeft minstens één provincie nodig."))
     from licensing.services import licence_role_check  # a full-licence role needs no limited licence
 
     licence_role_check(user=user, role=role)

