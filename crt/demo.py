@@ -109,7 +109,7 @@ def persons_seed(*, orgs: dict[str, Organisation], case_manager, target: int, se
                 "email_enc": crypto.encrypt(f"{first.lower()}.{surname.lower()}@demo.invalid", context=CTX_EMAIL) if role == HouseholdRoles.HEAD else "",
                 "street": address[2], "postal_code": address[1], "municipality_refnis": address[0],
                 "certificate_number": f"TB-{cert_from.year}-{rng.randint(100000, 999999)}",
-                "certificate_valid_from": cert_from, "certificate_valid_until": dt.date(2026, 3, 4),
+                "certificate_valid_from": cert_from, "certificate_valid_until": max(dt.date(2026, 3, 4), cert_from + dt.timedelta(days=365)),
                 "languages": rng.choice(LANGUAGES),
             }, code, opened))
     Household.objects.using(DB).bulk_create(households, batch_size=1000)

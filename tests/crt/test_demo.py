@@ -22,6 +22,15 @@ def test_demo_persons_are_valid_and_labelled(case_manager):
     assert all(p.is_demo for p in persons) and Household.objects.using("crt").count() < count
     numbers = [crypto.decrypt(p.national_number_enc, context=CTX_NUMBER) for p in persons]
     assert len(set(numbers)) == len(numbers)
+    assert all(p.certificate_valid_until >= p.certificate_valid_from for p in persons)
+    # Demo persons obey the registration rules (number ↔ birth date, municipality ↔ postal code, …).
+    from crt.services import PersonInput, person_input_validate
+
+    for p, number in list(zip(persons, numbers, strict=True))[:100]:
+        person_input_validate(PersonInput(
+            first_name=p.first_name, last_name=p.last_name, birth_date=p.birth_date, sex=p.sex, national_number=number,
+            municipality_refnis=p.municipality_refnis, postal_code=p.postal_code, certificate_number=p.certificate_number,
+            certificate_valid_from=p.certificate_valid_from, certificate_valid_until=p.certificate_valid_until))
     assert all(nn.is_valid(n) or bis.is_valid(n) for n in numbers)
     assert Dossier.objects.using("crt").values("organisation").distinct().count() == 4
     assert Referral.objects.using("crt").exists()
