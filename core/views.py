@@ -29,6 +29,11 @@ def error_403(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (mostly: an old page after the session ended)."""
+    return render(request, "errors/csrf.html", status=403)
+
+
 def error_404(request, exception=None):
     return render(request, "errors/404.html", status=404)
 

@@ -40,6 +40,7 @@ def test_404_is_a_friendly_dutch_page_in_the_base_layout(login):
     assert response.status_code == 404
     body = response.content.decode()
     assert "Niet gevonden" in body
+    assert '<h1 class="h3">Niet gevonden</h1>' in body
     assert "Deze pagina bestaat niet, of u hebt er geen toegang toe." in body
     assert "HVT · CRT Vlaanderen" in body  # the base layout's header
     assert 'id="main"' in body and "Naar de startpagina" in body
@@ -61,6 +62,19 @@ def test_403_is_a_friendly_dutch_page_in_the_base_layout(login):
     assert "U hebt geen toegang tot deze pagina" in body
     assert "HVT · CRT Vlaanderen" in body
     assert "Afmelden" in body  # the signed-in layout
+
+
+def test_a_form_without_csrf_token_gets_a_friendly_dutch_403():
+    user = make_user(Roles.HVT_MUNICIPAL_LIMITED, municipalities=["44021"])
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/account/aanmelden/", {"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Formulier verlopen" in body
+    assert "Er werd niets opgeslagen" in body
+    assert "HVT · CRT Vlaanderen" in body
+    assert "CSRF" not in body
+    assert "_auth_user_id" not in client.session
 
 
 @override_settings(ROOT_URLCONF=__name__)
