@@ -34,7 +34,7 @@ class PersonRegisterForm(forms.Form):
     first_name = forms.CharField(label=_("Voornaam"), max_length=100)
     last_name = forms.CharField(label=_("Familienaam"), max_length=100)
     birth_date = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
-    sex = forms.ChoiceField(label=_("Geslacht"), choices=Sexes.choices)
+    sex = forms.ChoiceField(label=_("Geslacht"), choices=[("", "—"), *Sexes.choices])
     nationality = forms.CharField(label=_("Nationaliteit (landcode)"), max_length=2, initial="UA")
     phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)

@@ -91,6 +91,7 @@ def test_case_manager_gets_a_duplicate_warning(page, browser_login, case_manager
     page.get_by_label("Voornaam").fill("Iryna")
     page.get_by_label("Familienaam").fill("Melnyk")
     page.get_by_label("Geboortedatum").fill("1987-05-17")
+    page.get_by_label("Geslacht").select_option("F")
     page.get_by_label("Gemeente").select_option("11002")
     page.get_by_role("button", name="Registreren").click()
     expect(page.locator("#duplicate-warning")).to_contain_text("Mogelijke dubbele registratie")
