@@ -118,3 +118,33 @@ class TargetSerializer(serializers.ModelSerializer):
     def get_realisation(self, obj) -> float | None:
         """Available validated beds / target (a ratio, e.g. 0.85)."""
         return round(obj.available_beds / obj.assigned, 4) if obj.assigned else None
+
+
+class QualityCheckWriteSerializer(serializers.Serializer):
+    checked_on = serializers.DateField()
+    inspector = serializers.CharField(max_length=200)
+    no_category_3_defects = serializers.BooleanField()
+    no_critical_category_2_defects = serializers.BooleanField()
+    not_uninhabitable = serializers.BooleanField()
+    no_overcrowding = serializers.BooleanField()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlaceQualityCheckSerializer(QualityCheckWriteSerializer):
+    validate_place = serializers.BooleanField(
+        required=False, default=False, help_text="Also validate the place (when it passes and is still registered)."
+    )
+
+
+class PlaceCloseSerializer(serializers.Serializer):
+    end_date = serializers.DateField(help_text="The last day of the place.")
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AllocationMoveSerializer(serializers.Serializer):
+    to_place = serializers.IntegerField()
+    move_date = serializers.DateField(help_text="The first day in the new place.")
+
+
+class OfferRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)

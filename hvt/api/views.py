@@ -6,6 +6,8 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -104,6 +106,31 @@ class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
             raise exceptions.MethodNotAllowed("PUT")
         return self.partial_update(request, *args, **kwargs)
 
+    @extend_schema(request=s.PlaceQualityCheckSerializer, responses=s.PlaceSerializer)
+    @action(detail=True, methods=["post"], url_path="quality-check")
+    def quality_check(self, request, pk=None):
+        """Record the housing-quality check; with ``validate_place`` also validate the place."""
+        place = selectors.place_get_for_user(request.user, pk, for_write=True)
+        data = s.PlaceQualityCheckSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        validate = values.pop("validate_place")
+        with service_errors(), transaction.atomic():
+            services.quality_check_record(actor=request.user, place=place, **values)
+            if validate:
+                services.place_validate(actor=request.user, place=place)
+        return Response(s.PlaceSerializer(self._read(place.pk)).data)
+
+    @extend_schema(request=s.PlaceCloseSerializer, responses=s.PlaceSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        place = selectors.place_get_for_user(request.user, pk, for_write=True)
+        data = s.PlaceCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            services.place_close(actor=request.user, place=place, **data.validated_data)
+        return Response(s.PlaceSerializer(self._read(place.pk)).data)
+
 
 @extend_schema_view(
     list=extend_schema(parameters=[_param("place", OpenApiTypes.INT), _param("active_on", OpenApiTypes.DATE)]),
@@ -142,6 +169,19 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
             allocation = services.allocation_end(actor=request.user, allocation=allocation, **data.validated_data)
         return Response(s.AllocationSerializer(allocation).data)
 
+    @extend_schema(request=s.AllocationMoveSerializer, responses={201: s.AllocationSerializer})
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """End the allocation the day before ``move_date`` and allocate the household in ``to_place``."""
+        allocation = selectors.allocation_get_for_user(request.user, pk, for_write=True)
+        data = s.AllocationMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        to_place = selectors.place_get_for_user(request.user, data.validated_data["to_place"], for_write=True)
+        with service_errors():
+            moved = services.allocation_move(actor=request.user, allocation=allocation, to_place=to_place,
+                                             move_date=data.validated_data["move_date"])
+        return Response(s.AllocationSerializer(moved).data, status=status.HTTP_201_CREATED)
+
 
 @extend_schema_view(create=extend_schema(request=s.OfferWriteSerializer, responses={201: s.OfferSerializer}))
 class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -165,6 +205,31 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         with service_errors():
             offer = services.offer_submit(actor=request.user, **data.validated_data)
         return Response(s.OfferSerializer(PlaceOffer.objects.get(pk=offer.pk)).data, status=status.HTTP_201_CREATED)
+
+    def _queue_offer(self, request, pk):
+        return get_object_or_404(selectors.offer_queue_for_user(request.user, status=""), pk=pk)
+
+    @extend_schema(request=s.QualityCheckWriteSerializer, responses={201: s.PlaceSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, role_permission(WRITE_ROLES, WRITE_ROLES)])
+    def validate(self, request, pk=None):
+        """The municipality validates the offer with its housing-quality check: the place is created."""
+        offer = self._queue_offer(request, pk)
+        data = s.QualityCheckWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            place = services.offer_validate(actor=request.user, offer=offer, **data.validated_data)
+        place = selectors.place_list_for_user(request.user).get(pk=place.pk)
+        return Response(s.PlaceSerializer(place).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.OfferRejectSerializer, responses=s.OfferSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, role_permission(WRITE_ROLES, WRITE_ROLES)])
+    def reject(self, request, pk=None):
+        offer = self._queue_offer(request, pk)
+        data = s.OfferRejectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with service_errors():
+            offer = services.offer_reject(actor=request.user, offer=offer, reason=data.validated_data["reason"])
+        return Response(s.OfferSerializer(offer).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[_param("municipality", description="REFNIS code")]))

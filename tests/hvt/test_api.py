@@ -134,3 +134,50 @@ def test_api_place_list_query_count_does_not_grow(api, gent_officer, django_asse
     with django_assert_max_num_queries(6):
         response = api.get("/api/v1/hvt/places/")
     assert response.json()["count"] == n
+
+
+CHECK = {"checked_on": "2022-04-02", "inspector": "Inspecteur", "no_category_3_defects": True,
+         "no_critical_category_2_defects": True, "not_uninhabitable": True, "no_overcrowding": True}
+
+
+def test_quality_check_validate_and_close_through_the_api(api, gent_officer, hasselt_officer):
+    place = register(gent_officer)
+    api.force_authenticate(hasselt_officer)
+    assert api.post(f"/api/v1/hvt/places/{place.pk}/quality-check/", {**CHECK, "validate_place": True}, format="json").status_code == 404
+    api.force_authenticate(gent_officer)
+    failing = api.post(f"/api/v1/hvt/places/{place.pk}/quality-check/",
+                       {**CHECK, "no_overcrowding": False, "validate_place": True}, format="json")
+    assert failing.status_code == 400
+    ok = api.post(f"/api/v1/hvt/places/{place.pk}/quality-check/", {**CHECK, "validate_place": True}, format="json")
+    assert ok.status_code == 200 and ok.json()["status"] == "validated" and ok.json()["is_available"]
+    closed = api.post(f"/api/v1/hvt/places/{place.pk}/close/", {"end_date": "2023-01-31"}, format="json")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+
+
+def test_move_through_the_api(api, gent_officer, coordinator):
+    first, second = validated(gent_officer), validated(gent_officer)
+    outside = validated(coordinator, municipality=ANTWERPEN, postal_code=ANTWERPEN_POSTAL)
+    allocation = allocate(gent_officer, first, size=2)
+    api.force_authenticate(gent_officer)
+    refused = api.post(f"/api/v1/hvt/allocations/{allocation.pk}/move/", {"to_place": outside.pk, "move_date": "2022-07-01"}, format="json")
+    assert refused.status_code == 404
+    moved = api.post(f"/api/v1/hvt/allocations/{allocation.pk}/move/", {"to_place": second.pk, "move_date": "2022-07-01"}, format="json")
+    assert moved.status_code == 201 and moved.json()["place"] == second.pk and moved.json()["moved_from"] == allocation.pk
+
+
+def test_offer_validate_and_reject_through_the_api(api, make_user, gent_officer, hasselt_officer):
+    portal = make_user(Roles.PORTAL_USER)
+    body = {"municipality": GENT, "street": "Veldstraat", "house_number": "5", "postal_code": GENT_POSTAL,
+            "operator": "Familie", "capacity": 3, "available_from": "2022-04-01"}
+    api.force_authenticate(portal)
+    first = api.post("/api/v1/hvt/offers/", body, format="json").json()["id"]
+    second = api.post("/api/v1/hvt/offers/", body, format="json").json()["id"]
+    assert api.post(f"/api/v1/hvt/offers/{first}/validate/", CHECK, format="json").status_code == 403  # not an officer
+    api.force_authenticate(hasselt_officer)
+    assert api.post(f"/api/v1/hvt/offers/{first}/validate/", CHECK, format="json").status_code == 404
+    api.force_authenticate(gent_officer)
+    created = api.post(f"/api/v1/hvt/offers/{first}/validate/", CHECK, format="json")
+    assert created.status_code == 201 and created.json()["is_available"] and created.json()["source"] == "portal"
+    rejected = api.post(f"/api/v1/hvt/offers/{second}/reject/", {"reason": "Te klein"}, format="json")
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    assert list(PlaceOffer.objects.order_by("pk").values_list("status", flat=True)) == ["validated", "rejected"]
