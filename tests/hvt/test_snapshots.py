@@ -52,3 +52,10 @@ def test_beat_schedule_points_at_a_real_task():
     for entry in BEAT_SCHEDULE.values():
         module, name = entry["task"].rsplit(".", 1)
         assert callable(getattr(import_module(module), name))
+
+
+def test_backfill_until_now_given_on_the_command_line(gent_officer):
+    validated(gent_officer, capacity=4)
+    call_command("hvt_snapshot_backfill", "--start", "2022-05-01", "--now", "2022-05-03T10:00", verbosity=0)
+    assert sorted(set(CapacitySnapshot.objects.values_list("date", flat=True))) == [
+        dt.date(2022, 5, 1), dt.date(2022, 5, 2), dt.date(2022, 5, 3)]
