@@ -3,6 +3,7 @@ from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from accounts.services import activity_touch
@@ -36,7 +37,8 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": _("Sessie verlopen.")}, status=401)
-                return redirect(f"{reverse(settings.LOGIN_URL)}?expired=1&next={request.path}")
+                query = urlencode({"expired": 1, "next": request.get_full_path()})
+                return redirect(f"{reverse(settings.LOGIN_URL)}?{query}")
             if seen_at is None or now - seen_at >= _SEEN_RESOLUTION:
                 request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)
@@ -75,5 +77,5 @@ class RequireTwoFactorMiddleware:
                 # A session-authenticated API call needs the second factor too (token clients are
                 # authenticated later, by DRF, and are not affected here).
                 return JsonResponse({"detail": _("Tweestapsverificatie vereist.")}, status=403)
-            return redirect(f"{reverse('accounts:otp')}?next={request.path}")
+            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

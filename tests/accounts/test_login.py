@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.utils.http import urlencode
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -97,7 +98,7 @@ def test_roles_needing_two_factor_are_sent_to_the_totp_page_from_any_page(login,
     client = login(make_user(role), verified=False)
     response = client.get(path)
     assert response.status_code == 302
-    assert response.headers["Location"] == f"{OTP_URL}?next={path}"
+    assert response.headers["Location"] == f"{OTP_URL}?{urlencode({'next': path})}"
 
 
 @pytest.mark.parametrize("path", ["/", "/beheer/"])
@@ -106,6 +107,19 @@ def test_staff_flag_alone_needs_two_factor(login, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response.headers["Location"].startswith(OTP_URL)
+
+
+def test_after_the_second_factor_the_user_lands_on_the_page_asked_for_with_its_query(client):
+    user = make_user(Roles.HVT_SECURITY_AUDITOR)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    _post_login(client, user.username, TEST_PASSWORD)
+    response = client.get("/beheer/audit/auditevent/?action=login&o=1")
+    location = response.headers["Location"]
+    assert location == f"{OTP_URL}?next=%2Fbeheer%2Faudit%2Fauditevent%2F%3Faction%3Dlogin%26o%3D1"
+    page = client.get(location)
+    assert 'value="/beheer/audit/auditevent/?action=login&amp;o=1"' in page.content.decode()
+    done = client.post(OTP_URL, {"token": f"{totp(device.bin_key):06d}", "next": "/beheer/audit/auditevent/?action=login&o=1"})
+    assert done.headers["Location"] == "/beheer/audit/auditevent/?action=login&o=1"
 
 
 def test_unverified_user_sees_no_navigation_on_the_totp_page(login):
@@ -130,7 +144,7 @@ def test_enrolment_shows_a_qr_code_and_confirms_the_device_with_a_correct_code(c
     user = make_user(Roles.HVT_COORDINATOR, is_staff=True)
     response = _post_login(client, user.username, TEST_PASSWORD)
     assert response.status_code == 302
-    assert client.get("/").headers["Location"] == f"{OTP_URL}?next=/"
+    assert client.get("/").headers["Location"] == f"{OTP_URL}?next=%2F"
     page = client.get(f"{OTP_URL}?next=/")
     body = page.content.decode()
     assert page.status_code == 200

@@ -37,10 +37,10 @@ def test_idle_for_31_minutes_sends_to_login_with_expired_and_audits(client, logi
     frozen_now(T0)
     login(officer)
     frozen_now(T0 + dt.timedelta(minutes=31))
-    response = client.get("/hvt/")
+    response = client.get("/hvt/?pagina=2")
     assert response.status_code == 302
     location = response.headers["Location"]
-    assert location.startswith("/account/aanmelden/?expired=1")
+    assert location == "/account/aanmelden/?expired=1&next=%2Fhvt%2F%3Fpagina%3D2"
     assert "_auth_user_id" not in client.session
     event = AuditEvent.objects.get(action=AuditActions.SESSION_EXPIRED)
     assert event.actor_id == officer.pk
