@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +10,19 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Gebruikersnaam of wachtwoord is niet juist. Na 5 mislukte pogingen wordt de account tijdelijk geblokkeerd."),
         "inactive": _("Deze account is niet actief. Vraag de support om ze opnieuw te activeren."),
     }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            # The backends refuse an inactive user like a wrong password. Someone who knows the
+            # password of a deactivated account (40 days idle) is told why, instead of being locked out.
+            username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+            if username and password:
+                user = get_user_model()._default_manager.filter(username=username, is_active=False).first()
+                if user is not None and user.check_password(password):
+                    raise ValidationError(self.error_messages["inactive"], code="inactive") from None
+            raise
 
 
 class TokenForm(forms.Form):

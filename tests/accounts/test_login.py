@@ -185,3 +185,17 @@ def test_verification_with_an_enrolled_device_shows_no_qr_code(client):
     code = f"{totp(device.bin_key):06d}"
     assert client.post(OTP_URL, {"token": code}).headers["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+def test_a_deactivated_user_with_the_right_password_is_told_the_account_is_inactive(client):
+    user = make_user(Roles.HVT_MUNICIPAL_LIMITED, municipalities=["44021"])
+    user.is_active = False
+    user.save()
+    response = _post_login(client, user.username, TEST_PASSWORD)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Deze account is niet actief" in body
+    assert "_auth_user_id" not in client.session
+    wrong = _post_login(client, user.username, "wrong-password")
+    assert "Gebruikersnaam of wachtwoord is niet juist" in wrong.content.decode()
+    assert "Deze account is niet actief" not in wrong.content.decode()
