@@ -217,3 +217,30 @@ def municipality_overview_for_user(user, *, day: dt.date | None = None) -> Query
         )
         .order_by("province__name_nl", "name_nl")
     )
+
+
+def capacity_evolution_for_user(user, *, municipality: str = "") -> list[dict]:
+    """Monthly evolution (first snapshot of each month) of available and occupied beds per
+    category in the user's scope, from the nightly snapshots: one aggregate query."""
+    from hvt.models import CapacitySnapshot
+
+    qs = scope_filter(CapacitySnapshot.objects.all(), user, roles=READ_ROLES)
+    if municipality:
+        qs = qs.filter(municipality_id=municipality)
+    rows = qs.values("date", "category").annotate(available=Sum("available"), occupied=Sum("occupied")).order_by("date")
+    months: dict[tuple[int, int], dict] = {}
+    for row in rows:
+        key = (row["date"].year, row["date"].month)
+        month = months.setdefault(key, {"date": row["date"], "categories": {}})
+        if row["date"] != month["date"]:
+            continue  # only the first snapshot date of the month
+        month["categories"][row["category"]] = {"available": row["available"], "occupied": row["occupied"]}
+    out = []
+    for month in months.values():
+        cats = month["categories"]
+        month["rows"] = [{"category": c, "label": label, **cats.get(c, {"available": 0, "occupied": 0})}
+                         for c, label in PlaceCategories.choices]
+        month["available"] = sum(r["available"] for r in month["rows"])
+        month["occupied"] = sum(r["occupied"] for r in month["rows"])
+        out.append(month)
+    return out

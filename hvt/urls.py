@@ -20,6 +20,7 @@ urlpatterns = [
     path("aanbod/nieuw/", views.offer_create, name="offer_create"),
     path("validatie/", views.offer_queue, name="offer_queue"),
     path("validatie/<int:pk>/", views.offer_decide, name="offer_decide"),
+    path("evolutie/", views.capacity_evolution, name="capacity_evolution"),
     path("doelstellingen/", views.target_list, name="target_list"),
     path("gemeenten/", views.municipality_list, name="municipality_list"),
     path("gemeenten/<str:refnis>/", views.municipality_detail, name="municipality_detail"),

@@ -361,6 +361,18 @@ def offer_decide(request, pk: int):
     return render(request, "hvt/offer_decide.html", {"offer": offer, "check_form": check_form, "reject_form": reject_form})
 
 
+@role_required(*READ_ROLES)
+def capacity_evolution(request):
+    scope = municipalities_for_user(request.user, roles=READ_ROLES).only("pk", "name_nl")
+    municipality = request.GET.get("municipality", "")
+    if municipality and not scope.filter(pk=municipality).exists():
+        municipality = ""
+    months = selectors.capacity_evolution_for_user(request.user, municipality=municipality)
+    peak = max([m["available"] for m in months] + [1])
+    return render(request, "hvt/evolution.html", {"months": months, "peak": peak, "scope": scope,
+                                                  "municipality": municipality})
+
+
 # --- targets and the VLOT view ---------------------------------------------------------------------
 
 

@@ -330,3 +330,15 @@ def test_offer_municipality_follows_from_the_postal_code(client, login, make_use
     response = _offer_post(client, municipality="", postal_code="1000")  # Brussels: not Flemish
     assert response.status_code == 200 and "postal_code" in response.context["form"].errors
     assert PlaceOffer.objects.count() == 1
+
+
+def test_capacity_evolution_shows_monthly_snapshots_in_scope(client, login, gent_officer, coordinator):
+    place = validated(gent_officer, capacity=6)
+    allocate(gent_officer, place, size=2, start=dt.date(2022, 5, 1))
+    validated(coordinator, municipality=ANTWERPEN, postal_code=ANTWERPEN_POSTAL, capacity=50)
+    for day in [dt.date(2022, 5, 1), dt.date(2022, 5, 8), dt.date(2022, 6, 1)]:
+        services.snapshot_take(day=day)
+    login(gent_officer)
+    months = client.get(reverse("hvt:capacity_evolution")).context["months"]
+    assert [m["date"] for m in months] == [dt.date(2022, 5, 1), dt.date(2022, 6, 1)]
+    assert (months[0]["available"], months[0]["occupied"]) == (6, 2)  # Antwerpen's 50 beds are out of scope

@@ -121,6 +121,7 @@ EXPECTATIONS = {
     "hvt:offer_queue": only(WRITERS),
     "hvt:offer_decide": table(WRITE_SCOPED, obj=offer),
     "hvt:target_list": only(TARGET_READERS),
+    "hvt:capacity_evolution": only(READERS),
     "hvt:municipality_list": only(roles(VLOT, COORD)),
     "hvt:municipality_detail": table({VLOT: IN_SCOPE_ONLY, COORD: ALLOW}, obj=municipality),
     # API
