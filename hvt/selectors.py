@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -86,8 +86,6 @@ def place_list_for_user(
     if status in PlaceStatuses.values:
         qs = qs.filter(status=status)
     if with_free_beds:
-        from django.db.models import F
-
         qs = qs.filter(available_q(day)).filter(beds_in_use__lt=F("capacity"))
     return qs.order_by("municipality__name_nl", "street", "house_number", "pk")
 

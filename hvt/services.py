@@ -23,6 +23,7 @@ from core import clock
 from geo.models import Municipality
 from geo.selectors import municipality_population_latest, postal_code_belongs_to
 from hvt.constants import (
+    CATEGORY_2_CONFIRMATION_FROM,
     EARLIEST_START,
     NOTE_ROLES,
     WRITE_ROLES,
@@ -602,8 +603,6 @@ def _open_on(day: dt.date, prefix: str = "") -> Q:
 
 def _available_q(prefix: str = "") -> Q:
     """Ever validated and, for a category-2 place from 1 June 2023, confirmed by the agency."""
-    from hvt.constants import CATEGORY_2_CONFIRMATION_FROM
-
     return Q(**{f"{prefix}validated_on__isnull": False}) & ~Q(
         **{f"{prefix}category": PlaceCategories.CAT2, f"{prefix}start_date__gte": CATEGORY_2_CONFIRMATION_FROM,
            f"{prefix}agency_confirmed_on__isnull": True}

@@ -6,13 +6,14 @@ does not hold answers 403.
 
 from __future__ import annotations
 
+import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +21,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.constants import Roles
 from accounts.selectors import municipalities_for_user, user_has_role
+from audit.constants import AuditActions
+from audit.services import audit_log
 from core import clock
+from core.exports import neutralise_cell
 from geo.models import Municipality
 from hvt import selectors, services
 from hvt.constants import NOTE_ROLES, READ_ROLES, TARGET_ROLES, WRITE_ROLES, OfferStatuses, PlaceStatuses
@@ -104,14 +108,6 @@ def _value(obj, path):
 @role_required(*READ_ROLES)
 def place_export(request):
     """The filtered list as CSV (same scope and filters as the page); formulas neutralised; audited."""
-    import csv
-
-    from django.http import StreamingHttpResponse
-
-    from audit.constants import AuditActions
-    from audit.services import audit_log
-    from core.exports import neutralise_cell
-
     scope = municipalities_for_user(request.user, roles=READ_ROLES).only("pk", "name_nl")
     form = PlaceFilterForm(request.GET or None, municipalities=scope)
     filters = {}
