@@ -24,6 +24,7 @@ migrate: install
 	$(MANAGE) migrate --database default --noinput
 	$(MANAGE) migrate --database crt --noinput
 	$(MANAGE) sync_roles
+	$(MANAGE) install_schedule
 
 demo: migrate
 	$(MANAGE) load_reference_data

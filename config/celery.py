@@ -1,4 +1,8 @@
-"""The Celery app. Redis is the broker when REDIS_URL is set; otherwise tasks run in process."""
+"""The Celery app. Redis is the broker when REDIS_URL is set; otherwise tasks run in process.
+
+Beat uses django-celery-beat's DatabaseScheduler; the default jobs are installed as database rows
+by ``manage.py install_schedule`` (see config/schedule.py), so the admin is where they change.
+"""
 
 import os
 
@@ -9,10 +13,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("hvt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-
-@app.on_after_configure.connect
-def _collect_beat_schedule(sender, **kwargs):
-    from config.schedule import beat_schedule
-
-    sender.conf.beat_schedule = beat_schedule()

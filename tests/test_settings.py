@@ -166,3 +166,19 @@ def test_pages_keep_working_with_redis_down(client, login):
         client.logout()
         verified = login(coordinator)
         assert verified.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_install_schedule_creates_the_defaults_once_and_keeps_an_admin_edit():
+    from django_celery_beat.models import PeriodicTask
+
+    from config.schedule import schedule_install
+
+    created = schedule_install()
+    assert set(created) == set(beat_schedule())
+    edited = PeriodicTask.objects.get(name=created[0])
+    edited.enabled = False
+    edited.save()
+    assert schedule_install() == []
+    edited.refresh_from_db()
+    assert edited.enabled is False
