@@ -131,6 +131,12 @@ def person_register(
             number_index=index, first_name=data.first_name, last_name=data.last_name, birth_date=data.birth_date
         )
         if candidates:
+            # The warning tells whether a person exists (also at another organisation): a read
+            # the auditor must be able to see.
+            audit_log(actor=actor, action=AuditActions.LOOKUP, object_type="crt.duplicatecheck", database=DB,
+                      object_repr=_("mogelijke dubbele registratie getoond"),
+                      changes={"candidates": [c.dossier.number for c in candidates if hasattr(c, "dossier")],
+                               "organisation": organisation.code})
             raise PossibleDuplicate(candidates)
     if household_of is not None and household_of.organisation_id != organisation.pk:
         raise ValidationError({"household_dossier": [_("Dit gezin hoort bij een andere organisatie.")]})

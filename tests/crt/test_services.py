@@ -77,6 +77,8 @@ def test_duplicate_same_number_warns_before_saving(register, case_manager, org):
                         data=person_input(first_name="Other", last_name="Name"), confirm_duplicate=False)
     assert len(exc.value.candidates) == 1
     assert Person.objects.using("crt").count() == 1
+    event = AuditEvent.objects.using("crt").get(object_type="crt.duplicatecheck")
+    assert event.actor_id == case_manager.pk and event.changes["candidates"] == [exc.value.candidates[0].dossier.number]
 
 
 def test_duplicate_same_names_and_birth_date_warns(register, case_manager, org):
