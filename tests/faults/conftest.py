@@ -9,7 +9,20 @@ from pathlib import Path
 
 import pytest
 
-THROWAWAY_PORT = 6390
+THROWAWAY_PORT = 6390  # preferred; another free port when a parallel test run already uses it
+
+
+def _free_port() -> int:
+    import socket
+
+    for port in [THROWAWAY_PORT, 0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError("no free port")
 
 
 class ThrowawayRedis:
@@ -62,7 +75,7 @@ class ThrowawayRedis:
 def throwaway_redis(tmp_path):
     if shutil.which("redis-server") is None:
         pytest.fail("redis-server is not installed (the fault tests need it)")
-    server = ThrowawayRedis(THROWAWAY_PORT, tmp_path)
+    server = ThrowawayRedis(_free_port(), tmp_path)
     server.start()
     yield server
     if server.ping():

@@ -1,5 +1,5 @@
 """Redis stopped: the web keeps serving, /health/ says Redis is down (503), queued tasks do not break
-requests. A throwaway redis-server on port 6390 is started and stopped; the machine's Redis is untouched."""
+requests. A throwaway redis-server (port 6390, or another free port) is started and stopped; the machine's Redis is untouched."""
 
 from __future__ import annotations
 
