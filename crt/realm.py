@@ -67,6 +67,9 @@ def user_has_any_crt_role_cached(user_id: int) -> bool:
 def crt_role_assign(*, user, role: str, organisation: Organisation | None = None, actor=None) -> RoleAssignment:
     """Grant a CRT role (the CRT realm). Audited in the CRT's own trail."""
     CrtRoles(role)  # ValueError for a non-CRT role
+    from licensing.services import licence_role_check  # CRT central management needs a full licence
+
+    licence_role_check(user=user, role=role)
     with transaction.atomic(using="crt"):
         assignment, _ = RoleAssignment.objects.using("crt").update_or_create(
             user_id=user.pk,

@@ -85,6 +85,17 @@ def test_role_assign_enforces_the_full_licence_rule(make_user, pool):
     assert not user.role_assignments.filter(role=Roles.HVT_MUNICIPAL_FULL).exists()
 
 
+def test_crt_role_assign_enforces_the_full_licence_rule(make_user, pool):
+    from crt.models import RoleAssignment as CrtRoleAssignment
+    from crt.realm import crt_role_assign
+
+    user = make_user(Roles.CRT_CASE_MANAGER)
+    licence_assign(user=user, pool=pool("crt", "limited", "crt_case_managers"))
+    with pytest.raises(ValidationError):
+        crt_role_assign(user=user, role=Roles.CRT_CENTRAL_ADMIN)
+    assert not CrtRoleAssignment.objects.using("crt").filter(user_id=user.pk, role=Roles.CRT_CENTRAL_ADMIN).exists()
+
+
 def test_assignment_is_audited(make_user, pool):
     actor, user = make_user(Roles.SUPPORT), make_user()
     assignment = licence_assign(user=user, pool=pool(), actor=actor)
