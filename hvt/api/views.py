@@ -21,6 +21,7 @@ from hvt import selectors, services
 from hvt.api import serializers as s
 from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES
 from hvt.models import MunicipalityTarget, PlaceOffer
+from licensing.api.permissions import HasToolLicence
 
 
 @contextmanager
@@ -72,7 +73,7 @@ class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     """Reception places in the caller's scope."""
 
     serializer_class = s.PlaceSerializer
-    permission_classes = [IsAuthenticated, role_permission(READ_ROLES, WRITE_ROLES)]
+    permission_classes = [IsAuthenticated, HasToolLicence, role_permission(READ_ROLES, WRITE_ROLES)]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -141,7 +142,7 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     """Allocations of households (pseudonymous references) to places in the caller's scope."""
 
     serializer_class = s.AllocationSerializer
-    permission_classes = [IsAuthenticated, role_permission(READ_ROLES, WRITE_ROLES)]
+    permission_classes = [IsAuthenticated, HasToolLicence, role_permission(READ_ROLES, WRITE_ROLES)]
 
     def get_queryset(self):
         place = self.request.query_params.get("place")
@@ -188,7 +189,7 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     """Portal offers: a portal user's own offers, or an officer's validation queue."""
 
     serializer_class = s.OfferSerializer
-    permission_classes = [IsAuthenticated, role_permission(WRITE_ROLES | {Roles.PORTAL_USER}, frozenset({Roles.PORTAL_USER}))]
+    permission_classes = [IsAuthenticated, HasToolLicence, role_permission(WRITE_ROLES | {Roles.PORTAL_USER}, frozenset({Roles.PORTAL_USER}))]
 
     def get_queryset(self):
         user = self.request.user
@@ -210,7 +211,7 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return get_object_or_404(selectors.offer_queue_for_user(request.user, status=""), pk=pk)
 
     @extend_schema(request=s.QualityCheckWriteSerializer, responses={201: s.PlaceSerializer})
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, role_permission(WRITE_ROLES, WRITE_ROLES)])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, HasToolLicence, role_permission(WRITE_ROLES, WRITE_ROLES)])
     def validate(self, request, pk=None):
         """The municipality validates the offer with its housing-quality check: the place is created."""
         offer = self._queue_offer(request, pk)
@@ -222,7 +223,7 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(s.PlaceSerializer(place).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.OfferRejectSerializer, responses=s.OfferSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, role_permission(WRITE_ROLES, WRITE_ROLES)])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, HasToolLicence, role_permission(WRITE_ROLES, WRITE_ROLES)])
     def reject(self, request, pk=None):
         offer = self._queue_offer(request, pk)
         data = s.OfferRejectSerializer(data=request.data)
@@ -238,7 +239,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = s.TargetSerializer
     queryset = MunicipalityTarget.objects.none()  # for the schema; requests use get_queryset
-    permission_classes = [IsAuthenticated, role_permission(TARGET_ROLES, frozenset())]
+    permission_classes = [IsAuthenticated, HasToolLicence, role_permission(TARGET_ROLES, frozenset())]
 
     def get_queryset(self):
         qs = selectors.target_list_for_user(self.request.user).select_related("round")

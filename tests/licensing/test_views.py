@@ -276,3 +276,17 @@ def test_drf_permission_covers_token_requests(enforce, make_user, pool):
     assert allowed("/api/v1/budget/") is True  # not a tool API
     licence_assign(user=officer, pool=pool())
     assert allowed("/api/v1/hvt/places/") is True
+
+
+def test_hvt_api_refuses_a_token_user_without_licence(enforce, make_user, pool):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer).key}")
+    refused = api.get("/api/v1/hvt/places/")
+    assert refused.status_code == 403
+    assert "licentie" in refused.json()["detail"]
+    licence_assign(user=officer, pool=pool())
+    assert api.get("/api/v1/hvt/places/").status_code == 200
