@@ -401,3 +401,44 @@ def number_lookup(ctx) -> Bench:
 
     return Bench(orm=orm, sql=sql, same=same, databases=("crt",), repeat=25,
                  note=f"{total:,} persons; parse + HMAC blind index + indexed query")
+
+
+# --- 7. Targets with available beds, all Flanders (the targets page of central coordination) ------------------
+@operation("target_list", title="Targets with available beds per municipality, all Flanders (coordinator)",
+           target="< 300 ms", check=_under(300))
+def target_list(ctx) -> Bench:
+    _need("hvt.MunicipalityTarget")
+    try:
+        from hvt.selectors import target_list_for_user
+    except ImportError as exc:
+        raise NotAvailable("hvt.selectors.target_list_for_user") from exc
+    from accounts.models import User
+    from hvt.constants import CATEGORY_2_CONFIRMATION_FROM
+    from hvt.selectors import target_round_current
+
+    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).first()
+    if coordinator is None:
+        raise NotAvailable("no coordinator in the bench data")
+    round_ = target_round_current()
+    if round_ is None:
+        raise NotAvailable("no target round in the bench data")
+    day = TODAY
+
+    def orm():
+        return sorted((t.municipality_id, t.available_beds, t.assigned)
+                      for t in target_list_for_user(coordinator, round_=round_, day=day))
+
+    sql_text = f"""
+        SELECT t.municipality_id,
+               COALESCE((SELECT SUM(p.capacity) FROM hvt_receptionplace p
+                         WHERE p.municipality_id = t.municipality_id AND {AVAILABLE_SQL}), 0)::int,
+               t.assigned
+        FROM hvt_municipalitytarget t JOIN geo_municipality m ON m.refnis = t.municipality_id
+        WHERE t.round_id = %(round)s ORDER BY m.name_nl
+    """
+
+    def sql():
+        return sorted(tuple(r) for r in _fetch(sql_text, {"day": day, "cat2_from": CATEGORY_2_CONFIRMATION_FROM,
+                                                           "round": round_.pk}))
+
+    return Bench(orm=orm, sql=sql, same=lambda a, b: a == b, note="hvt.selectors.target_list_for_user")
