@@ -8,6 +8,7 @@ Bounded: FUZZ_MAX_EXAMPLES (default 20) examples per operation, derandomised (sa
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
@@ -40,6 +41,23 @@ def _seed():
         make_allocation(municipality=municipality)
         make_offer(municipality=municipality)
         make_target(municipality=municipality)
+
+
+@contextmanager
+def keep_connections():
+    """A real WSGI handler closes the database connection around each request (close_old_connections),
+    which would end the test's transaction; Django's test client disconnects it the same way (and
+    reconnects it after each of its own requests, so this wraps only the fuzzing)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _operations(schema):
@@ -81,7 +99,8 @@ def test_api_fuzz(role, client, make_user):
             case.validate_response(response, checks=CHECKS, headers=headers, transport_kwargs={"app": app})
 
         try:
-            run()
+            with keep_connections():
+                run()
         except (Exception, BaseExceptionGroup) as exc:  # collect per operation, report all at once
             failures.append(f"{operation.label}: {exc}"[:3000])
 
