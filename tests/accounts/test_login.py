@@ -93,7 +93,7 @@ TWO_FACTOR = [Roles.SUPPORT, Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATO
 
 
 @pytest.mark.parametrize("role", TWO_FACTOR)
-@pytest.mark.parametrize("path", ["/", "/beheer/", "/hvt/", "/licenties/", "/bestaat-niet/"])
+@pytest.mark.parametrize("path", ["/", "/beheer/", "/hvt/", "/crt/", "/crt/beheer/", "/licenties/", "/bestaat-niet/"])
 def test_roles_needing_two_factor_are_sent_to_the_totp_page_from_any_page(login, role, path):
     client = login(make_user(role), verified=False)
     response = client.get(path)
