@@ -111,3 +111,16 @@ def test_crt_role_without_second_factor_is_sent_to_otp(client, login, case_manag
     login(case_manager, verified=False)
     response = client.get(reverse("crt:dossier_list"))
     assert response.status_code == 302 and "/account/" in response["Location"]
+
+
+def test_crt_pages_need_a_verified_second_factor_even_when_the_middleware_cache_says_no_crt_role(client):
+    from django.core.cache import cache
+
+    from tests.factories import make_user
+
+    user = make_user("crt_case_manager")
+    cache.set(f"crt:has-role:{user.pk}", False, 60)  # a stale cache: the middleware would not ask for 2FA
+    client.force_login(user)
+    response = client.get("/crt/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/tweestapsverificatie/")
