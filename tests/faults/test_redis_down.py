@@ -93,3 +93,28 @@ def test_plain_delay_while_broker_down_is_a_clean_error_that_saves_nothing(celer
     assert response.status_code == 500
     assert b"Er werd niets opgeslagen" in response.content
     assert not Organisation.objects.filter(code="plain-delay").exists()
+
+
+@pytest.mark.django_db
+def test_sweep_not_sent_during_the_outage_is_caught_up_by_the_next_run(celery_broker, throwaway_redis, make_user):
+    """Beat's send of the idle sweep fails while Redis is down; nothing is queued for later, but the
+    sweep computes idleness from the data, so the next run after Redis returns does the missed work."""
+    import datetime as dt
+
+    from accounts.models import User
+    from core import clock
+    from core.queue import send
+    from licensing.tasks import idle_sweep
+
+    idle = make_user(username="idle-during-outage")
+    User.objects.filter(pk=idle.pk).update(last_activity=clock.now() - dt.timedelta(days=41))
+
+    throwaway_redis.stop()
+    assert send(idle_sweep) is False  # the scheduled send during the outage
+    assert User.objects.get(pk=idle.pk).is_active
+
+    throwaway_redis.start()
+    assert send(idle_sweep) is True  # the next scheduled send gets through…
+    assert throwaway_redis.llen("celery") == 1
+    idle_sweep.apply()  # …and a worker runs it (here in process)
+    assert not User.objects.get(pk=idle.pk).is_active
