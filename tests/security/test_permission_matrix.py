@@ -27,10 +27,6 @@ from tests.security.matrix import (
 # CRT URLs that answer a non-CRT principal with something other than 403/404/login redirect.
 # Each one is a known finding with its reason; the body is still checked for CRT data.
 CRT_RULE_EXCEPTIONS: dict[str, str] = {
-    "crt_admin:login": (
-        "Django's AdminSite.login shows its login form (200) to anyone, revealing that the CRT admin "
-        "exists. Finding reported to the CRT owner: CrtAdminSite.login should redirect to accounts:login."
-    ),
     "crt_admin:logout": (
         "AdminSite.logout sends whoever may not use the site to the site index (302 → /crt/beheer/, empty "
         "body), which then sends to the login; not a login redirect itself."
