@@ -87,17 +87,18 @@ def capacity_aggregate(ctx) -> Bench:
         )
 
     sql_text = f"""
-        WITH avail AS (SELECT p.id, p.municipality_id, p.category, p.capacity FROM hvt_receptionplace p
-                       WHERE {AVAILABLE_SQL}),
-             occ AS (SELECT a.place_id, SUM(a.household_size) AS beds FROM hvt_allocation a
-                     JOIN avail ON avail.id = a.place_id
-                     WHERE a.start_date <= %(day)s AND (a.end_date IS NULL OR a.end_date >= %(day)s)
-                     GROUP BY a.place_id)
-        SELECT avail.municipality_id, avail.category, SUM(avail.capacity)::int, COALESCE(SUM(occ.beds), 0)::int,
-               (SUM(avail.capacity) - COALESCE(SUM(occ.beds), 0))::int, t.assigned
-        FROM avail LEFT JOIN occ ON occ.place_id = avail.id
+        WITH avail AS (SELECT p.municipality_id, p.category, SUM(p.capacity) AS beds FROM hvt_receptionplace p
+                       WHERE {AVAILABLE_SQL} GROUP BY 1, 2),
+             occ AS (SELECT p.municipality_id, p.category, SUM(a.household_size) AS beds
+                     FROM hvt_allocation a JOIN hvt_receptionplace p ON p.id = a.place_id
+                     WHERE {AVAILABLE_SQL} AND a.start_date <= %(day)s
+                       AND (a.end_date IS NULL OR a.end_date >= %(day)s)
+                     GROUP BY 1, 2)
+        SELECT avail.municipality_id, avail.category, avail.beds::int, COALESCE(occ.beds, 0)::int,
+               (avail.beds - COALESCE(occ.beds, 0))::int, t.assigned
+        FROM avail LEFT JOIN occ USING (municipality_id, category)
         LEFT JOIN hvt_municipalitytarget t ON t.municipality_id = avail.municipality_id AND t.round_id = %(round)s
-        GROUP BY avail.municipality_id, avail.category, t.assigned ORDER BY 1, 2
+        ORDER BY 1, 2
     """
 
     def sql():
