@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
@@ -12,6 +14,7 @@ admin.site.index_title = _("Huisvestingstool Vlaanderen")
 
 urlpatterns = [
     path("health/", core_views.health, name="health"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
     path("beheer/", admin.site.urls),

@@ -9,4 +9,6 @@ EXPECTATIONS = {
     "health": everyone(status(200, 503)),
     # Django's set_language: a GET just redirects back (the switch itself is a POST).
     "set_language": everyone(status(302)),
+    # /favicon.ico points browsers at the static icon.
+    "favicon": everyone(status(301)),
 }
