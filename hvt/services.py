@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +18,12 @@ from django.db.models import Case, IntegerField, Q, Sum, When
 from django.utils.translation import gettext as _
 
 from accounts.constants import Roles
-from accounts.selectors import user_has_role, user_in_scope_of
+from accounts.selectors import municipalities_for_user, user_has_role, user_in_scope_of
 from audit.constants import AuditActions
+from audit.models import AuditEvent
 from audit.services import audit_log, model_changes
-from core import clock
-from geo.models import Municipality
+from core import clock, context
+from geo.models import Municipality, PostalCode
 from geo.selectors import municipality_population_latest, postal_code_belongs_to
 from hvt.constants import (
     CATEGORY_2_CONFIRMATION_FROM,
@@ -54,18 +57,30 @@ class ScopeError(ValidationError):
     """The actor may not change data of this municipality."""
 
 
-def _require_scope(actor, municipality_id: str, *, roles=WRITE_ROLES) -> None:
-    """Defence in depth: views already 404 outside the scope; imports and the API rely on this."""
+def _require_scope(actor, municipality_id: str, *, roles=WRITE_ROLES, permitted: frozenset[str] | None = None) -> None:
+    """Defence in depth: views already 404 outside the scope; imports and the API rely on this.
+    ``permitted``: the municipalities (among those of a batch) the actor may write to, loaded once
+    by ``new_place_lookups`` (with WRITE_ROLES); without it the scope is queried."""
     if actor is None:  # system work: demo seeding, tasks
         return
-    if not user_in_scope_of(actor, municipality_id, roles=roles):
+    if permitted is not None:
+        allowed = municipality_id in permitted
+    else:
+        allowed = user_in_scope_of(actor, municipality_id, roles=roles)
+    if not allowed:
         raise ScopeError(_("U hebt geen toegang tot gemeente %(refnis)s.") % {"refnis": municipality_id})
 
 
-def _check_address(*, municipality_id: str, postal_code: str) -> None:
-    if postal_code and municipality_id and not postal_code_belongs_to(
-        postal_code=postal_code, municipality_refnis=municipality_id
-    ):
+def _check_address(*, municipality_id: str, postal_code: str,
+                   known_pairs: frozenset[tuple[str, str]] | None = None) -> None:
+    """``known_pairs``: the existing (postal code, municipality) pairs of a batch, loaded once."""
+    if not (postal_code and municipality_id):
+        return
+    if known_pairs is not None:
+        belongs = (postal_code, municipality_id) in known_pairs
+    else:
+        belongs = postal_code_belongs_to(postal_code=postal_code, municipality_refnis=municipality_id)
+    if not belongs:
         raise ValidationError(
             {"postal_code": _("Postcode %(code)s hoort niet bij deze gemeente.") % {"code": postal_code}}
         )
@@ -74,6 +89,12 @@ def _check_address(*, municipality_id: str, postal_code: str) -> None:
 def _check_start(start_date, field="start_date") -> None:
     if start_date and start_date < EARLIEST_START:
         raise ValidationError({field: _("De startdatum kan niet voor 14 maart 2022 liggen.")})
+
+
+def _check_period(start_date, end_date) -> None:
+    """The Python twin of the hvt_place_period constraint (so a batch is checked without queries)."""
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("De einddatum ligt voor de startdatum van de plaats.")})
 
 
 def _check_subtype(category: str, subtype: str) -> None:
@@ -138,21 +159,179 @@ def place_register(
 ) -> ReceptionPlace:
     """Register a place in the actor's scope. The postal code must belong to the municipality; the
     start date is never before 14 March 2022. The place still needs validation to be available."""
+    place = _new_place(
+        municipality=municipality, name=name, street=street, house_number=house_number, postal_code=postal_code,
+        operator=operator, capacity=capacity, category=category, category_2_subtype=category_2_subtype,
+        start_date=start_date, end_date=end_date, accessible=accessible, pets_allowed=pets_allowed, notes=notes,
+        source=source, is_demo=is_demo,
+    )
+    _clean_new_place(place, actor=actor)
+    place.save()
+    _audit(actor, AuditActions.CREATE, place, model_changes(place, PLACE_FIELDS + ["source"]))
+    return place
+
+
+def _new_place(
+    *,
+    municipality: Municipality | str,
+    street: str,
+    house_number: str,
+    postal_code: str,
+    operator: str,
+    capacity: int,
+    category: str,
+    start_date: dt.date,
+    category_2_subtype: str = "",
+    end_date: dt.date | None = None,
+    name: str = "",
+    accessible: bool = False,
+    pets_allowed: bool = False,
+    notes: str = "",
+    source: str = PlaceSources.OFFICER,
+    is_demo: bool = False,
+) -> ReceptionPlace:
+    """An unsaved new place from the arguments of place_register (status: registered)."""
     municipality_id = municipality.pk if isinstance(municipality, Municipality) else municipality
-    _require_scope(actor, municipality_id)
-    _check_address(municipality_id=municipality_id, postal_code=postal_code)
-    _check_start(start_date)
-    _check_subtype(category, category_2_subtype)
-    place = ReceptionPlace(
+    return ReceptionPlace(
         municipality_id=municipality_id, name=name, street=street, house_number=house_number,
         postal_code=postal_code, operator=operator, capacity=capacity, category=category,
         category_2_subtype=category_2_subtype, start_date=start_date, end_date=end_date,
         accessible=accessible, pets_allowed=pets_allowed, notes=notes, source=source, is_demo=is_demo,
     )
-    place.full_clean()
-    place.save()
-    _audit(actor, AuditActions.CREATE, place, model_changes(place, PLACE_FIELDS + ["source"]))
-    return place
+
+
+@dataclass(frozen=True)
+class NewPlaceLookups:
+    """What the rules for new places need from the database, loaded once for a whole batch."""
+
+    municipalities: frozenset[str]  # of the batch's municipalities: those the actor may write to (actor None: existing)
+    postal_codes: frozenset[tuple[str, str]]  # existing (postal code, municipality) pairs among the batch's
+
+
+def new_place_lookups(*, actor, municipality_ids, postal_codes) -> NewPlaceLookups:
+    """Two queries (three when the actor's roles are not cached yet), whatever the batch size. Only the
+    batch's own municipalities are looked up in the scope, never the whole permitted set."""
+    ids = {m for m in municipality_ids if m}
+    codes = {c for c in postal_codes if c}
+    if not ids:
+        return NewPlaceLookups(frozenset(), frozenset())
+    if actor is None:
+        candidates = Municipality.objects.all()
+    else:
+        candidates = municipalities_for_user(actor, roles=WRITE_ROLES)
+    permitted = frozenset(candidates.filter(pk__in=ids).values_list("pk", flat=True))
+    pairs = frozenset()
+    if permitted and codes:
+        pairs = frozenset(
+            PostalCode.objects.filter(code__in=codes, municipality_id__in=permitted).values_list("code", "municipality_id")
+        )
+    return NewPlaceLookups(permitted, pairs)
+
+
+def _clean_new_place(place: ReceptionPlace, *, actor, lookups: NewPlaceLookups | None = None) -> None:
+    """Every rule for a new place, for place_register and place_register_bulk alike: scope, postal code
+    of the municipality, start date, period, category-2 type, then the model's own validation.
+
+    Without ``lookups`` the scope, postal code, municipality and constraints are checked with queries.
+    With ``lookups`` (a batch) nothing is queried: the scope and postal code are looked up in the
+    preloaded sets, the municipality exists because it is in ``lookups.municipalities``, and the three
+    check constraints have their Python twins (capacity ≥ 1: the field's validator; start date:
+    _check_start; period: _check_period); the database still enforces them on insert."""
+    permitted = lookups.municipalities if lookups is not None else None
+    _require_scope(actor, place.municipality_id, permitted=permitted)
+    _check_address(municipality_id=place.municipality_id, postal_code=place.postal_code,
+                   known_pairs=lookups.postal_codes if lookups is not None else None)
+    _check_start(place.start_date)
+    _check_period(place.start_date, place.end_date)
+    _check_subtype(place.category, place.category_2_subtype)
+    if lookups is None:
+        place.full_clean()
+        return
+    errors = {}
+    if place.municipality_id not in lookups.municipalities:  # only reachable for the system actor (no scope)
+        field = ReceptionPlace._meta.get_field("municipality")
+        errors["municipality"] = [ValidationError(
+            field.error_messages["invalid"], code="invalid",
+            params={"model": Municipality._meta.verbose_name, "pk": place.municipality_id,
+                    "field": "refnis", "value": place.municipality_id},
+        )]
+    try:
+        place.full_clean(exclude={"municipality"}, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+class PlaceBatchError(ValidationError):
+    """Places of a batch break a rule; nothing was written. ``errors`` maps each failing place's index
+    in the batch (0-based) to its ValidationError."""
+
+    def __init__(self, errors: dict[int, ValidationError]):
+        self.errors = dict(sorted(errors.items()))
+        super().__init__([
+            ValidationError("%(n)s: %(messages)s", params={"n": i + 1, "messages": " ".join(e.messages)})
+            for i, e in self.errors.items()
+        ])
+
+
+@transaction.atomic
+def place_register_bulk(
+    *,
+    actor,
+    places: Sequence[Mapping],
+    source: str = PlaceSources.IMPORT,
+    check_only: bool = False,
+    batch_size: int = 1000,
+) -> list[ReceptionPlace]:
+    """Register many places at once (the bulk import) under exactly the rules of place_register.
+
+    ``places``: one mapping per place with the keyword arguments of place_register (municipality,
+    street, …). Every place is checked first, in Python, against lookups loaded once for the batch
+    (scope and postal codes); if any place breaks a rule, ``PlaceBatchError`` names every failing
+    index and nothing is written (all or nothing). Otherwise the places are inserted with
+    ``bulk_create`` and their audit events (the same fields ``audit_log`` writes) with one more
+    ``bulk_create``. Statements: the lookups (2–3), a savepoint, and ⌈n / batch_size⌉ inserts for the
+    places and for the events; none per place. ``check_only``: validate, write nothing, return the
+    unsaved places."""
+    new = [_new_place(**fields, source=source) for fields in places]
+    lookups = new_place_lookups(
+        actor=actor, municipality_ids={p.municipality_id for p in new}, postal_codes={p.postal_code for p in new}
+    )
+    errors = {}
+    for i, place in enumerate(new):
+        try:
+            _clean_new_place(place, actor=actor, lookups=lookups)
+        except ValidationError as exc:
+            errors[i] = exc
+    if errors:
+        raise PlaceBatchError(errors)
+    if check_only or not new:
+        return new
+    ReceptionPlace.objects.bulk_create(new, batch_size=batch_size)
+    if any(p.pk is None for p in new):  # every supported database returns the ids (PostgreSQL, SQLite ≥ 3.35)
+        raise RuntimeError("bulk_create did not return the ids of the new places")
+    fields = PLACE_FIELDS + ["source"]
+    _audit_bulk(actor, AuditActions.CREATE, [(p, model_changes(p, fields)) for p in new], batch_size=batch_size)
+    return new
+
+
+def _audit_bulk(actor, action, items: list[tuple], *, batch_size: int = 1000) -> None:
+    """One ``bulk_create`` of audit events for (object, changes) pairs: the fields audit_log writes
+    (time from the clock, actor, action, object type/id/text, changes, request id and client IP)."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    actor_id = actor.pk if authenticated else None
+    actor_username = actor.get_username()[:150] if authenticated else ""
+    ctx = context.current()
+    now = clock.now()
+    AuditEvent.objects.bulk_create([
+        AuditEvent(
+            occurred_at=now, actor_id=actor_id, actor_username=actor_username, action=action,
+            object_type=obj._meta.label_lower, object_id=str(obj.pk or ""), object_repr=str(obj)[:200],
+            changes=changes or {}, reason="", request_id=ctx.request_id, client_ip=ctx.client_ip,
+        )
+        for obj, changes in items
+    ], batch_size=batch_size)
 
 
 @transaction.atomic
