@@ -1,8 +1,10 @@
-"""Writes: licence assignment and release, reactivation, and the 40-day idle sweep.
+"""Writes: licence assignment and release, reactivation, the 40-day idle sweep and its warnings.
 
-Every change is an audit event. The sweep runs a constant number of SQL statements whatever the
-number of users: it copies the idle users into deactivation events with one INSERT … SELECT and
-drives every other statement from those rows (UPDATE … WHERE id IN (SELECT …)).
+Every change is an audit event. The sweep (weekly) and the warnings (daily) are separate jobs,
+each a constant number of SQL statements whatever the number of users: on PostgreSQL the sweep
+is one data-modifying statement driven by the users it deactivates (UPDATE … RETURNING); the
+portable path copies the idle users into deactivation events with one INSERT … SELECT and drives
+every other statement from those rows (UPDATE … WHERE id IN (SELECT …)).
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ from audit.constants import AuditActions
 from audit.models import AuditEvent
 from audit.services import audit_log
 from core import clock
+from core import context as audit_context
 from licensing import selectors
 from licensing.constants import (
     FULL_LICENCE_ROLES,
+    IDLE_DAYS,
     ROLE_TOOL,
     LicenceTypes,
     ReleaseReasons,
@@ -40,13 +44,17 @@ SWEEP_ACTOR = "idle-sweep"
 SWEEP_LOCK_KEY = 0x4C494345  # PostgreSQL advisory lock: one sweep at a time
 
 
-def _sweep_lock() -> None:
-    """Serialise overlapping sweeps (two beats, a hand-run command during the scheduled run): the
-    second waits for the first to commit and then finds nothing more to do. SQLite serialises
-    writers by itself (the run row is written first)."""
+WARN_LOCK_KEY = 0x4C494357  # the warning job's own lock (it touches other users than the sweep)
+
+
+def _sweep_lock(key: int = SWEEP_LOCK_KEY) -> None:
+    """Serialise overlapping runs of a job (two beats, a hand-run command during the scheduled
+    run): the second waits for the first to commit and then finds nothing more to do. One
+    statement, held until the transaction ends. SQLite serialises writers by itself (each job
+    writes first)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 # --- Licences ----------------------------------------------------------------------------------
@@ -206,37 +214,144 @@ def _audit_rows(queryset, *, action: str, object_repr: str, now: dt.datetime, re
 
 
 def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -> SweepRun:
-    """Deactivate every user idle 40 days or more and warn those idle 33 to 39 days (once).
+    """Deactivate every user idle 40 days or more (the weekly job, DOMAIN §2).
 
     Idleness is computed from the data at each run (last activity, or the account's creation),
     so a missed run loses nothing and a second run finds nothing more to do. Technical accounts
-    are exempt. Deactivation releases the user's licences and ends their sessions and API tokens.
-    A constant number of SQL statements, whatever the number of users.
+    are exempt. Deactivation releases the user's licences and ends their sessions and API tokens;
+    each one is a deactivation event and an audit event, the run itself one more audit event.
+
+    The rule is 40 idle days, whether or not the warning e-mail went out: warnings are a courtesy,
+    sent by their own daily job (``users_idle_warn``), and the sweep never depends on them.
+
+    A constant number of SQL statements whatever the number of users, in one transaction. On
+    PostgreSQL: the advisory lock and one statement (a data-modifying CTE: UPDATE … RETURNING of
+    the users still idle, the run row with its counter, the events, the licences, sessions, tokens
+    and audit rows). SQLite (no data-modifying CTEs) takes the portable path, about a dozen.
     """
     with transaction.atomic():
         _sweep_lock()
-        run = SweepRun(started_at=clock.now(), now=now, source=source)
-        run.full_clean()
-        run.save()
-        deactivated = _deactivate_idle(run=run, now=now)
-    # Warnings in their own transaction: a mail failure does not undo the deactivations.
-    with transaction.atomic():
-        _sweep_lock()
-        warned = _warn_idle(run=run, now=now)
-        SweepRun.objects.filter(pk=run.pk).update(deactivated=deactivated, warned=warned)
-        run.deactivated, run.warned = deactivated, warned
-        audit_log(
-            actor=None,
-            username=SWEEP_ACTOR,
-            action=AuditActions.OTHER,
-            obj=run,
-            changes={"now": now.isoformat(), "deactivated": deactivated, "warned": warned, "source": source},
-            reason="idle_sweep",
+        if connection.vendor == "postgresql":
+            return _deactivate_idle_postgresql(now=now, source=source)
+        return _deactivate_idle_portable(now=now, source=source)
+
+
+def _run_repr(*, now: dt.datetime, source: str) -> str:
+    return str(SweepRun(now=now, source=source))
+
+
+def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
+    """One statement. The UPDATE re-checks each user row it changes (PostgreSQL re-evaluates the
+    WHERE on a row updated concurrently), so a login committed meanwhile keeps the user active:
+    only users still idle are deactivated, and the other statements are driven by its RETURNING
+    rows. Keep its WHERE in step with ``selectors.users_idle_for_deactivation``."""
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import UserSession
+
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    def col(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    u, r, e, a, au = User, SweepRun, DeactivationEvent, LicenceAssignment, AuditEvent
+    started = clock.now()
+    SweepRun(started_at=started, now=now, source=source).full_clean()  # no query: no unique fields
+    ctx = audit_context.current()
+    params = {
+        "cutoff": selectors.idle_cutoff(now=now, days=IDLE_DAYS),
+        "now": now,
+        "now_iso": now.isoformat(),
+        "started": started,
+        "source": source,
+        "reason": ReleaseReasons.IDLE,
+        "actor": SWEEP_ACTOR,
+        "deactivate": AuditActions.DEACTIVATE,
+        "other": AuditActions.OTHER,
+        "user_type": u._meta.label_lower,
+        "run_type": r._meta.label_lower,
+        "run_repr": _run_repr(now=now, source=source)[:200],
+        "request_id": ctx.request_id,
+        "client_ip": ctx.client_ip,
+    }
+    audit_columns = ", ".join(
+        col(au, name)
+        for name in ("occurred_at", "actor_id", "actor_username", "action", "object_type", "object_id", "object_repr",
+                     "changes", "reason", "request_id", "client_ip")
+    )
+    idle_since = f"COALESCE({col(u, 'last_activity')}, {col(u, 'date_joined')})"
+    # Table and column names come from the models' metadata, every value is a parameter.
+    sql = f"""
+        WITH deactivated AS (
+            UPDATE {table(u)} SET {col(u, 'is_active')} = false
+            WHERE {col(u, 'is_active')} AND NOT {col(u, 'is_technical_account')} AND {idle_since} < %(cutoff)s
+            RETURNING {col(u, 'id')} AS id, {col(u, 'username')} AS username,
+                      {col(u, 'organisation')} AS organisation_id, {idle_since} AS idle_since
+        ), run AS (
+            INSERT INTO {table(r)} ({col(r, 'started_at')}, {col(r, 'now')}, {col(r, 'source')},
+                                    {col(r, 'deactivated')}, {col(r, 'warned')})
+            SELECT %(started)s, %(now)s, %(source)s, count(*), 0 FROM deactivated
+            RETURNING {col(r, 'id')} AS id, {col(r, 'deactivated')} AS deactivated
+        ), events AS (
+            INSERT INTO {table(e)} ({col(e, 'run')}, {col(e, 'user')}, {col(e, 'username')}, {col(e, 'organisation')},
+                                    {col(e, 'last_activity')}, {col(e, 'occurred_at')})
+            SELECT run.id, d.id, d.username, d.organisation_id, d.idle_since, %(now)s FROM deactivated d CROSS JOIN run
+            RETURNING {col(e, 'id')} AS id, {col(e, 'user')} AS user_id
+        ), licences AS (
+            UPDATE {table(a)} SET {col(a, 'released_at')} = %(now)s, {col(a, 'release_reason')} = %(reason)s,
+                                  {col(a, 'deactivation')} = events.id
+            FROM events
+            WHERE {table(a)}.{col(a, 'user')} = events.user_id AND {table(a)}.{col(a, 'released_at')} IS NULL
+            RETURNING 1
+        ), sessions AS (
+            DELETE FROM {table(Session)} WHERE {col(Session, 'session_key')} IN (
+                SELECT {col(UserSession, 'session_key')} FROM {table(UserSession)}
+                WHERE {col(UserSession, 'user')} IN (SELECT id FROM deactivated))
+            RETURNING 1
+        ), user_sessions AS (
+            DELETE FROM {table(UserSession)} WHERE {col(UserSession, 'user')} IN (SELECT id FROM deactivated)
+            RETURNING 1
+        ), tokens AS (
+            DELETE FROM {table(Token)} WHERE {col(Token, 'user')} IN (SELECT id FROM deactivated)
+            RETURNING 1
+        ), user_audit AS (
+            INSERT INTO {table(au)} ({audit_columns})
+            SELECT %(now)s, NULL, %(actor)s, %(deactivate)s, %(user_type)s, d.id::text, d.username,
+                   jsonb_build_object('run', run.id, 'by', %(actor)s::text), 'idle_40_days', '', NULL
+            FROM deactivated d CROSS JOIN run
+            RETURNING 1
+        ), run_audit AS (
+            INSERT INTO {table(au)} ({audit_columns})
+            SELECT %(started)s, NULL, %(actor)s, %(other)s, %(run_type)s, run.id::text, %(run_repr)s,
+                   jsonb_build_object('now', %(now_iso)s::text, 'deactivated', run.deactivated, 'warned', 0,
+                                      'source', %(source)s::text, 'job', 'deactivation'),
+                   'idle_sweep', %(request_id)s, %(client_ip)s::inet
+            FROM run
+            RETURNING 1
         )
+        SELECT run.id, run.deactivated, (SELECT count(*) FROM licences), (SELECT count(*) FROM sessions),
+               (SELECT count(*) FROM tokens)
+        FROM run
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        run_id, deactivated, _licences, _sessions, _tokens = cursor.fetchone()
+    run = SweepRun(pk=run_id, started_at=started, now=now, source=source, deactivated=deactivated, warned=0)
+    run._state.adding, run._state.db = False, connection.alias
     return run
 
 
-def _deactivate_idle(*, run: SweepRun, now: dt.datetime) -> int:
+def _deactivate_idle_portable(*, now: dt.datetime, source: str) -> SweepRun:
+    """The same work for databases without data-modifying CTEs (SQLite: about a dozen statements,
+    still constant). SQLite serialises writers from the run's INSERT on; the "still idle" check
+    and the clean-up of events of users who logged in meanwhile are kept all the same."""
+    run = SweepRun(started_at=clock.now(), now=now, source=source)
+    run.full_clean()
+    run.save()
     _insert_from_select(
         DeactivationEvent,
         {
@@ -251,29 +366,64 @@ def _deactivate_idle(*, run: SweepRun, now: dt.datetime) -> int:
     )
     events = DeactivationEvent.objects.filter(run=run)
     # Deactivate only if the user is still idle as recorded (a login between the two statements wins).
-    User.objects.filter(
+    deactivated = User.objects.filter(
         Exists(events.filter(user_id=OuterRef("pk"), last_activity=Coalesce(OuterRef("last_activity"), OuterRef("date_joined")))),
         is_active=True,
     ).update(is_active=False)
-    events.filter(user__is_active=True).delete()
-    count = events.count()
-    if not count:
-        return 0
-    LicenceAssignment.objects.filter(released_at__isnull=True, user_id__in=events.values("user_id")).update(
-        released_at=now,
-        release_reason=ReleaseReasons.IDLE,
-        deactivation=Subquery(events.filter(user_id=OuterRef("user_id")).values("pk")[:1]),
+    # A plain DELETE … WHERE (no SELECT of the rows first): nothing refers to these fresh events yet.
+    events.filter(user__is_active=True)._raw_delete(events.db)
+    if deactivated:
+        LicenceAssignment.objects.filter(released_at__isnull=True, user_id__in=events.values("user_id")).update(
+            released_at=now,
+            release_reason=ReleaseReasons.IDLE,
+            deactivation=Subquery(events.filter(user_id=OuterRef("user_id")).values("pk")[:1]),
+        )
+        sessions_end_for_users(user_ids=events.values("user_id"))
+        _audit_rows(
+            events,
+            action=AuditActions.DEACTIVATE,
+            object_repr="username",
+            now=now,
+            reason="idle_40_days",
+            changes={"run": run.pk, "by": SWEEP_ACTOR},
+        )
+        SweepRun.objects.filter(pk=run.pk).update(deactivated=deactivated)
+    run.deactivated = deactivated
+    _run_audit(run, job="deactivation", reason="idle_sweep")
+    return run
+
+
+def _run_audit(run: SweepRun, *, job: str, reason: str) -> None:
+    audit_log(
+        actor=None,
+        username=SWEEP_ACTOR,
+        action=AuditActions.OTHER,
+        obj=run,
+        changes={"now": run.now.isoformat(), "deactivated": run.deactivated, "warned": run.warned,
+                 "source": run.source, "job": job},
+        reason=reason,
     )
-    sessions_end_for_users(user_ids=events.values("user_id"))
-    _audit_rows(
-        events,
-        action=AuditActions.DEACTIVATE,
-        object_repr="username",
-        now=now,
-        reason="idle_40_days",
-        changes={"run": run.pk, "by": SWEEP_ACTOR},
-    )
-    return count
+
+
+def users_idle_warn(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -> SweepRun:
+    """Send the warning e-mail to users idle 33 to 39 days, once per idle period (the daily job).
+
+    Its own job and transaction, daily, so that missed weekly sweeps do not skip the warning of
+    users who pass 33 days in between; a mail failure undoes nothing of the sweep. A user already
+    deactivated is not warned (only active users are). The run is a ``SweepRun`` with only
+    ``warned`` set (and an audit event with reason ``idle_warnings``).
+    """
+    with transaction.atomic():
+        _sweep_lock(WARN_LOCK_KEY)
+        run = SweepRun(started_at=clock.now(), now=now, source=source)
+        run.full_clean()
+        run.save()
+        warned = _warn_idle(run=run, now=now)
+        if warned:
+            SweepRun.objects.filter(pk=run.pk).update(warned=warned)
+        run.warned = warned
+        _run_audit(run, job="warnings", reason="idle_warnings")
+    return run
 
 
 def _warn_idle(*, run: SweepRun, now: dt.datetime) -> int:

@@ -21,7 +21,7 @@ from django.db import connections
 from accounts.models import User
 from core import clock
 from licensing.constants import SweepSources
-from licensing.models import DeactivationEvent, SweepRun
+from licensing.models import DeactivationEvent, IdleWarning, SweepRun
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,11 +63,16 @@ def test_beat_and_worker_deactivate_an_idle_user():
     User.objects.filter(pk=idle.pk).update(last_activity=clock.now() - dt.timedelta(days=45))
     fresh = make_user(username="fresh-e2e")
     User.objects.filter(pk=fresh.pk).update(last_activity=clock.now())
+    soon = make_user(username="soon-e2e", email="soon-e2e@test.invalid")
+    User.objects.filter(pk=soon.pk).update(last_activity=clock.now() - dt.timedelta(days=35))
     every_2s, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
     # A queue of our own: another test run sharing this Redis (xdist, a colleague) cannot take our tasks.
     queue = f"licensing-e2e-{uuid.uuid4().hex[:12]}"
     task = PeriodicTask.objects.create(
         name="e2e idle sweep", task="licensing.tasks.idle_sweep", interval=every_2s, queue=queue
+    )
+    warnings_task = PeriodicTask.objects.create(
+        name="e2e idle warnings", task="licensing.tasks.idle_warnings", interval=every_2s, queue=queue
     )
 
     celery = [sys.executable, "-m", "celery", "-A", "config"]
@@ -87,7 +92,7 @@ def test_beat_and_worker_deactivate_an_idle_user():
         try:
             deadline = time.monotonic() + TIMEOUT
             while time.monotonic() < deadline:
-                if not User.objects.get(pk=idle.pk).is_active:
+                if not User.objects.get(pk=idle.pk).is_active and IdleWarning.objects.filter(user=soon).exists():
                     break
                 if any(p.poll() is not None for p in processes):
                     break
@@ -114,3 +119,7 @@ def test_beat_and_worker_deactivate_an_idle_user():
     assert SweepRun.objects.filter(source=SweepSources.SCHEDULE).exists()
     task.refresh_from_db()
     assert task.total_run_count >= 1 and task.last_run_at is not None  # beat sent it
+    # The warning job, its own task (beat saves its run count on shutdown): warned once, never deactivated.
+    warnings_task.refresh_from_db()
+    assert warnings_task.total_run_count >= 1 and warnings_task.last_run_at is not None
+    assert IdleWarning.objects.filter(user=soon).count() == 1 and User.objects.get(pk=soon.pk).is_active

@@ -220,6 +220,34 @@ def test_command_runs_the_sweep(idle_user, capsys, mailoutbox):
     assert not User.objects.get(pk=user.pk).is_active
 
 
+def test_command_runs_the_sweep_then_the_warnings_due(idle_user, capsys, mailoutbox):
+    """As the weekly job: deactivation, then the warnings that are due; --no-warnings deactivates only."""
+    soon = idle_user(35, email="soon@test.invalid")
+    idle = idle_user(45)
+    call_command("sweep_inactive_users", "--no-warnings", "--now", "2026-01-31T06:00")
+    out = capsys.readouterr().out
+    assert f"deactivated {idle.username}" in out and "1 deactivated, 0 warned" in out and mailoutbox == []
+    call_command("sweep_inactive_users", "--now", "2026-01-31T06:00")
+    out = capsys.readouterr().out
+    assert f"warned {soon.username} (deactivation on 2026-02-05)" in out and "0 deactivated, 1 warned" in out
+    assert [m.to for m in mailoutbox] == [["soon@test.invalid"]]
+
+
+def test_warning_command_warns_only(idle_user, capsys, mailoutbox):
+    soon = idle_user(35, email="soon@test.invalid")
+    idle = idle_user(45)
+    call_command("warn_idle_users", "--dry-run", "--now", "2026-01-31T07:00")
+    out = capsys.readouterr().out
+    assert f"would warn {soon.username}" in out and "1 would be warned. Nothing changed." in out and mailoutbox == []
+    call_command("warn_idle_users", "--now", "2026-01-31T07:00")
+    out = capsys.readouterr().out
+    assert f"warned {soon.username}" in out and "1 warned." in out
+    assert [m.to for m in mailoutbox] == [["soon@test.invalid"]]
+    assert User.objects.get(pk=idle.pk).is_active  # the warning job never deactivates
+    call_command("warn_idle_users", "--now", "2026-02-01T07:00")
+    assert "0 warned." in capsys.readouterr().out and len(mailoutbox) == 1  # once per idle period
+
+
 def test_command_rejects_a_bad_now():
     from django.core.management.base import CommandError
 
