@@ -60,30 +60,26 @@ def _capacity_check(r):
            target="≤ 2× SQL and < 300 ms", check=_capacity_check)
 def capacity_aggregate(ctx) -> Bench:
     _need("hvt.ReceptionPlace")
-    from django.db.models import Q, Sum
-
+    from accounts.models import User
     from hvt.constants import CATEGORY_2_CONFIRMATION_FROM
-    from hvt.models import Allocation, MunicipalityTarget, ReceptionPlace
-    from hvt.selectors import available_q
+    from hvt.models import MunicipalityTarget, ReceptionPlace
+    from hvt.selectors import capacity_overview_for_user
 
     _need_rows(ReceptionPlace, "places")
     day = TODAY
     round_id = MunicipalityTarget.objects.order_by("-round_id").values_list("round_id", flat=True).first()
+    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).order_by("pk").first()
+    if coordinator is None:
+        raise NotAvailable("no hvt_coordinator in the bench data")
 
     def orm():
-        available = dict(
-            ((m, c), beds) for m, c, beds in ReceptionPlace.objects.filter(available_q(day)).order_by()
-            .values_list("municipality_id", "category").annotate(beds=Sum("capacity"))
-        )
-        occupied = dict(
-            ((m, c), beds) for m, c, beds in Allocation.objects.filter(available_q(day, prefix="place__"))
-            .filter(Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))).order_by()
-            .values_list("place__municipality_id", "place__category").annotate(beds=Sum("household_size"))
-        )
-        targets = dict(MunicipalityTarget.objects.filter(round_id=round_id).values_list("municipality_id", "assigned"))
+        # The dashboard selector (one statement; the role lookup is cached on the user object,
+        # as in a request). The SQL twin lists only municipality x category pairs with available
+        # beds, so the comparison keeps those.
+        overview = capacity_overview_for_user(coordinator, day=day)
         return sorted(
-            (m, c, beds, occupied.get((m, c), 0), beds - occupied.get((m, c), 0), targets.get(m))
-            for (m, c), beds in available.items()
+            (row["refnis"], category, cell["available"], cell["occupied"], cell["free"], row["target"])
+            for row in overview["rows"] for category, cell in row["categories"].items() if cell["available"]
         )
 
     sql_text = f"""
@@ -105,7 +101,7 @@ def capacity_aggregate(ctx) -> Bench:
         return sorted(_fetch(sql_text, {"day": day, "cat2_from": CATEGORY_2_CONFIRMATION_FROM, "round": round_id}))
 
     return Bench(orm=orm, sql=sql, same=lambda a, b: [tuple(x) for x in a] == [tuple(x) for x in b],
-                 note="ORM: 3 grouped queries merged in Python (no VLOT-overview selector yet)")
+                 note="ORM: hvt.selectors.capacity_overview_for_user (dashboard), all Flanders")
 
 
 # --- 2. An officer's place list (page of 50) ---------------------------------------------------------------

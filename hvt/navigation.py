@@ -11,6 +11,8 @@ def items(user):
         out.append({"label": _("Opvangplaatsen"), "url_name": "hvt:place_list", "icon": "house-door", "order": 10})
     if user_has_role(user, *READ_ROLES):
         out.append({"label": _("Evolutie"), "url_name": "hvt:capacity_evolution", "icon": "graph-up", "order": 11})
+    if user_has_role(user, *TARGET_ROLES):
+        out.append({"label": _("Dashboard"), "url_name": "hvt:dashboard", "icon": "speedometer2", "order": 9})
     if user_has_role(user, *WRITE_ROLES):
         out.append({"label": _("Te valideren aanbod"), "url_name": "hvt:offer_queue", "icon": "inbox", "order": 12})
     if user_has_role(user, *TARGET_ROLES):

@@ -242,3 +242,173 @@ def capacity_evolution_for_user(user, *, municipality: str = "") -> list[dict]:
         month["occupied"] = sum(r["occupied"] for r in month["rows"])
         out.append(month)
     return out
+
+
+# --- the VLOT / coordinator dashboard -------------------------------------------------------------
+
+# Who sees the dashboard: whoever may read targets (realisation = available beds / target), each in
+# their own scope. The limited municipal licence has no targets (DOMAIN §1); the security auditor
+# reads no HVT capacity data.
+DASHBOARD_ROLES = TARGET_ROLES
+CATEGORY_KEYS = [c for c, _label in PlaceCategories.choices]
+# The shift of DOMAIN §4: individual housing (category 1) against collective sites (categories 2 and 3).
+INDIVIDUAL_CATEGORIES = frozenset({PlaceCategories.CAT1_PUBLIC, PlaceCategories.CAT1_PRIVATE})
+COLLECTIVE_CATEGORIES = frozenset({PlaceCategories.CAT2, PlaceCategories.CAT3})
+
+
+def _current_round_id(day: dt.date):
+    """The round in force on ``day`` (else the oldest future one, as target_round_current), as a subquery."""
+    effective = TargetRound.objects.filter(effective_on__lte=day).order_by("-effective_on", "-pk").values("pk")[:1]
+    future = TargetRound.objects.order_by("-effective_on", "-pk").values("pk")[:1]
+    return Coalesce(Subquery(effective), Subquery(future))
+
+
+def _realisation(available: int, target: int | None) -> float | None:
+    return round(100 * available / target, 1) if target else None
+
+
+def _totals(label: str, rows: list[dict]) -> dict:
+    cats = {c: {k: sum(r["categories"][c][k] for r in rows) for k in ("available", "occupied", "free")}
+            for c in CATEGORY_KEYS}
+    available = sum(r["available"] for r in rows)
+    with_target = [r for r in rows if r["target"]]
+    target = sum(r["target"] for r in with_target) if with_target else None
+    available_in_target = sum(r["available"] for r in with_target)
+    occupied = sum(r["occupied"] for r in rows)
+    return {
+        "label": label, "municipalities": len(rows), "categories": cats, "available": available,
+        "occupied": occupied, "free": sum(r["free"] for r in rows),
+        "occupancy": round(100 * occupied / available, 1) if available else None,
+        "target": target, "realisation": _realisation(available_in_target, target),
+    }
+
+
+def capacity_overview_for_user(user, *, day: dt.date | None = None, province: str = "", sort: str = "") -> dict:
+    """Per municipality in the user's dashboard scope × category: available validated beds (the
+    capacity that counts), beds occupied on ``day`` in them, free beds; the municipality's target of
+    the round in force and its realisation (available / target). Plus totals per province and for
+    the whole scope.
+
+    Three SQL statements whatever the data size (plus the role lookup, cached on the user for the
+    request): the municipalities in scope with their target, available beds per municipality with
+    one conditional sum per category, and occupied beds likewise; merged by municipality code.
+    Municipalities without any place are listed with zeros: they are where steering matters most.
+
+    ``sort``: "" (province, municipality), "realisation" (lagging first; no target last),
+    "name", "available" (most beds first).
+    """
+    day = day or clock.today()
+    scope = municipalities_for_user(user, roles=DASHBOARD_ROLES)
+    if province:
+        scope = scope.filter(province_id=province)
+    target = Subquery(
+        MunicipalityTarget.objects.filter(round_id=_current_round_id(day), municipality=OuterRef("pk"))
+        .order_by().values("assigned")[:1], output_field=IntegerField(),
+    )
+    raw = (
+        scope.order_by().annotate(target=target)
+        .values("refnis", "name_nl", "province_id", "province__name_nl", "target")
+        .order_by("province__name_nl", "name_nl")
+    )
+    available = {
+        r["municipality"]: r for r in
+        ReceptionPlace.objects.filter(available_q(day), municipality__in=scope.values("pk")).order_by()
+        .values("municipality").annotate(**{
+            f"available_{i}": Sum("capacity", filter=Q(category=c)) for i, c in enumerate(CATEGORY_KEYS)
+        })
+    }
+    occupied = {
+        r["place__municipality"]: r for r in
+        Allocation.objects.filter(available_q(day, prefix="place__"), place__municipality__in=scope.values("pk"),
+                                  start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).order_by()
+        .values("place__municipality").annotate(**{
+            f"occupied_{i}": Sum("household_size", filter=Q(place__category=c)) for i, c in enumerate(CATEGORY_KEYS)
+        })
+    }
+    empty: dict = {}
+    rows = []
+    for r in raw:
+        categories = {}
+        for i, category in enumerate(CATEGORY_KEYS):
+            beds = available.get(r["refnis"], empty).get(f"available_{i}") or 0
+            used = occupied.get(r["refnis"], empty).get(f"occupied_{i}") or 0
+            categories[category] = {"available": beds, "occupied": used, "free": beds - used}
+        beds = sum(c["available"] for c in categories.values())
+        used = sum(c["occupied"] for c in categories.values())
+        rows.append({
+            "refnis": r["refnis"], "name": r["name_nl"], "province_id": r["province_id"],
+            "province": r["province__name_nl"], "categories": categories, "available": beds,
+            "occupied": used, "free": beds - used,
+            "occupancy": round(100 * used / beds, 1) if beds else None,
+            "target": r["target"], "realisation": _realisation(beds, r["target"]),
+        })
+    if sort == "realisation":
+        rows.sort(key=lambda r: (r["realisation"] is None, r["realisation"] or 0, r["name"]))
+    elif sort == "name":
+        rows.sort(key=lambda r: r["name"])
+    elif sort == "available":
+        rows.sort(key=lambda r: (-r["available"], r["name"]))
+    provinces: dict[str, list[dict]] = {}
+    for row in rows:
+        provinces.setdefault(row["province_id"], []).append(row)
+    province_totals = sorted(
+        (_totals(members[0]["province"], members) | {"province_id": pid} for pid, members in provinces.items()),
+        key=lambda t: t["label"],
+    )
+    return {"day": day, "rows": rows, "provinces": province_totals, "total": _totals("", rows),
+            "categories": PlaceCategories.choices}
+
+
+def dashboard_provinces_for_user(user) -> QuerySet:
+    """The provinces with at least one municipality in the user's dashboard scope (filter options)."""
+    from geo.models import Province
+
+    return Province.objects.filter(
+        pk__in=municipalities_for_user(user, roles=DASHBOARD_ROLES).values("province_id")
+    ).order_by("name_nl")
+
+
+def capacity_series_for_user(user, *, start: dt.date | None = None, end: dt.date | None = None,
+                             province: str = "", monthly: bool | None = None) -> dict:
+    """Available and occupied beds per category over time from the nightly snapshots, in the
+    user's dashboard scope, summed in SQL per date (one query). ``monthly`` (default: when the
+    range spans more than 180 days) keeps the last snapshot date of each month, chosen in SQL too.
+    Returns {"monthly", "labels": [iso dates], "series": {category: {"available": [...], "occupied": [...]}}}."""
+    from django.db.models import Max
+    from django.db.models.functions import TruncMonth
+
+    from hvt.models import CapacitySnapshot
+
+    qs = scope_filter(CapacitySnapshot.objects.all(), user, roles=DASHBOARD_ROLES)
+    if province:
+        qs = qs.filter(municipality__province_id=province)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    if monthly is None:
+        monthly = start is None or (end or clock.today()) - start > dt.timedelta(days=180)
+    if monthly:
+        month_ends = (qs.order_by().annotate(month=TruncMonth("date")).values("month")
+                      .annotate(last=Max("date")).values("last"))
+        qs = qs.filter(date__in=month_ends)
+    rows = qs.order_by().values("date", "category").annotate(
+        available=Sum("available"), occupied=Sum("occupied")).order_by("date", "category")
+    labels: list[str] = []
+    index: dict[dt.date, int] = {}
+    by_category = {c: {} for c in CATEGORY_KEYS}
+    for row in rows:
+        if row["date"] not in index:
+            index[row["date"]] = len(labels)
+            labels.append(row["date"].isoformat())
+        by_category[row["category"]][row["date"]] = (row["available"], row["occupied"])
+    series = {}
+    for category in CATEGORY_KEYS:
+        values = by_category[category]
+        dates = list(index)
+        series[category] = {
+            "available": [values.get(d, (0, 0))[0] for d in dates],
+            "occupied": [values.get(d, (0, 0))[1] for d in dates],
+        }
+    return {"monthly": monthly, "labels": labels, "series": series}

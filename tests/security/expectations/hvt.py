@@ -122,6 +122,9 @@ EXPECTATIONS = {
     "hvt:offer_decide": table(WRITE_SCOPED, obj=offer),
     "hvt:target_list": only(TARGET_READERS),
     "hvt:capacity_evolution": only(READERS),
+    # dashboard: whoever reads targets, each in their scope (the selector is scope-tested in tests/hvt)
+    "hvt:dashboard": only(TARGET_READERS),
+    "hvt:dashboard_export": only(TARGET_READERS, note="CSV by default (?formaat=xlsx for Excel), audited"),
     "hvt:municipality_list": only(roles(VLOT, COORD)),
     "hvt:municipality_detail": table({VLOT: IN_SCOPE_ONLY, COORD: ALLOW}, obj=municipality),
     # API

@@ -1,0 +1,108 @@
+/*
+ * HVT dashboard charts (Chart.js, vendored). The figures come from the page as JSON
+ * (<script type="application/json" id="hvt-dashboard-data">, Django's json_script): no inline
+ * script, so the strict CSP holds. Three charts: available and occupied beds per category
+ * (stacked areas) and the share of individual housing (category 1) in the occupied beds.
+ */
+(function () {
+  "use strict";
+
+  var COLOURS = {
+    "1_public": "#0d6efd",
+    "1_private": "#6ea8fe",
+    "2": "#fd7e14",
+    "3": "#dc3545",
+  };
+
+  function stacked(canvas, data, field, title) {
+    return new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: data.datasets.map(function (ds) {
+          var colour = COLOURS[ds.key] || "#6c757d";
+          return {
+            label: ds.label,
+            data: ds[field],
+            borderColor: colour,
+            backgroundColor: colour + "66",
+            fill: true,
+            pointRadius: 0,
+            tension: 0.1,
+          };
+        }),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: "index", intersect: false },
+        plugins: { title: { display: true, text: title } },
+        scales: { y: { stacked: true, beginAtZero: true } },
+      },
+    });
+  }
+
+  function shareChart(canvas, data) {
+    var individual = data.individual;
+    var share = data.labels.map(function (_label, i) {
+      var ind = 0;
+      var total = 0;
+      data.datasets.forEach(function (ds) {
+        total += ds.occupied[i];
+        if (individual.indexOf(ds.key) !== -1) {
+          ind += ds.occupied[i];
+        }
+      });
+      return total ? Math.round((1000 * ind) / total) / 10 : null;
+    });
+    return new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: [{
+          label: data.text.individual,
+          data: share,
+          borderColor: COLOURS["1_public"],
+          backgroundColor: COLOURS["1_public"] + "33",
+          fill: true,
+          pointRadius: 0,
+          spanGaps: true,
+        }],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { title: { display: true, text: data.text.share } },
+        scales: { y: { min: 0, max: 100 } },
+      },
+    });
+  }
+
+  function init() {
+    var source = document.getElementById("hvt-dashboard-data");
+    if (!source || !window.Chart) {
+      return;
+    }
+    var data = JSON.parse(source.textContent);
+    var available = document.getElementById("hvt-chart-available");
+    var occupied = document.getElementById("hvt-chart-occupied");
+    var shift = document.getElementById("hvt-chart-shift");
+    if (available) {
+      stacked(available, data, "available", data.text.available);
+    }
+    if (occupied) {
+      stacked(occupied, data, "occupied", data.text.occupied);
+    }
+    if (shift) {
+      shareChart(shift, data);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
