@@ -303,7 +303,7 @@ def idle_sweep(ctx) -> Bench:
 
     return Bench(orm=orm, sql=sql, same=lambda a, b: a == b, rollback=True, repeat=5,
                  note=f"{total:,} accounts; rolled back after each run. SQL twin = the deactivating UPDATE only "
-                      "(the service also releases licences, ends sessions/tokens, writes events, warnings, audit)")
+                      "(the service also releases licences, ends sessions/tokens, writes events and audit rows; warnings are a separate daily job)")
 
 
 # --- 5. A 10,000-row place import vs COPY ---------------------------------------------------------------------
@@ -320,7 +320,7 @@ IMPORT_COLUMNS = ["refnis", "name", "street", "house_number", "postal_code", "op
                   "category_2_subtype", "start_date", "end_date", "accessible", "pets_allowed", "notes"]
 
 
-@operation("place_import", title="Place import (django-import-export through place_register) vs COPY",
+@operation("place_import", title="Place import (django-import-export, bulk path with the place_register rules) vs COPY",
            target="≥ 1,000 rows/s",
            check=lambda r: None if (r.rows_per_s or 0) >= 1000 else f"{r.rows_per_s:,.0f} rows/s < 1,000")
 def place_import(ctx) -> Bench:
