@@ -171,33 +171,10 @@ def place_register(
     return place
 
 
-def _new_place(
-    *,
-    municipality: Municipality | str,
-    street: str,
-    house_number: str,
-    postal_code: str,
-    operator: str,
-    capacity: int,
-    category: str,
-    start_date: dt.date,
-    category_2_subtype: str = "",
-    end_date: dt.date | None = None,
-    name: str = "",
-    accessible: bool = False,
-    pets_allowed: bool = False,
-    notes: str = "",
-    source: str = PlaceSources.OFFICER,
-    is_demo: bool = False,
-) -> ReceptionPlace:
+def _new_place(*, municipality: Municipality | str, **fields) -> ReceptionPlace:
     """An unsaved new place from the arguments of place_register (status: registered)."""
     municipality_id = municipality.pk if isinstance(municipality, Municipality) else municipality
-    return ReceptionPlace(
-        municipality_id=municipality_id, name=name, street=street, house_number=house_number,
-        postal_code=postal_code, operator=operator, capacity=capacity, category=category,
-        category_2_subtype=category_2_subtype, start_date=start_date, end_date=end_date,
-        accessible=accessible, pets_allowed=pets_allowed, notes=notes, source=source, is_demo=is_demo,
-    )
+    return ReceptionPlace(municipality_id=municipality_id, **fields)
 
 
 @dataclass(frozen=True)
