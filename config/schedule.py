@@ -55,6 +55,6 @@ def schedule_install() -> list[str]:
             kwargs["interval"], _ = IntervalSchedule.objects.get_or_create(
                 every=int(seconds), period=IntervalSchedule.SECONDS
             )
-        PeriodicTask.objects.create(name=name, task=entry["task"], **kwargs)
+        PeriodicTask.objects.create(name=name, task=entry["task"], description=entry.get("description", ""), **kwargs)
         created.append(name)
     return created

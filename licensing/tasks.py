@@ -1,6 +1,6 @@
 """Celery tasks: interfaces that call the services (both compute from data, so a re-run is harmless).
 
-Two scheduled jobs (default rows: migrations 0003 and 0005): the weekly idle sweep and the daily
+Two scheduled jobs (defaults in licensing/schedule.py, installed by install_schedule): the weekly idle sweep and the daily
 idle warnings.
 """
 

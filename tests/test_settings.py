@@ -174,6 +174,7 @@ def test_install_schedule_creates_the_defaults_once_and_keeps_an_admin_edit():
 
     from config.schedule import schedule_install
 
+    PeriodicTask.objects.all().delete()  # the test database has them installed already
     created = schedule_install()
     assert set(created) == set(beat_schedule())
     edited = PeriodicTask.objects.get(name=created[0])

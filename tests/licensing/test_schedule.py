@@ -41,22 +41,6 @@ def test_default_daily_warning_schedule_is_editable_data():
     _registered(task)
 
 
-@pytest.mark.django_db
-def test_the_warning_schedule_migration_keeps_an_edited_row():
-    """Re-running the data migration (e.g. after a rollback) never overwrites the admin's change."""
-    from django.apps import apps
-    from django_celery_beat.models import PeriodicTask
-
-    migration = import_module("licensing.migrations.0005_default_warning_schedule")
-    PeriodicTask.objects.filter(name=migration.TASK_NAME).update(enabled=False, description="edited")
-    migration.create(apps, None)
-    task = PeriodicTask.objects.get(name=migration.TASK_NAME)
-    assert not task.enabled and task.description == "edited"
-    PeriodicTask.objects.filter(name=migration.TASK_NAME).delete()
-    migration.create(apps, None)
-    assert PeriodicTask.objects.get(name=migration.TASK_NAME).enabled  # a missing row is created
-
-
 class _Run:
     def __init__(self, pk, deactivated=0, warned=0):
         self.pk, self.deactivated, self.warned = pk, deactivated, warned
