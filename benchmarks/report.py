@@ -45,6 +45,9 @@ def _ms(v):
     return "–" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
 
 
+RUN_MARKER = "<!-- benchmarks.run writes the latest run below this line; keep the summary above it -->"
+
+
 def write(path: Path, *, scale: float, results, load, generation, elapsed: float) -> None:
     m = machine()
     commit = _git("rev-parse", "--short", "HEAD")
@@ -94,4 +97,10 @@ def write(path: Path, *, scale: float, results, load, generation, elapsed: float
     for part in generation or []:
         rate = f" ({part['rows'] / part['seconds']:,.0f} rows/s)" if part.get("rows") and part.get("seconds") else ""
         lines.append(f"- {part['what']}: {part.get('rows', 0):,} rows in {part.get('seconds', 0):.1f} s{rate}")
-    path.write_text("\n".join(lines) + "\n")
+    # A hand-written summary above the marker survives; the run below it is replaced.
+    kept = ""
+    if path.exists() and RUN_MARKER in (text := path.read_text()):
+        kept = text[: text.index(RUN_MARKER) + len(RUN_MARKER)] + "\n\n"
+        lines[0] = lines[0].replace("# Benchmark results", "## Latest run", 1)
+        lines = [line.replace("## ", "### ", 1) if line.startswith("## ") and i else line for i, line in enumerate(lines)]
+    path.write_text(kept + "\n".join(lines) + "\n")
