@@ -14,7 +14,7 @@ from accounts.models import User
 from core import clock
 from crt import crypto
 from crt.constants import CrtRoles, DossierStatuses, HouseholdRoles, ReferralOutcomes, ReferralServices
-from crt.models import Dossier, Household, Organisation, Person, Referral, StatusChange
+from crt.models import AddressPeriod, Dossier, Household, Organisation, Person, Referral, StatusChange
 from crt.national_register import (
     SIMULATED_ADDRESSES,
     UKRAINIAN_FIRST_NAMES_F,
@@ -136,6 +136,10 @@ def persons_seed(*, orgs: dict[str, Organisation], case_manager, target: int, se
             is_demo=True,
         ))
     Dossier.objects.using(DB).bulk_create(dossiers, batch_size=1000)
+    AddressPeriod.objects.using(DB).bulk_create([
+        AddressPeriod(person=d.person, municipality_refnis=d.person.municipality_refnis, valid_from=d.opened_on)
+        for d in dossiers
+    ], batch_size=2000)
     changes, referrals = [], []
     path = [DossierStatuses.REGISTERED, DossierStatuses.PRE_TRAJECTORY, DossierStatuses.REFERRED,
             DossierStatuses.CIVIC_INTEGRATION]

@@ -215,3 +215,33 @@ class Transfer(models.Model):
 
     def __str__(self):
         return f"{self.dossier} → {self.to_organisation}"
+
+
+class AddressPeriod(models.Model):
+    """Where a person lived (municipality only) from ``valid_from`` up to, not including, ``valid_to``.
+
+    The history behind the guidance-subsidy count at a past reference date. It holds no street or
+    postal code: only the REFNIS code and dates, an aggregate fact that anonymisation keeps. At
+    most one open period (``valid_to`` empty) per person: the current address.
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("persoon"), on_delete=models.PROTECT,
+                               related_name="address_periods")
+    municipality_refnis = models.CharField(_("gemeente (NIS-code)"), max_length=5)
+    valid_from = models.DateField(_("vanaf"))
+    valid_to = models.DateField(_("tot (niet inbegrepen)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "valid_from"]
+        verbose_name = _("adresperiode")
+        verbose_name_plural = _("adresperiodes")
+        indexes = [models.Index(fields=["valid_from", "valid_to"], name="crt_addrperiod_dates")]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(valid_to__isnull=True),
+                                    name="crt_addrperiod_one_open_per_person"),
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
+                                   name="crt_addrperiod_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.municipality_refnis} {self.valid_from}–{self.valid_to or ''}"

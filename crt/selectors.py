@@ -10,7 +10,7 @@ from audit.constants import AuditActions
 from audit.services import audit_log
 from crt import crypto
 from crt.constants import CrtRoles
-from crt.models import Dossier, Person, RoleAssignment
+from crt.models import AddressPeriod, Dossier, Person, RoleAssignment
 from crt.numbers import format_number, mask
 from geo.models import Municipality
 from geo.selectors import postal_code_belongs_to
@@ -121,16 +121,21 @@ def registered_persons_per_municipality(reference_date: dt.date) -> dict[str, in
     """Persons registered in each municipality on ``reference_date`` (REFNIS → count).
 
     A person counts when their dossier was opened on or before the date and had not ended (moved
-    away or closed) on that date. Counts only: the guidance subsidy of the budget app uses this.
+    away or closed) on that date, in the municipality of their address period covering the date
+    (``valid_from <= date < valid_to``), so a later move does not change a past date's count.
+    Anonymised dossiers keep their periods and still count. One query, whatever the number of
+    persons. Counts only: the guidance subsidy of the budget app uses this.
     """
     from django.db.models import Count
 
     rows = (
-        Dossier.objects.using(DB)
-        .filter(opened_on__lte=reference_date)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=reference_date))
-        .values("person__municipality_refnis")
-        .annotate(n=Count("pk"))
+        AddressPeriod.objects.using(DB)
+        .filter(valid_from__lte=reference_date)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=reference_date))
+        .filter(person__dossier__opened_on__lte=reference_date)
+        .filter(Q(person__dossier__ended_on__isnull=True) | Q(person__dossier__ended_on__gt=reference_date))
+        .values("municipality_refnis")
+        .annotate(n=Count("person_id", distinct=True))
         .order_by()
     )
-    return {r["person__municipality_refnis"]: r["n"] for r in rows}
+    return {r["municipality_refnis"]: r["n"] for r in rows}

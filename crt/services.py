@@ -20,7 +20,7 @@ from audit.services import audit_log
 from core import clock
 from crt import crypto
 from crt.constants import ENDING_STATUSES, DossierStatuses, HouseholdRoles, ReferralOutcomes
-from crt.models import Dossier, Household, Organisation, Person, Referral, StatusChange, Transfer
+from crt.models import AddressPeriod, Dossier, Household, Organisation, Person, Referral, StatusChange, Transfer
 from crt.numbers import parse_person_number
 from crt.selectors import duplicate_candidates, municipality_exists, postal_code_matches
 
@@ -109,6 +109,46 @@ def person_input_validate(data: PersonInput):
     return number
 
 
+# --- address history (municipality and dates only: the guidance-subsidy count) -------------------
+
+def _address_period_current(person_id: int) -> AddressPeriod | None:
+    return (AddressPeriod.objects.using(DB).select_for_update()
+            .filter(person_id=person_id, valid_to__isnull=True).first())
+
+
+def address_move(*, person: Person, municipality_refnis: str, moved_on: dt.date) -> None:
+    """A real move: close the open period the day of the move and open one in the new municipality.
+
+    Nothing happens when the municipality does not change (a move within it does not change any
+    count). A move dated on or before the open period's start replaces that period's
+    municipality (no empty period). Call inside a ``transaction.atomic(using="crt")``.
+    """
+    current = _address_period_current(person.pk)
+    if current is not None and current.municipality_refnis == municipality_refnis:
+        return
+    if current is not None and moved_on <= current.valid_from:
+        current.municipality_refnis = municipality_refnis
+        current.save(using=DB, update_fields=["municipality_refnis"])
+        return
+    if current is not None:
+        current.valid_to = moved_on
+        current.save(using=DB, update_fields=["valid_to"])
+    AddressPeriod.objects.using(DB).create(person=person, municipality_refnis=municipality_refnis, valid_from=moved_on)
+
+
+def address_correct(*, person: Person, municipality_refnis: str, default_from: dt.date) -> None:
+    """A correction (a typo, a wrong municipality chosen): the open period gets the right
+    municipality from its start, so counts for dates in that period change with it. Real moves
+    come from the national register (``person_register_check``). Call inside a transaction."""
+    current = _address_period_current(person.pk)
+    if current is None:
+        AddressPeriod.objects.using(DB).create(person=person, municipality_refnis=municipality_refnis,
+                                               valid_from=default_from)
+    elif current.municipality_refnis != municipality_refnis:
+        current.municipality_refnis = municipality_refnis
+        current.save(using=DB, update_fields=["municipality_refnis"])
+
+
 def person_register(
     *,
     actor,
@@ -189,6 +229,8 @@ def person_register(
         dossier.save(using=DB)
         dossier.number = f"CRT-{dossier.opened_on.year}-{dossier.pk:06d}"
         dossier.save(using=DB, update_fields=["number"])
+        AddressPeriod.objects.using(DB).create(person=person, municipality_refnis=person.municipality_refnis,
+                                               valid_from=dossier.opened_on)
         StatusChange.objects.using(DB).create(
             dossier=dossier, status=DossierStatuses.REGISTERED, effective_on=dossier.opened_on,
             created_at=now, created_by_id=actor_id, created_by_username=actor_name,
@@ -390,6 +432,8 @@ def person_register_check(*, actor, dossier: Dossier, purpose: str) -> str:
             changes["municipality"] = [person.municipality_refnis, record.municipality_refnis]
             person.street, person.postal_code = record.street, record.postal_code
             person.municipality_refnis = record.municipality_refnis
+            # The register gives no move date: the move counts from the day it is detected.
+            address_move(person=person, municipality_refnis=record.municipality_refnis, moved_on=clock.today())
         person.register_checked_at = now
         fields = ["register_checked_at", "street", "postal_code", "municipality_refnis"]
         if flag:
@@ -451,8 +495,8 @@ ANONYMOUS_NAME = "Geanonimiseerd"
 def dossiers_anonymise_expired(*, retention_days: int | None = None, limit: int = 1000) -> int:
     """Anonymise dossiers closed more than the retention period ago (scheduled; default CRT_RETENTION_DAYS).
 
-    Keeps the aggregate facts (municipality, sex, birth year, status and dates, organisation,
-    referral services and outcomes); erases names, number, blind index, contact, street,
+    Keeps the aggregate facts (municipality and the address periods' municipalities and dates, sex,
+    birth year, status and dates, organisation, referral services and outcomes); erases names, number, blind index, contact, street,
     certificate number and every free-text note. Each dossier is one transaction and one audit event.
     """
     from crt.conf import retention_days as default_days
@@ -495,7 +539,8 @@ def person_update(*, actor, dossier: Dossier, phone: str, email: str, street: st
     """Correct a person's contact, address, certificate and languages (identity comes from the register).
 
     The same rules as at registration; the audit event names the changed fields, never the
-    encrypted values.
+    encrypted values. A changed municipality is a correction, not a move: the open address period
+    takes the new municipality from its start (``address_correct``).
     """
     if dossier.anonymised_at:
         raise ValidationError(_("Dit dossier is geanonimiseerd en kan niet meer wijzigen."))
@@ -533,6 +578,8 @@ def person_update(*, actor, dossier: Dossier, phone: str, email: str, street: st
             return person
         person.full_clean()
         person.save(using=DB)
+        if "municipality_refnis" in changed:
+            address_correct(person=person, municipality_refnis=municipality_refnis, default_from=dossier.opened_on)
         audit_log(actor=actor, action=AuditActions.UPDATE, obj=dossier, database=DB,
                   changes={"fields": sorted(changed), "municipality": person.municipality_refnis})
     return person
