@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.health import health_report
+from core.home import home_cards
 
 
 @transaction.non_atomic_requests  # must answer even when the default database is down
@@ -18,7 +19,9 @@ def health(request):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    """Where each user starts the day: the numbers their roles need first (``<app>/home.py``
+    providers, see core.home), then the navigation cards."""
+    return render(request, "core/home.html", {"home_cards": home_cards(request.user)})
 
 
 def error_400(request, exception=None):

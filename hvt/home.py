@@ -1,0 +1,108 @@
+"""Start-page cards of the HVT (collected by core.home): what each role needs first, in its scope,
+with a fixed number of queries whatever the number of places."""
+
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+
+from accounts.constants import Roles
+from accounts.selectors import user_has_role
+from core import clock
+from hvt import selectors
+from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES, OfferStatuses, PlaceStatuses
+
+# Who steers several municipalities: they see the realisation of their whole area and where it lags.
+STEERING_ROLES = frozenset({Roles.HVT_VLOT, Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATOR})
+# Below this realisation (%) a municipality needs steering.
+LAGGING_BELOW = 50
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value:.0f} %"
+
+
+def _place_cards(user) -> list[dict]:
+    day = clock.today()
+    totals = selectors.place_list_for_user(user, day=day).order_by().aggregate(
+        open=Count("pk", filter=~Q(status=PlaceStatuses.CLOSED)),
+        waiting=Count("pk", filter=Q(status=PlaceStatuses.REGISTERED)),
+        available=Count("pk", filter=selectors.available_q(day)),
+        free=Sum(Greatest(F("capacity") - F("beds_in_use"), Value(0)), filter=selectors.available_q(day)),
+    )
+    return [
+        {
+            "title": _("Opvangplaatsen in uw gemeenten") if not user_has_role(user, *STEERING_ROLES)
+            else _("Opvangplaatsen in uw gebied"),
+            "value": totals["open"],
+            "detail": _("waarvan %(waiting)s wachten op validatie") % {"waiting": totals["waiting"]},
+            "url_name": "hvt:place_list", "icon": "house-door", "order": 10,
+        },
+        {
+            "title": _("Vrije bedden vandaag"),
+            "value": totals["free"] or 0,
+            "detail": _("in %(places)s beschikbare opvangplaatsen") % {"places": totals["available"]},
+            "url_name": "hvt:place_list", "query": {"free": "on"}, "icon": "door-open", "order": 11,
+        },
+    ]
+
+
+def _target_cards(user) -> list[dict]:
+    overview = selectors.capacity_overview_for_user(user)
+    total = overview["total"]
+    steering = user_has_role(user, *STEERING_ROLES)
+    detail = (
+        _("%(available)s beschikbare bedden voor een objectief van %(target)s")
+        % {"available": total["available"], "target": total["target"]}
+        if total["target"] else _("Nog geen objectief vastgelegd")
+    )
+    cards = [{
+        "title": _("Realisatie in uw gebied") if steering else _("Uw objectief en realisatie"),
+        "value": _percent(total["realisation"]),
+        "detail": detail,
+        "url_name": "hvt:dashboard" if steering else "hvt:target_list", "icon": "bullseye", "order": 5,
+    }]
+    if steering:
+        lagging = sum(1 for r in overview["rows"] if r["realisation"] is not None and r["realisation"] < LAGGING_BELOW)
+        cards.append({
+            "title": _("Gemeenten onder %(percent)s %%") % {"percent": LAGGING_BELOW},
+            "value": lagging,
+            "detail": _("van %(count)s gemeenten met een objectief: hier bijsturen")
+            % {"count": sum(1 for r in overview["rows"] if r["target"])},
+            "url_name": "hvt:dashboard", "query": {"sorteer": "realisatie"}, "icon": "sign-turn-right", "order": 6,
+        })
+    return cards
+
+
+def _queue_card(user) -> dict:
+    return {
+        "title": _("Aanbod te valideren"),
+        "value": selectors.offer_queue_for_user(user).count(),
+        "detail": _("aanbod van burgers via het portaal"),
+        "url_name": "hvt:offer_queue", "icon": "inbox", "order": 12,
+    }
+
+
+def _portal_card(user) -> dict:
+    counts = dict(
+        selectors.offer_list_for_portal_user(user).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    parts = [f"{label}: {counts.get(status, 0)}" for status, label in OfferStatuses.choices]
+    return {
+        "title": _("Mijn aanbod"),
+        "value": sum(counts.values()),
+        "detail": " · ".join(parts),
+        "url_name": "hvt:offer_list", "icon": "house-add", "order": 20,
+    }
+
+
+def cards(user) -> list[dict]:
+    out = []
+    if user_has_role(user, *TARGET_ROLES):
+        out += _target_cards(user)
+    if user_has_role(user, *READ_ROLES):
+        out += _place_cards(user)
+    if user_has_role(user, *WRITE_ROLES):
+        out.append(_queue_card(user))
+    if user_has_role(user, Roles.PORTAL_USER):
+        out.append(_portal_card(user))
+    return out
