@@ -328,23 +328,23 @@ def test_every_page_is_accessible(client, login, make_user):
 
 @pytest.mark.django_db(databases=["default", "crt"])
 def test_error_pages_and_forms_with_errors_are_accessible(client, login, make_user):
-    """What the walk above does not reach: error pages, the second-factor step, forms re-rendered
-    with validation errors."""
+    """What the walk above does not reach: error pages, the second-factor step, the no-licence and
+    locked-out pages, forms re-rendered with validation errors."""
     from django.template import loader
     from django.test import RequestFactory
 
     from tests.security.expectations._base import MUNICIPAL
 
     report: dict[str, list[str]] = {}
-    pages: list[tuple[str, int, str]] = []
+    rendered: list[tuple[str, int, str, int]] = []
 
     def get(where, url, status):
         response = client.get(url)
-        pages.append((where, response.status_code, response.content.decode("utf-8"), status))
+        rendered.append((where, response.status_code, response.content.decode("utf-8"), status))
 
     def post(where, url, data, status):
         response = client.post(url, data)
-        pages.append((where, response.status_code, response.content.decode("utf-8"), status))
+        rendered.append((where, response.status_code, response.content.decode("utf-8"), status))
 
     post("login with a wrong password", reverse("accounts:login"), {"username": "nobody", "password": "x"}, 200)
     coordinator = make_principal("hvt_coordinator", make_user)  # staff: a second factor is required
@@ -367,13 +367,17 @@ def test_error_pages_and_forms_with_errors_are_accessible(client, login, make_us
 
     request = RequestFactory().get("/")
     request.user = officer
-    for template in ("errors/400.html", "errors/500.html", "errors/csrf.html"):
-        html = loader.get_template(template).render({}, request) if template != "errors/500.html" else (
-            loader.get_template(template).render()
-        )
-        pages.append((f"template {template}", 0, html, 0))
+    # Pages a client GET does not easily reach: rendered directly, as their views do.
+    rendered.append(("template errors/500.html", 0, loader.get_template("errors/500.html").render(), 0))
+    for template, context in (
+        ("errors/400.html", {}),
+        ("errors/csrf.html", {}),
+        ("licensing/no_licence.html", {"tool": "HVT", "contacts": [coordinator]}),
+        ("accounts/locked_out.html", {"cooloff_minutes": 30}),
+    ):
+        rendered.append((f"template {template}", 0, loader.get_template(template).render(context, request), 0))
 
-    for where, got, html, expected in pages:
+    for where, got, html, expected in rendered:
         assert got == expected, f"{where}: status {got}, expected {expected}"
         found = check_html(html)
         if found:
