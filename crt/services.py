@@ -376,6 +376,34 @@ def crt_keys_rotate(*, batch_size: int = 500) -> dict[str, int]:
     return counts
 
 
+def crt_blind_index_rebuild(*, batch_size: int = 500) -> int:
+    """Recompute every person's number index under the current CRT_BLIND_INDEX_KEY (after changing
+    that key). The number is decrypted in memory only; nothing else changes. Idempotent."""
+    persons = (
+        Person.objects.using(DB).exclude(national_number_enc="").order_by("pk")
+        .values_list("pk", "national_number_enc", "national_number_index")
+    )
+    changed = 0
+    last_pk = 0
+    while True:
+        rows = list(persons.filter(pk__gt=last_pk)[:batch_size])
+        if not rows:
+            break
+        last_pk = rows[-1][0]
+        objs = []
+        for pk, token, old_index in rows:
+            index = crypto.blind_index(crypto.decrypt(token, context=CTX_NUMBER))
+            if index != old_index:
+                objs.append(Person(pk=pk, national_number_index=index))
+        if objs:
+            with transaction.atomic(using=DB):
+                Person.objects.using(DB).bulk_update(objs, ["national_number_index"])
+            changed += len(objs)
+    audit_log(actor=None, username=SYSTEM_USERNAME, action=AuditActions.OTHER, object_type="crt.keys", database=DB,
+              object_repr="blind index rebuild", changes={"reindexed": changed})
+    return changed
+
+
 # --- national register --------------------------------------------------------------------------
 
 def national_register_lookup(*, actor, number: str, purpose: str, dossier: Dossier | None = None):

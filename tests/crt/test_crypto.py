@@ -105,3 +105,22 @@ def test_blind_index_is_keyed(settings):
     settings.CRT_BLIND_INDEX_KEY = "another-key"
     assert crypto.blind_index("85073003328") != a
     assert len(a) == 64
+
+
+def test_blind_index_rebuild_after_a_new_index_key(settings, register, case_manager, capsys):
+    from django.core.management import call_command
+
+    from crt.selectors import dossier_search
+
+    dossier = register()
+    number = generate_number(dossier.person.birth_date, 34)
+    assert list(dossier_search(case_manager, number=number)) == [dossier]
+
+    settings.CRT_BLIND_INDEX_KEY = base64.b64encode(b"a-new-blind-index-key-32-bytes!!").decode()
+    assert not dossier_search(case_manager, number=number).exists()  # the old index no longer matches
+    call_command("rotate_crt_keys", "--reindex")
+    assert "Blind index recomputed for 1 person(s)." in capsys.readouterr().out
+    assert list(dossier_search(case_manager, number=number)) == [dossier]
+    from crt.services import crt_blind_index_rebuild
+
+    assert crt_blind_index_rebuild() == 0  # idempotent
