@@ -1,28 +1,16 @@
 """Role-aware navigation. Each app contributes entries through ``<app>/navigation.py``:
 ``def items(user) -> list[dict(label, url_name, icon)]`` returning only what the user may use."""
 
-from importlib import import_module
+from functools import cache
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-_providers = None
+from core.registry import app_modules
 
 
+@cache
 def _load_providers():
-    global _providers
-    if _providers is None:
-        found = []
-        for app in settings.LOCAL_APPS:
-            try:
-                module = import_module(f"{app}.navigation")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.navigation":
-                    raise
-                continue
-            found.append(module.items)
-        _providers = found
-    return _providers
+    return [module.items for _app, module in app_modules("navigation")]
 
 
 def navigation(request):

@@ -7,25 +7,17 @@ exist (yet) are reported, not silently ignored.
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from accounts.constants import DEFAULT_REALM_ROLES
+from core.registry import app_modules
 
 
 def role_permissions() -> dict[str, set[str]]:
     merged: dict[str, set[str]] = {role: set() for role in DEFAULT_REALM_ROLES}
-    for app in settings.LOCAL_APPS:
+    for app, module in app_modules("permissions"):
         if app == "crt":  # the CRT realm has its own permissions, never Django groups
-            continue
-        try:
-            module = import_module(f"{app}.permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.permissions":
-                raise
             continue
         for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
             if role not in DEFAULT_REALM_ROLES:

@@ -9,22 +9,16 @@ DatabaseScheduler rewrite them at every beat start.)
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from celery.schedules import crontab
 from django.conf import settings
 from django.db import transaction
 
+from core.registry import app_modules
+
 
 def beat_schedule() -> dict:
     schedule = dict(settings.CELERY_BEAT_SCHEDULE)
-    for app in settings.LOCAL_APPS:
-        try:
-            module = import_module(f"{app}.schedule")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.schedule":
-                raise
-            continue
+    for _app, module in app_modules("schedule"):
         schedule.update(module.BEAT_SCHEDULE)
     return schedule
 

@@ -3,31 +3,18 @@
 returning only what the user's roles allow, each number read in the user's scope with a fixed
 number of queries. An app without ``home.py`` contributes nothing (same pattern as navigation)."""
 
-from importlib import import_module
+from functools import cache
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 
-_providers = None
+from core.registry import app_modules
 
 
+@cache
 def _load_providers():
-    global _providers
-    if _providers is None:
-        found = []
-        for app in settings.LOCAL_APPS:
-            try:
-                module = import_module(f"{app}.home")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.home":
-                    raise
-                continue
-            provider = getattr(module, "cards", None)
-            if provider is not None:  # core.home (this module) is the collector, not a provider
-                found.append(provider)
-        _providers = found
-    return _providers
+    # core.home (this module) is the collector, not a provider: it has no ``cards``.
+    return [module.cards for _app, module in app_modules("home") if hasattr(module, "cards")]
 
 
 def home_cards(user) -> list[dict]:

@@ -4,10 +4,10 @@ Each app contributes in ``<app>/demo.py`` a ``seed(stdout, *, options)`` functio
 LOCAL_APPS (geo/accounts first: the others build on them).
 """
 
-from importlib import import_module
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from core.registry import app_modules
 
 
 class Command(BaseCommand):
@@ -17,13 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--small", action="store_true", help="less data (tests, CI)")
 
     def handle(self, *args, small: bool = False, **options):
-        for app in settings.LOCAL_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
+        for app, module in app_modules("demo"):
             self.stdout.write(f"[{app}] demo data …")
             module.seed(self.stdout, small=small)
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Password of every demo-<role> account: {settings.DEMO_PASSWORD}"))
