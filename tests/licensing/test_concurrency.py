@@ -115,7 +115,8 @@ def test_overlapping_warning_jobs_warn_once(mailoutbox):
 @pytest.mark.django_db(transaction=True, databases=["default", "crt"])
 def test_a_login_during_the_sweep_keeps_the_user_active():
     """The sweep's UPDATE re-checks a user row changed by a concurrent transaction: a login
-    (last activity written) that commits while the sweep waits for that row wins."""
+    (last activity written) that commits while the sweep waits for that row wins. The login
+    commits only once PostgreSQL reports the sweep's backend blocked by it (no timing guess)."""
     import datetime as dt
     import time
 
@@ -127,26 +128,43 @@ def test_a_login_during_the_sweep_keeps_the_user_active():
     now = clock.now()
     user, other = make_user(), make_user()
     User.objects.filter(pk__in=[user.pk, other.pk]).update(last_activity=now - dt.timedelta(days=50))
-    locked, results, errors = threading.Event(), [], []
+    sweep_pid: list[int] = []
+    sweep_ready, locked, results, errors = threading.Event(), threading.Event(), [], []
+    blocked: list[bool] = []
 
     def login():
         from django.db import transaction
 
         try:
+            sweep_ready.wait(10)
             with transaction.atomic():
                 User.objects.select_for_update().filter(pk=user.pk).update(last_activity=now)
                 locked.set()
-                time.sleep(1.5)  # the sweep starts meanwhile and waits for this row
+                # Wait (bounded) until the sweep's backend waits for this transaction's row lock.
+                # pg_blocking_pids reads the lock manager live (no per-transaction stats snapshot).
+                with connection.cursor() as cursor:
+                    deadline = time.monotonic() + 10
+                    while time.monotonic() < deadline:
+                        cursor.execute("SELECT pg_backend_pid() = ANY(pg_blocking_pids(%s))", [sweep_pid[0]])
+                        if cursor.fetchone()[0]:
+                            blocked.append(True)
+                            break
+                        time.sleep(0.01)
         finally:
             connections.close_all()
 
     def sweep():
         try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                sweep_pid.append(cursor.fetchone()[0])
+            sweep_ready.set()
             locked.wait(10)
             results.append(users_idle_sweep(now=now))
         except Exception as exc:  # noqa: BLE001 – reported below
             errors.append(exc)
         finally:
+            sweep_ready.set()
             connections.close_all()
 
     threads = [threading.Thread(target=login), threading.Thread(target=sweep)]
@@ -154,6 +172,7 @@ def test_a_login_during_the_sweep_keeps_the_user_active():
         t.start()
     for t in threads:
         t.join(30)
+    assert blocked == [True], "the sweep never waited for the login's row lock"
     assert errors == [] and [r.deactivated for r in results] == [1]
     assert User.objects.get(pk=user.pk).is_active and not User.objects.get(pk=other.pk).is_active
     assert list(DeactivationEvent.objects.values_list("user_id", flat=True)) == [other.pk]
