@@ -93,6 +93,12 @@ def idle_cutoff(*, now: dt.datetime, days: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=clock.BRUSSELS)
 
 
+def deactivation_cutoff(*, now: dt.datetime) -> dt.datetime:
+    """The idle rule's moment: an active, non-technical user idle since before it is deactivated.
+    The one place both sweep paths (the portable queryset and the PostgreSQL statement) take it from."""
+    return idle_cutoff(now=now, days=IDLE_DAYS)
+
+
 def users_with_idle_since() -> QuerySet[User]:
     """Active users subject to the sweep, annotated with ``idle_since`` (last activity, or the
     account's creation for someone who never logged in). Technical accounts are exempt."""
@@ -102,7 +108,7 @@ def users_with_idle_since() -> QuerySet[User]:
 
 
 def users_idle_for_deactivation(*, now: dt.datetime) -> QuerySet[User]:
-    return users_with_idle_since().filter(idle_since__lt=idle_cutoff(now=now, days=IDLE_DAYS))
+    return users_with_idle_since().filter(idle_since__lt=deactivation_cutoff(now=now))
 
 
 def users_due_for_warning(*, now: dt.datetime) -> QuerySet[User]:
@@ -110,7 +116,7 @@ def users_due_for_warning(*, now: dt.datetime) -> QuerySet[User]:
     already = IdleWarning.objects.filter(user_id=OuterRef("pk"), last_activity=OuterRef("idle_since"))
     return users_with_idle_since().filter(
         idle_since__lt=idle_cutoff(now=now, days=IDLE_DAYS - WARNING_DAYS_BEFORE),
-        idle_since__gte=idle_cutoff(now=now, days=IDLE_DAYS),
+        idle_since__gte=deactivation_cutoff(now=now),
         email__gt="",
     ).exclude(Exists(already))
 

@@ -32,7 +32,6 @@ from core import context as audit_context
 from licensing import selectors
 from licensing.constants import (
     FULL_LICENCE_ROLES,
-    IDLE_DAYS,
     ROLE_TOOL,
     LicenceTypes,
     ReleaseReasons,
@@ -263,7 +262,7 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
     SweepRun(started_at=started, now=now, source=source).full_clean()  # no query: no unique fields
     ctx = audit_context.current()
     params = {
-        "cutoff": selectors.idle_cutoff(now=now, days=IDLE_DAYS),
+        "cutoff": selectors.deactivation_cutoff(now=now),
         "now": now,
         "now_iso": now.isoformat(),
         "started": started,
