@@ -10,6 +10,7 @@ from audit.constants import AuditActions
 from audit.services import audit_log, model_changes
 from licensing import services
 from licensing.models import DeactivationEvent, IdleWarning, LicenceAssignment, LicencePool, PlanPeriod, SweepRun
+from licensing.permissions import MANAGE_PERM
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -121,7 +122,7 @@ class DeactivationEventAdmin(ReadOnlyAdmin):
     actions = ["reactivate_selected"]
 
     def has_manage_permission(self, request):
-        return request.user.has_perm("licensing.manage_licences")
+        return request.user.has_perm(MANAGE_PERM)
 
     @admin.action(description=_("Gebruikers heractiveren (als er een licentie vrij is)"), permissions=["manage"])
     def reactivate_selected(self, request, queryset):

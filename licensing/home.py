@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from core import clock
 from licensing import selectors
 from licensing.constants import IDLE_DAYS, UPCOMING_IDLE_DAYS, Tools
-
-REPORT_PERM = "licensing.view_licence_report"
+from licensing.permissions import REPORT_PERM
 
 
 def cards(user) -> list[dict]:

@@ -2,7 +2,11 @@
 
 from accounts.constants import Roles
 
-REPORTS = ["licensing.view_licence_report"]
+# The two licence-specific permissions, named once for views, admin, navigation and home cards.
+REPORT_PERM = "licensing.view_licence_report"
+MANAGE_PERM = "licensing.manage_licences"
+
+REPORTS = [REPORT_PERM]
 READ = [
     "licensing.view_planperiod",
     "licensing.view_licencepool",
@@ -12,7 +16,7 @@ READ = [
     "licensing.view_sweeprun",
 ]
 MANAGE = [
-    "licensing.manage_licences",
+    MANAGE_PERM,
     "licensing.add_planperiod",
     "licensing.change_planperiod",
     "licensing.add_licencepool",

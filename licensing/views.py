@@ -13,9 +13,7 @@ from core import clock
 from licensing import selectors, services
 from licensing.forms import LicenceAssignForm
 from licensing.models import PlanPeriod
-
-REPORT_PERM = "licensing.view_licence_report"
-MANAGE_PERM = "licensing.manage_licences"
+from licensing.permissions import MANAGE_PERM, REPORT_PERM
 
 
 def _period(request) -> PlanPeriod | None:
