@@ -73,8 +73,9 @@ def index(request):
 # --- places ----------------------------------------------------------------------------------------
 
 
-@role_required(*READ_ROLES)
-def place_list(request):
+def _place_filters(request) -> tuple[PlaceFilterForm, dict]:
+    """The filter form of the place list (municipalities in the read scope) and the selector
+    arguments it yields; shared by the page and its CSV export."""
     scope = municipalities_for_user(request.user, roles=READ_ROLES).only("pk", "name_nl")
     form = PlaceFilterForm(request.GET or None, municipalities=scope)
     filters = {}
@@ -84,6 +85,12 @@ def place_list(request):
             "q": data["q"], "municipality": data["municipality"].pk if data["municipality"] else "",
             "category": data["category"], "status": data["status"], "with_free_beds": data["free"],
         }
+    return form, filters
+
+
+@role_required(*READ_ROLES)
+def place_list(request):
+    form, filters = _place_filters(request)
     places = selectors.place_list_for_user(request.user, **filters)
     page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
@@ -110,13 +117,7 @@ def _value(obj, path):
 @role_required(*READ_ROLES)
 def place_export(request):
     """The filtered list as CSV (same scope and filters as the page); formulas neutralised; audited."""
-    scope = municipalities_for_user(request.user, roles=READ_ROLES).only("pk", "name_nl")
-    form = PlaceFilterForm(request.GET or None, municipalities=scope)
-    filters = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {"q": data["q"], "municipality": data["municipality"].pk if data["municipality"] else "",
-                   "category": data["category"], "status": data["status"], "with_free_beds": data["free"]}
+    _form, filters = _place_filters(request)
     places = selectors.place_list_for_user(request.user, **filters)
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="hvt.receptionplace",
               object_repr="export opvangplaatsen", changes={"filters": {k: str(v) for k, v in filters.items() if v}})
