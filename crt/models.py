@@ -155,14 +155,22 @@ class Dossier(models.Model):
         return self.number
 
 
-class StatusChange(models.Model):
+class CreatedByMixin(models.Model):
+    """When and by whom a record was registered (user id plus a username snapshot, no foreign key)."""
+
+    created_at = models.DateTimeField(_("geregistreerd op"))
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+    created_by_username = models.CharField(_("door"), max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class StatusChange(CreatedByMixin):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(_("status"), max_length=20, choices=DossierStatuses.choices)
     effective_on = models.DateField(_("datum"))
     note_enc = models.TextField(_("notitie (versleuteld)"), blank=True)
-    created_at = models.DateTimeField(_("geregistreerd op"))
-    created_by_id = models.BigIntegerField(null=True, blank=True)
-    created_by_username = models.CharField(_("door"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["-effective_on", "-id"]
@@ -173,7 +181,7 @@ class StatusChange(models.Model):
         return f"{self.dossier_id} {self.status} {self.effective_on}"
 
 
-class Referral(models.Model):
+class Referral(CreatedByMixin):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="referrals")
     service = models.CharField(_("dienst"), max_length=20, choices=ReferralServices.choices)
     referred_on = models.DateField(_("doorverwezen op"))
@@ -182,9 +190,6 @@ class Referral(models.Model):
                                default=ReferralOutcomes.PENDING)
     outcome_on = models.DateField(_("datum uitkomst"), null=True, blank=True)
     outcome_note_enc = models.TextField(_("notitie bij uitkomst (versleuteld)"), blank=True)
-    created_at = models.DateTimeField(_("geregistreerd op"))
-    created_by_id = models.BigIntegerField(null=True, blank=True)
-    created_by_username = models.CharField(_("door"), max_length=150, blank=True)
 
     class Meta:
         ordering = ["-referred_on", "-id"]
