@@ -24,7 +24,25 @@ class DateInput(forms.DateInput):
 NUMBER_ATTRS = {"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}
 
 
-class PersonRegisterForm(forms.Form):
+class ContactAddressForm(forms.Form):
+    """Contact, address and certificate fields shared by registration and correction (the
+    templates place each field by name, so declaration order does not matter)."""
+
+    phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    street = forms.CharField(label=_("Straat en huisnummer"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postcode"), max_length=4, required=False)
+    municipality_refnis = forms.ChoiceField(label=_("Gemeente"))
+    certificate_number = forms.CharField(label=_("Nummer attest tijdelijke bescherming"), max_length=40, required=False)
+    certificate_valid_from = forms.DateField(label=_("Attest geldig vanaf"), required=False, widget=DateInput())
+    certificate_valid_until = forms.DateField(label=_("Attest geldig tot"), required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality_refnis"].choices = [("", "—")] + municipality_choices()
+
+
+class PersonRegisterForm(ContactAddressForm):
     national_number = forms.CharField(label=_("Rijksregisternummer of BIS-nummer"), max_length=20,
                                       widget=forms.TextInput(attrs=NUMBER_ATTRS))
     lookup_purpose = forms.ChoiceField(
@@ -36,14 +54,6 @@ class PersonRegisterForm(forms.Form):
     birth_date = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
     sex = forms.ChoiceField(label=_("Geslacht"), choices=[("", "—"), *Sexes.choices])
     nationality = forms.CharField(label=_("Nationaliteit (landcode)"), max_length=2, initial="UA")
-    phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    street = forms.CharField(label=_("Straat en huisnummer"), max_length=200, required=False)
-    postal_code = forms.CharField(label=_("Postcode"), max_length=4, required=False)
-    municipality_refnis = forms.ChoiceField(label=_("Gemeente"))
-    certificate_number = forms.CharField(label=_("Nummer attest tijdelijke bescherming"), max_length=40, required=False)
-    certificate_valid_from = forms.DateField(label=_("Attest geldig vanaf"), required=False, widget=DateInput())
-    certificate_valid_until = forms.DateField(label=_("Attest geldig tot"), required=False, widget=DateInput())
     languages = forms.CharField(label=_("Talen"), max_length=200, required=False,
                                 help_text=_("Bijvoorbeeld: Oekraïens, Russisch, Engels"))
     household_dossier = forms.CharField(
@@ -54,10 +64,6 @@ class PersonRegisterForm(forms.Form):
     confirm_duplicate = forms.BooleanField(
         label=_("Ik heb de mogelijke dubbele registratie nagekeken: toch registreren"), required=False
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality_refnis"].choices = [("", "—")] + municipality_choices()
 
 
 class LookupForm(forms.Form):
@@ -109,17 +115,5 @@ class TransferForm(forms.Form):
     reason = forms.CharField(label=_("Reden"), max_length=255)
 
 
-class PersonUpdateForm(forms.Form):
-    phone = forms.CharField(label=_("Telefoon"), max_length=40, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    street = forms.CharField(label=_("Straat en huisnummer"), max_length=200, required=False)
-    postal_code = forms.CharField(label=_("Postcode"), max_length=4, required=False)
-    municipality_refnis = forms.ChoiceField(label=_("Gemeente"))
-    certificate_number = forms.CharField(label=_("Nummer attest tijdelijke bescherming"), max_length=40, required=False)
-    certificate_valid_from = forms.DateField(label=_("Attest geldig vanaf"), required=False, widget=DateInput())
-    certificate_valid_until = forms.DateField(label=_("Attest geldig tot"), required=False, widget=DateInput())
+class PersonUpdateForm(ContactAddressForm):
     languages = forms.CharField(label=_("Talen"), max_length=200, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality_refnis"].choices = [("", "—")] + municipality_choices()
