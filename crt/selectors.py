@@ -10,7 +10,7 @@ from audit.constants import AuditActions
 from audit.services import audit_log
 from crt import crypto
 from crt.constants import CrtRoles
-from crt.models import AddressPeriod, Dossier, Person, RoleAssignment
+from crt.models import AddressPeriod, Dossier, Person, Referral, RoleAssignment
 from crt.numbers import format_number, mask
 from geo.models import Municipality
 from geo.selectors import postal_code_belongs_to
@@ -49,6 +49,11 @@ def dossier_list_for_user(user) -> QuerySet[Dossier]:
     if not getattr(user, "is_authenticated", False):
         return base.none()
     return base.filter(organisation_id__in=case_manager_organisations(user))
+
+
+def referral_list_for_user(user) -> QuerySet[Referral]:
+    """Referrals on dossiers the user may open (the same scope as ``dossier_list_for_user``)."""
+    return Referral.objects.using(DB).select_related("dossier").filter(dossier__in=dossier_list_for_user(user))
 
 
 def dossier_search(user, *, number: str = "", text: str = "") -> QuerySet[Dossier]:

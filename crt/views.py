@@ -22,7 +22,7 @@ from core.exports import neutralise_cell
 from crt import forms, reporting, selectors, services
 from crt.constants import CrtRoles, LookupPurposes, RevealReasons
 from crt.decorators import crt_role_required
-from crt.models import Organisation, Referral
+from crt.models import Organisation
 from crt.national_register import NationalRegisterError, PersonNotFound
 from crt.realm import crt_roles_for_user
 
@@ -36,6 +36,19 @@ def _add_errors(form, exc: ValidationError):
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _form_service_ok(form, action) -> bool:
+    """Call ``action(cleaned_data)`` when the form is valid; a service ValidationError lands on the form.
+    True when the service succeeded (the caller then adds its message and redirects)."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    return True
 
 
 @login_required
@@ -244,14 +257,9 @@ def dossier_reveal(request, pk):
 def dossier_status(request, pk):
     dossier = _dossier_for(request, pk)
     form = forms.StatusChangeForm(request.POST, prefix="status")
-    if form.is_valid():
-        try:
-            services.dossier_status_change(actor=request.user, dossier=dossier, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Status gewijzigd."))
-            return redirect("crt:dossier_detail", pk=dossier.pk)
+    if _form_service_ok(form, lambda data: services.dossier_status_change(actor=request.user, dossier=dossier, **data)):
+        messages.success(request, _("Status gewijzigd."))
+        return redirect("crt:dossier_detail", pk=dossier.pk)
     return _render_detail(request, dossier, status_form=form, status=400)
 
 
@@ -261,14 +269,9 @@ def dossier_status(request, pk):
 def referral_create(request, pk):
     dossier = _dossier_for(request, pk)
     form = forms.ReferralForm(request.POST, prefix="referral")
-    if form.is_valid():
-        try:
-            services.referral_create(actor=request.user, dossier=dossier, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Doorverwijzing geregistreerd."))
-            return redirect("crt:dossier_detail", pk=dossier.pk)
+    if _form_service_ok(form, lambda data: services.referral_create(actor=request.user, dossier=dossier, **data)):
+        messages.success(request, _("Doorverwijzing geregistreerd."))
+        return redirect("crt:dossier_detail", pk=dossier.pk)
     return _render_detail(request, dossier, referral_form=form, status=400)
 
 
@@ -276,20 +279,11 @@ def referral_create(request, pk):
 @crt_role_required(CASE_MANAGER)
 @require_POST
 def referral_outcome(request, pk):
-    referral = get_object_or_404(
-        Referral.objects.using("crt").select_related("dossier"),
-        pk=pk, dossier__in=selectors.dossier_list_for_user(request.user),
-    )
+    referral = get_object_or_404(selectors.referral_list_for_user(request.user), pk=pk)
     form = forms.ReferralOutcomeForm(request.POST, prefix=f"outcome-{referral.pk}")
-    if form.is_valid():
-        try:
-            services.referral_outcome_record(actor=request.user, referral=referral, outcome=form.cleaned_data["outcome"],
-                                             outcome_on=form.cleaned_data["outcome_on"], note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Uitkomst geregistreerd."))
-            return redirect("crt:dossier_detail", pk=referral.dossier_id)
+    if _form_service_ok(form, lambda data: services.referral_outcome_record(actor=request.user, referral=referral, **data)):
+        messages.success(request, _("Uitkomst geregistreerd."))
+        return redirect("crt:dossier_detail", pk=referral.dossier_id)
     return _render_detail(request, referral.dossier, outcome_form=form, status=400)
 
 
@@ -325,14 +319,9 @@ def person_update(request, pk):
         raise Http404
     if request.method == "POST":
         form = forms.PersonUpdateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.person_update(actor=request.user, dossier=dossier, **form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                messages.success(request, _("Gegevens bijgewerkt."))
-                return redirect("crt:dossier_detail", pk=dossier.pk)
+        if _form_service_ok(form, lambda data: services.person_update(actor=request.user, dossier=dossier, **data)):
+            messages.success(request, _("Gegevens bijgewerkt."))
+            return redirect("crt:dossier_detail", pk=dossier.pk)
     else:
         identity = selectors.person_identity_reveal(user=request.user, dossier=dossier,
                                                     reason=RevealReasons.CORRECTION.label)
