@@ -3,13 +3,14 @@ access needs a CRT role and a verified second factor."""
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from audit.constants import AuditActions
 from audit.services import audit_log
 from crt.constants import CrtRoles
 from crt.models import AuditEvent, Dossier, Organisation, RoleAssignment, Transfer
-from crt.realm import user_has_crt_role
+from crt.realm import crt_role_assign, crt_role_revoke, user_has_crt_role
 from crt.services import dossier_transfer
 
 ADMIN_ROLES = (CrtRoles.CENTRAL_ADMIN, CrtRoles.SECURITY_AUDITOR)
@@ -86,13 +87,35 @@ class RoleAssignmentAdminForm(forms.ModelForm):
         from django.contrib.auth import get_user_model
 
         user_id = self.cleaned_data["user_id"]
-        if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+        self.user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+        if self.user is None:
             raise forms.ValidationError(_("Er is geen actieve gebruiker met dit id."))
         return user_id
+
+    def clean(self):
+        cleaned = super().clean()
+        user, role = getattr(self, "user", None), cleaned.get("role")
+        if user is not None and role:
+            from licensing.services import licence_role_check  # the same rule crt_role_assign enforces
+
+            try:
+                licence_role_check(user=user, role=role)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return cleaned
+
+
+def _user_ref(user_id: int):
+    """The realm services need only the id and the username of a (possibly deleted) user."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=user_id).first() or get_user_model()(pk=user_id)
 
 
 @admin.register(RoleAssignment, site=crt_admin_site)
 class RoleAssignmentAdmin(CrtModelAdmin):
+    """Grants and revokes go through the realm services (audit, cache, licence rule)."""
+
     form = RoleAssignmentAdminForm
     list_display = ["username", "role", "organisation", "created_at"]
     list_filter = ["role", "organisation"]
@@ -100,26 +123,17 @@ class RoleAssignmentAdmin(CrtModelAdmin):
     readonly_fields = ["created_at", "created_by_id"]
 
     def save_model(self, request, obj, form, change):
-        from django.contrib.auth import get_user_model
-        from django.core.cache import cache
-
-        user = get_user_model().objects.filter(pk=obj.user_id).first()
-        if user is not None:
-            obj.username = user.get_username()
-        obj.created_by_id = obj.created_by_id or request.user.pk
-        super().save_model(request, obj, form, change)
-        cache.delete(f"crt:has-role:{obj.user_id}")
-        audit_log(actor=request.user, action=AuditActions.ROLE_ASSIGNED, obj=obj, database="crt",
-                  changes={"user_id": obj.user_id, "role": obj.role,
-                           "organisation": getattr(obj.organisation, "code", None)})
+        if change and {"user_id", "role"} & set(form.changed_data):
+            crt_role_revoke(user=_user_ref(form.initial["user_id"]), role=form.initial["role"], actor=request.user)
+        saved = crt_role_assign(user=form.user, role=obj.role, organisation=obj.organisation, actor=request.user)
+        obj.pk = saved.pk
 
     def delete_model(self, request, obj):
-        from django.core.cache import cache
+        crt_role_revoke(user=_user_ref(obj.user_id), role=obj.role, actor=request.user)
 
-        audit_log(actor=request.user, action=AuditActions.ROLE_REVOKED, obj=obj, database="crt",
-                  changes={"user_id": obj.user_id, "role": obj.role})
-        super().delete_model(request, obj)
-        cache.delete(f"crt:has-role:{obj.user_id}")
+    def delete_queryset(self, request, queryset):
+        for user_id, role in queryset.values_list("user_id", "role"):
+            crt_role_revoke(user=_user_ref(user_id), role=role, actor=request.user)
 
 
 @admin.register(AuditEvent, site=crt_admin_site)

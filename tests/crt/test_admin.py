@@ -92,3 +92,28 @@ def test_central_admin_grants_a_crt_role_with_audit(client, login, central_admin
     assert AuditEvent.objects.using("crt").filter(action=AuditActions.ROLE_ASSIGNED, actor_id=central_admin.pk).exists()
     newcomer.refresh_from_db()
     assert user_has_crt_role(newcomer, "crt_case_manager")
+
+
+def test_admin_grant_follows_the_full_licence_rule_and_revoke_is_audited(client, login, central_admin, make_user):
+    from crt.models import RoleAssignment
+    from licensing.models import LicencePool, PlanPeriod
+    from licensing.services import licence_assign
+
+    holder = make_user(None, username="beperkte-licentie")
+    period = PlanPeriod.objects.create(code="t-crt", name="Test", starts_on="2020-01-01", ends_on="2099-12-31")
+    pool = LicencePool.objects.create(period=period, tool="crt", licence_type="limited", group="crt_case_managers", seats=5)
+    licence_assign(user=holder, pool=pool)
+    login(central_admin)
+    response = client.post(reverse("crt_admin:crt_roleassignment_add"),
+                           {"user_id": holder.pk, "role": "crt_central_admin", "organisation": ""})
+    assert response.status_code == 200 and "volledige licentie" in response.content.decode()
+    assert not RoleAssignment.objects.using("crt").filter(user_id=holder.pk).exists()
+
+    response = client.post(reverse("crt_admin:crt_roleassignment_add"),
+                           {"user_id": holder.pk, "role": "crt_reporting", "organisation": ""})
+    assert response.status_code == 302
+    assignment = RoleAssignment.objects.using("crt").get(user_id=holder.pk)
+    response = client.post(reverse("crt_admin:crt_roleassignment_delete", args=[assignment.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.using("crt").filter(user_id=holder.pk).exists()
+    assert AuditEvent.objects.using("crt").filter(action=AuditActions.ROLE_REVOKED, actor_id=central_admin.pk).exists()
