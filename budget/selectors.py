@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,6 +42,11 @@ def budget_totals() -> list[YearTotal]:
     return out
 
 
-def budget_lines(*, tool: str, year: int) -> list[BudgetLine]:
+def budget_lines_by_year() -> dict[tuple[str, int], list[BudgetLine]]:
+    """Every line grouped by (tool, year), in category order: one query for the whole report
+    (the overview and the export showed each year's lines with a query per year)."""
+    grouped: dict[tuple[str, int], list[BudgetLine]] = defaultdict(list)
+    for line in BudgetLine.objects.all():
+        grouped[(line.tool, line.year)].append(line)
     order = {c.value: i for i, c in enumerate(BudgetCategories)}
-    return sorted(BudgetLine.objects.filter(tool=tool, year=year), key=lambda line: order[line.category])
+    return {key: sorted(lines, key=lambda line: order[line.category]) for key, lines in grouped.items()}

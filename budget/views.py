@@ -9,7 +9,7 @@ from accounts.selectors import user_has_role
 from audit.constants import AuditActions
 from audit.services import audit_log
 from budget.permissions import BUDGET_VIEWERS
-from budget.selectors import budget_lines, budget_totals
+from budget.selectors import budget_lines_by_year, budget_totals
 from core.exports import neutralise_cell
 
 
@@ -21,8 +21,8 @@ def _require_viewer(request):
 @login_required
 def overview(request):
     _require_viewer(request)
-    totals = budget_totals()
-    details = [(t, budget_lines(tool=t.tool, year=t.year)) for t in totals]
+    lines = budget_lines_by_year()
+    details = [(t, lines.get((t.tool, t.year), [])) for t in budget_totals()]
     return render(request, "budget/overview.html", {"details": details})
 
 
@@ -34,8 +34,9 @@ def export_csv(request):
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("tool"), _("jaar"), _("post"), _("bedrag (EUR)")])
+    lines = budget_lines_by_year()
     for total in budget_totals():
-        for line in budget_lines(tool=total.tool, year=total.year):
+        for line in lines.get((total.tool, total.year), []):
             writer.writerow([neutralise_cell(v) for v in (line.tool, line.year, line.get_category_display(), f"{line.amount:.2f}")])
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="budget.budgetline", object_repr="budget.csv")
     return response
