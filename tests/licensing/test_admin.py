@@ -46,7 +46,10 @@ def test_admin_releases_selected(login, support, make_user, pool):
 def test_auditor_sees_but_cannot_add(login, make_user):
     auditor = make_user(Roles.HVT_SECURITY_AUDITOR, is_staff=True)
     client = login(auditor)
-    assert client.get("/beheer/licensing/licencepool/").status_code == 200
+    changelist = client.get("/beheer/licensing/licencepool/")
+    assert changelist.status_code == 200
+    assert changelist.context["has_add_permission"] is False  # no "add" button for the auditor
+    assert "/beheer/licensing/licencepool/add/" not in changelist.content.decode()
     assert client.get("/beheer/licensing/licenceassignment/add/").status_code == 403
 
 
