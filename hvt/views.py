@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -404,11 +405,11 @@ def municipality_detail(request, refnis: str):
         else:
             messages.success(request, _("Notitie bewaard."))
             return redirect("hvt:municipality_detail", refnis=refnis)
-    places = selectors.place_list_for_user(request.user, municipality=refnis)
-    summary = {
-        "places": places.count(),
-        "available_beds": sum(p.capacity for p in places.filter(selectors.available_q(clock.today()))),
-    }
+    # One aggregate query instead of a count plus every available place loaded to sum in Python.
+    summary = selectors.place_list_for_user(request.user, municipality=refnis).order_by().aggregate(
+        places=Count("pk"), available_beds=Sum("capacity", filter=selectors.available_q(clock.today())),
+    )
+    summary["available_beds"] = summary["available_beds"] or 0
     return render(request, "hvt/municipality_detail.html", {
         "municipality": municipality, "form": form, "summary": summary,
         "notes": selectors.steering_notes_for_user(request.user, refnis)[:50],

@@ -255,6 +255,17 @@ def test_vlot_writes_steering_notes_in_its_provinces_only(client, login, make_us
     assert SteeringNote.objects.count() == 1
 
 
+def test_municipality_page_sums_places_and_available_beds_in_scope(client, login, coordinator, make_user, today):
+    validated(coordinator, capacity=5)
+    register(coordinator, capacity=7)  # registered, not validated: counted as a place, not as available beds
+    validated(coordinator, municipality=ANTWERPEN, postal_code=ANTWERPEN_POSTAL, capacity=11)
+    login(make_user(Roles.HVT_VLOT, provinces=["40000"]))
+    response = client.get(reverse("hvt:municipality_detail", args=[GENT]))
+    assert response.context["summary"] == {"places": 2, "available_beds": 5}
+    login(make_user(Roles.HVT_VLOT, provinces=["10000"], username="vlot-antwerpen"))
+    assert client.get(reverse("hvt:municipality_detail", args=[GENT])).status_code == 404
+
+
 def test_municipal_officer_has_no_steering_notes(client, login, gent_officer):
     login(gent_officer)
     assert client.get(reverse("hvt:municipality_detail", args=[GENT])).status_code == 403
