@@ -353,6 +353,7 @@ def _check_period_covers_allocations(place: ReceptionPlace) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def quality_check_record(
     *,
     actor,
@@ -364,8 +365,10 @@ def quality_check_record(
     not_uninhabitable: bool,
     no_overcrowding: bool,
     notes: str = "",
+    validate: bool = False,
 ) -> QualityCheck:
-    """Record the housing-quality check (the four criteria of DOMAIN §4)."""
+    """Record the housing-quality check (the four criteria of DOMAIN §4); with ``validate`` also
+    validate the place, all or nothing (a refused validation leaves no check behind)."""
     _require_scope(actor, place.municipality_id)
     if checked_on > clock.today():
         raise ValidationError({"checked_on": _("De datum van de controle ligt in de toekomst.")})
@@ -382,6 +385,8 @@ def quality_check_record(
         "no_critical_category_2_defects": no_critical_category_2_defects,
         "not_uninhabitable": not_uninhabitable, "no_overcrowding": no_overcrowding,
     })
+    if validate:
+        place_validate(actor=actor, place=place)
     return check
 
 

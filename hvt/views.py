@@ -205,15 +205,13 @@ def place_quality_check(request, pk: int):
     form = QualityCheckForm(request.POST or None, initial={"checked_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.quality_check_record(actor=request.user, place=place, **form.cleaned_data)
-            if place.status == PlaceStatuses.REGISTERED and request.POST.get("validate"):
-                services.place_validate(actor=request.user, place=place)
-                messages.success(request, _("Controle geregistreerd en plaats gevalideerd."))
-            else:
-                messages.success(request, _("Controle geregistreerd."))
+            validate = place.status == PlaceStatuses.REGISTERED and bool(request.POST.get("validate"))
+            services.quality_check_record(actor=request.user, place=place, validate=validate, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_error(form, exc)
         else:
+            messages.success(request, _("Controle geregistreerd en plaats gevalideerd.") if validate
+                             else _("Controle geregistreerd."))
             return redirect("hvt:place_detail", pk=place.pk)
     return render(request, "hvt/quality_check.html", {"form": form, "place": place})
 

@@ -6,7 +6,6 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -116,10 +115,8 @@ class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         validate = values.pop("validate_place")
-        with service_errors(), transaction.atomic():
-            services.quality_check_record(actor=request.user, place=place, **values)
-            if validate:
-                services.place_validate(actor=request.user, place=place)
+        with service_errors():
+            services.quality_check_record(actor=request.user, place=place, validate=validate, **values)
         return Response(s.PlaceSerializer(self._read(place.pk)).data)
 
     @extend_schema(request=s.PlaceCloseSerializer, responses=s.PlaceSerializer)

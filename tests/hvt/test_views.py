@@ -103,6 +103,22 @@ def test_quality_check_form_validates(client, login, gent_officer, today):
     assert place.status == PlaceStatuses.VALIDATED and place.validated_on == today
 
 
+def test_failed_check_with_validate_keeps_nothing_so_a_retry_does_not_pile_up_checks(client, login, gent_officer):
+    from hvt.models import QualityCheck
+
+    place = register(gent_officer)
+    login(gent_officer)
+    response = client.post(reverse("hvt:place_quality_check", args=[place.pk]), {
+        "checked_on": "2024-02-28", "inspector": "Wonen-Vlaanderen", "no_category_3_defects": "on",
+        "no_critical_category_2_defects": "on", "not_uninhabitable": "on", "validate": "1",  # overcrowded
+    })
+    assert response.status_code == 200
+    assert "voldoet niet aan alle criteria" in str(response.context["form"].errors)
+    place.refresh_from_db()
+    assert place.status == PlaceStatuses.REGISTERED
+    assert not QualityCheck.objects.filter(place=place).exists()
+
+
 def test_allocate_form_refuses_overbooking_with_a_clear_error(client, login, gent_officer, today):
     place = validated(gent_officer, capacity=2)
     login(gent_officer)
