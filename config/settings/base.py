@@ -285,10 +285,6 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="Oekraine-2022-demo")
 # RFC 6238 test secret ("12345678901234567890"), base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.
 DEMO_TOTP_HEX_KEY = "3132333435363738393031323334353637383930"
 
-# Where the shared reference data lives (tests, demo, benchmarks); the product itself gets
-# population and boundaries from a user's import.
-SHARED_DATA_DIR = Path(env("SHARED_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
-
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 
 LOGGING = {
