@@ -1,33 +1,24 @@
-import uuid
-
 from core import context
+from core.net import client_ip, request_id
 
-
-def client_ip(request) -> str | None:
-    # Behind the proxy of docker-compose/production the proxy sets X-Forwarded-For; the first
-    # address is the client. Without a proxy REMOTE_ADDR is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:45] or None
-    return request.META.get("REMOTE_ADDR")
+__all__ = ["RequestContextMiddleware", "DutchFirstLocaleMiddleware", "client_ip"]
 
 
 class RequestContextMiddleware:
-    """Give each request an id (echoed as X-Request-ID) that audit events and logs carry."""
+    """Give each request an id (echoed as X-Request-ID) and the client's address, which audit
+    events and logs carry. Both come from headers only when a trusted proxy sent them (core.net)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if incoming and len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
-        request.request_id = request_id
-        token = context.bind(context.RequestContext(request_id=request_id, client_ip=client_ip(request)))
+        request.request_id = request_id(request)
+        token = context.bind(context.RequestContext(request_id=request.request_id, client_ip=client_ip(request)))
         try:
             response = self.get_response(request)
         finally:
             context.reset(token)
-        response["X-Request-ID"] = request_id
+        response["X-Request-ID"] = request.request_id
         return response
 
 

@@ -4,10 +4,12 @@ Every value is read from the environment with a safe default (django-environ).
 ``local``/``test`` only set defaults, ``production`` only hardens.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -156,6 +158,20 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Axes records the client address by the same trusted-proxy rule as the audit trail.
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+
+# --- Proxies -------------------------------------------------------------------------------------
+# Addresses or networks (CIDR) of the reverse proxies in front of the application, comma-separated,
+# e.g. "172.16.0.0/12,10.0.0.7". Only a request whose TCP peer is one of them may tell us the
+# client's address (X-Forwarded-For) and a request id (X-Request-ID); from anyone else those
+# headers are ignored. Default: none (the application is reached directly). See docs/OPERATIONS.md.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:  # refuse to start on a typo rather than trust nobody (or everybody)
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_exc}") from _exc
 
 # django-otp
 OTP_TOTP_ISSUER = "HVT-CRT Vlaanderen"
