@@ -48,3 +48,53 @@ class DutchFirstLocaleMiddleware:
             response["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
         translation.deactivate()
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a request with a NUL character in its path, query string or form fields.
+
+    No view can use a NUL, and PostgreSQL refuses it in text (a filter with ``?q=%00`` would end
+    in a 500). One check here covers every page, admin view and API endpoint, also parameters that
+    are added later. JSON bodies are left to DRF, whose CharField refuses NUL with a 400 of its own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _contains(items) -> bool:
+        return any("\x00" in key or any("\x00" in value for value in values) for key, values in items)
+
+    def _has_nul(self, request) -> bool:
+        if "\x00" in request.path_info or "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if self._contains(request.GET.lists()):
+            return True
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if request.method == "POST" and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            # (uploaded file names need no check: Django drops non-printable characters from them)
+            return self._contains(request.POST.lists())
+        return False
+
+    @staticmethod
+    def _refuse(request):
+        from django.conf import settings
+        from django.http import JsonResponse
+        from django.shortcuts import render
+        from django.utils import translation
+        from django.utils.translation import gettext as _
+
+        # This answers before DutchFirstLocaleMiddleware: honour the chosen language the same way.
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = _("De aanvraag bevat een ongeldig teken (een nul-teken). "
+                        "Controleer het adres en wat u hebt ingevuld.")
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return render(request, "errors/invalid_characters.html", {"message": message}, status=400)

@@ -63,9 +63,13 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.middleware.RequestContextMiddleware",
+    # Response-only headers sit on top so that every response gets them, also one that a middleware
+    # below answers by itself (the no-licence page, the 2FA redirect, the NUL refusal, axes' lockout).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.RequestContextMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,7 +81,6 @@ MIDDLEWARE = [
     "accounts.middleware.RequireTwoFactorMiddleware",
     "licensing.middleware.LicenceRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must be last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
