@@ -55,7 +55,7 @@ class RejectNulBytesMiddleware:
 
     No view can use a NUL, and PostgreSQL refuses it in text (a filter with ``?q=%00`` would end
     in a 500). One check here covers every page, admin view and API endpoint, also parameters that
-    are added later. JSON bodies are left to DRF, whose CharField refuses NUL with a 400 of its own.
+    are added later. API bodies (JSON only) are left to DRF, whose CharField refuses NUL with a 400.
     """
 
     def __init__(self, get_response):
@@ -76,7 +76,9 @@ class RejectNulBytesMiddleware:
         if self._contains(request.GET.lists()):
             return True
         content_type = request.META.get("CONTENT_TYPE", "")
-        if request.method == "POST" and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        # (The API reads JSON only — a form body is its 415 — so its body is left unparsed here.)
+        if (request.method == "POST" and not request.path_info.startswith("/api/")
+                and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))):
             # (uploaded file names need no check: Django drops non-printable characters from them)
             return self._contains(request.POST.lists())
         return False
