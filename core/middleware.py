@@ -55,33 +55,33 @@ class RejectNulBytesMiddleware:
 
     No view can use a NUL, and PostgreSQL refuses it in text (a filter with ``?q=%00`` would end
     in a 500). One check here covers every page, admin view and API endpoint, also parameters that
-    are added later. API bodies (JSON only) are left to DRF, whose CharField refuses NUL with a 400.
+    are added later. Path and query string are checked first thing; form fields once the view is
+    known, exactly where Django's CSRF check reads them anyway, and not for a ``csrf_exempt`` view
+    (one that sets its own upload handlers must read the body itself; the API's views are exempt
+    and take JSON only, which DRF's CharField checks for NUL with a 400 of its own).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._has_nul(request):
+        if "\x00" in request.path_info or "\x00" in request.META.get("QUERY_STRING", "") \
+                or self._contains(request.GET.lists()):
             return self._refuse(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        if request.META.get("CONTENT_TYPE", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            # (uploaded file names need no check: Django drops non-printable characters from them)
+            if self._contains(request.POST.lists()):
+                return self._refuse(request)
+        return None
 
     @staticmethod
     def _contains(items) -> bool:
         return any("\x00" in key or any("\x00" in value for value in values) for key, values in items)
-
-    def _has_nul(self, request) -> bool:
-        if "\x00" in request.path_info or "\x00" in request.path or "\x00" in request.META.get("QUERY_STRING", ""):
-            return True
-        if self._contains(request.GET.lists()):
-            return True
-        content_type = request.META.get("CONTENT_TYPE", "")
-        # (The API reads JSON only — a form body is its 415 — so its body is left unparsed here.)
-        if (request.method == "POST" and not request.path_info.startswith("/api/")
-                and content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))):
-            # (uploaded file names need no check: Django drops non-printable characters from them)
-            return self._contains(request.POST.lists())
-        return False
 
     @staticmethod
     def _refuse(request):

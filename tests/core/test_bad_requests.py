@@ -162,3 +162,21 @@ def test_the_second_factor_redirect_and_error_pages_cannot_be_framed(client, log
     assert redirect.status_code == 302
     assert redirect["X-Frame-Options"] == "DENY"
     assert client.get("/bestaat-niet/")["X-Frame-Options"] == "DENY"
+
+
+def test_the_form_check_leaves_the_body_of_a_csrf_exempt_view_unread():
+    """Such a view may set its own upload handlers (Django's documented pattern), which is
+    impossible once the body was parsed: the NUL check reads form fields where CSRF would."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.views.decorators.csrf import csrf_exempt
+
+    from core.middleware import RejectNulBytesMiddleware
+
+    middleware = RejectNulBytesMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().post("/upload/", {"name": "a\x00b"})
+    assert middleware.process_view(request, csrf_exempt(lambda r: None), (), {}) is None
+    assert not hasattr(request, "_post")
+    request.upload_handlers = []  # still allowed
+    protected = RequestFactory().post("/upload/", {"name": "a\x00b"})
+    assert middleware.process_view(protected, lambda r: None, (), {}).status_code == 400
