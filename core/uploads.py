@@ -13,6 +13,9 @@ The limits are settings (config/settings/base.py, docs/OPERATIONS.md "Import lim
   too many), ``IMPORT_MAX_COLUMNS`` columns, and as many blank rows as data rows allowed.
 
 Every refusal is an ``UploadRefused`` with a Dutch message for the user; nothing is imported.
+
+openpyxl (with defusedxml, so no entity expansion) reads a sheet that has no ``<dimension>`` element
+once in full when it opens the workbook; the unpacked-size limit bounds that pass too.
 """
 
 from __future__ import annotations
