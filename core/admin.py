@@ -200,8 +200,8 @@ class ImportAdmin(admin.ModelAdmin):
             raise Http404(_("Deze import bestaat niet of u mag hem niet zien.")) from None
 
     def progress_view(self, request, object_id):
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         return JsonResponse(progress_payload(self._visible(request, object_id)))
 
     def confirm_view(self, request, object_id):
@@ -222,10 +222,13 @@ class ImportAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The status page (read-only): progress, then the preview or the row report, then the result."""
-        if request.method != "GET":
-            return HttpResponseNotAllowed(["GET"])
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         imp = self._visible(request, object_id)
         kind = importing.kinds().get(imp.kind)
+        option_fields = kind.options_form.base_fields if kind is not None and kind.options_form is not None else {}
+        options = [(option_fields[name].label if name in option_fields else name, value)
+                   for name, value in (imp.options or {}).items()]
         report = imp.report or {}
         row_errors = report.get("row_errors", [])
         target_url = reupload_url = None
@@ -243,6 +246,7 @@ class ImportAdmin(admin.ModelAdmin):
             "title": _("Import %(name)s") % {"name": imp.file_name},
             "imp": imp,
             "kind": kind,
+            "options": options,
             "progress": progress_payload(imp),
             "report": report,
             "row_errors": row_errors[:ROW_ERRORS_SHOWN],

@@ -232,7 +232,8 @@ def _check(imp: Import) -> None:
 
 def _commit(imp: Import) -> None:
     with transaction.atomic():
-        locked = Import.objects.select_for_update().select_related("created_by").defer("content").get(pk=imp.pk)
+        # Lock the Import row only (not its user: a join would lock the user's row for the whole import).
+        locked = Import.objects.select_for_update().defer("content").get(pk=imp.pk)
         if locked.status != ImportStatuses.RUNNING:
             return  # another delivery finished it while this one waited for the lock
         dataset = _read(locked, "read")

@@ -150,7 +150,7 @@ def test_admin_import_previews_then_confirms_with_the_year(coordinator, django_c
     assert not AuditEvent.objects.filter(action="import").exists()
     page = coordinator.get(response.headers["Location"])
     body = page.content.decode()
-    assert page.context["may_confirm"] and "2020" in body
+    assert page.context["may_confirm"] and "<dt>Referentiejaar (bevolking op 1 januari)</dt><dd>2020</dd>" in body
     preview = page.context["report"]
     assert preview["headers"] == ["refnis", "year", "men", "women", "total"]  # the figures as they will be stored
     assert len(preview["preview"]) == 20 and {row[1] for row in preview["preview"]} == {"2020"}
