@@ -205,10 +205,16 @@ def test_a_zip_bomb_is_refused_on_the_upload_form_and_nothing_is_stored(client, 
 
 
 @override_settings(IMPORT_MAX_UPLOAD_BYTES=1000)
-def test_an_oversized_upload_is_refused_from_its_content_length_before_the_body_is_read(client, login, coordinator):
+def test_an_oversized_upload_is_refused_from_its_content_length_before_the_body_is_read(client, login, coordinator,
+                                                                                       monkeypatch):
+    from django.http.multipartparser import MultiPartParser
+
     login(coordinator)
     big = csv_bytes([place_row(i) for i in range(2000)])  # ~150 kB: more than 1000 bytes + the multipart allowance
-    response = client.post(reverse("admin:hvt_receptionplace_import"), {"import_file": SimpleUploadedFile("p.csv", big)})
+    with monkeypatch.context() as patch:
+        patch.setattr(MultiPartParser, "parse", lambda self: pytest.fail("the oversized body was parsed"))
+        response = client.post(reverse("admin:hvt_receptionplace_import"),
+                               {"import_file": SimpleUploadedFile("p.csv", big)})
     assert response.status_code == 413
     assert "er kan hoogstens 1000\xa0bytes worden opgeladen" in response.content.decode()
     small_but_over = csv_bytes([place_row(i) for i in range(20)])  # under the allowance: the form refuses it
