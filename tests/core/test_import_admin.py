@@ -96,7 +96,7 @@ def test_a_bad_row_fails_the_check_with_the_row_report_and_no_confirmation(clien
     page = status_page(client, imp)
     body = page.content.decode()
     assert not page.context["may_confirm"] and "Import bevestigen" not in body
-    assert "Postcode 2000 hoort niet bij deze gemeente." in body and "2 rijen bevatten fouten." in body
+    assert "Postcode 2000 hoort niet bij deze gemeente." in body and "2 rijen bevatten fouten; niets is opgeslagen." in body
     assert client.post(reverse("admin:core_import_confirm", args=[imp.pk])).status_code == 302
     imp.refresh_from_db()
     assert imp.status == ImportStatuses.FAILED and not ReceptionPlace.objects.exists()
