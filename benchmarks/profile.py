@@ -35,7 +35,7 @@ PAGES = {  # name → (path, role of the user)
 # innermost matching frame on the stack names the part a sample belongs to.
 PARTS = [
     ("session (load/save)", ("django/contrib/sessions/",)),
-    ("user (auth middleware)", ("django/contrib/auth/",)),
+    ("auth: user load, permission checks (has_perm)", ("django/contrib/auth/",)),
     ("second factor check", ("accounts/two_factor.py", "django_otp/", "crt/realm.py")),
     ("licence check", ("licensing/middleware.py", "licensing/selectors.py")),
     ("session lifetime + last activity", ("accounts/middleware.py", "accounts/services.py")),
