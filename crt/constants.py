@@ -83,3 +83,4 @@ class RevealReasons(models.TextChoices):
 AGE_BANDS = [(0, 5, "0-4"), (5, 12, "5-11"), (12, 18, "12-17"), (18, 30, "18-29"), (30, 45, "30-44"),
              (45, 65, "45-64"), (65, 200, "65+")]
 SUPPRESSION_THRESHOLD = 5
+ROUNDING_BASE = 5  # published counts are multiples of this (crt/README.md, "Published figures")

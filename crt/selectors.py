@@ -32,8 +32,10 @@ def municipality_choices() -> list[tuple[str, str]]:
     return list(Municipality.objects.order_by("name_nl").values_list("refnis", "name_nl"))
 
 
-def municipality_names(codes) -> dict[str, str]:
-    return dict(Municipality.objects.filter(pk__in=list(codes)).values_list("refnis", "name_nl"))
+def municipality_names(codes=None) -> dict[str, str]:
+    """REFNIS → Dutch name of ``codes`` (every municipality when None)."""
+    qs = Municipality.objects.all() if codes is None else Municipality.objects.filter(pk__in=list(codes))
+    return dict(qs.values_list("refnis", "name_nl"))
 
 
 # --- scope --------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -347,6 +348,11 @@ def dossier_flag_clear(request, pk):
 
 # --- reporting (aggregates only) ------------------------------------------------------------------
 
+PUBLICATION_NOTE_CSV = gettext_lazy(
+    "Afgerond op een veelvoud van %(base)s; x = minder dan 5 personen (ook geen) of daaruit af te leiden. "
+    "Het totaal is apart afgerond."
+)
+
 def _reference_date(request):
     import datetime as dt
 
@@ -384,6 +390,7 @@ def report_export(request, dimension):
     for row in table.rows:
         writer.writerow([neutralise_cell(str(row.label)), row.display])
     writer.writerow([_("Totaal"), table.total_display])
+    writer.writerow([PUBLICATION_NOTE_CSV % {"base": table.rounding_base}, ""])
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="crt.report", object_id=dimension,
               object_repr=f"{dimension} {reference_date.isoformat()}", database="crt",
               changes={"dimension": dimension, "reference_date": reference_date.isoformat()})
