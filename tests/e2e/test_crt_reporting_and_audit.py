@@ -1,6 +1,6 @@
-"""Browser: CRT reporting sees suppressed, rounded aggregates only; the CRT security auditor reads who
-opened which dossier in the CRT admin's audit trail; an HVT coordinator (a superuser too) gets
-nothing of the CRT."""
+"""Browser: CRT reporting sees suppressed, rounded aggregates only; the CRT security auditor reads
+who opened which dossier in the CRT admin's audit trail (and finds everyone who saw a person by
+the dossier number); an HVT coordinator (a superuser too) gets nothing of the CRT."""
 
 import datetime as dt
 import re
@@ -66,6 +66,13 @@ def test_auditor_reads_who_opened_a_dossier(page, browser_login, dossiers):
     expect(page.locator("#result_list")).to_contain_text("cm-e2e")
     expect(page.locator("#result_list")).to_contain_text(str(dossiers[0].pk))
     expect(page.get_by_role("link", name=re.compile("toevoegen", re.I))).to_have_count(0)
+    # Who saw this person: the dossier number in the search box finds every event that showed them.
+    page.goto("/crt/beheer/crt/auditevent/")
+    page.locator("#searchbar").fill(dossiers[0].number)
+    page.locator("#searchbar").press("Enter")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)  # registered (create) and opened (view)
+    expect(page.locator("#result_list")).to_contain_text("cm-e2e")
+    expect(page.locator("#result_list")).not_to_contain_text(dossiers[1].number)
 
 
 def test_superuser_without_crt_role_gets_nothing(page, browser_login, dossiers):
