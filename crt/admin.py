@@ -1,23 +1,33 @@
 """The CRT's own admin site (/crt/beheer/). Django's superuser flag gives nothing here:
 access needs a CRT role and a verified second factor."""
 
+import json
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from audit.constants import AuditActions
+from audit.services import audit_log
 from crt import selectors
 from crt.constants import CrtRoles, ReadPurposes
 from crt.models import AuditEvent, Dossier, Organisation, RoleAssignment, Transfer
 from crt.realm import crt_role_assign, crt_role_revoke, user_has_crt_role
 from crt.services import dossier_transfer
 
-# The marker of the events the CRT admin site writes.
+# The marker of the events the CRT admin writes for its own actions (what Django's admin keeps in
+# django_admin_log, in the default database): they are the admin "history" of an object.
 ADMIN_LOG_VIA = "crt_admin"
 
 ADMIN_ROLES = (CrtRoles.CENTRAL_ADMIN, CrtRoles.SECURITY_AUDITOR)
@@ -53,6 +63,13 @@ class CrtAdminSite(admin.AdminSite):
             raise Http404
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('crt_admin:index')})}")
 
+    def index(self, request, extra_context=None):
+        """The index's "recent actions" come from the CRT trail (Django's read django_admin_log in
+        the default database, where the CRT admin writes nothing)."""
+        recent = (AuditEvent.objects.using("crt").filter(actor_id=request.user.pk, changes__via=ADMIN_LOG_VIA)
+                  .order_by("-occurred_at", "-pk")[:10])
+        return super().index(request, {"crt_recent_actions": list(recent), **(extra_context or {})})
+
     def autocomplete_view(self, request):
         return CrtAutocompleteJsonView.as_view(admin_site=self)(request)
 
@@ -76,6 +93,7 @@ class CrtAutocompleteJsonView(AutocompleteJsonView):
 
 
 crt_admin_site = CrtAdminSite(name="crt_admin")
+crt_admin_site.index_template = "crt/admin/index.html"
 
 
 class CrtModelAdmin(admin.ModelAdmin):
@@ -133,6 +151,49 @@ class CrtModelAdmin(admin.ModelAdmin):
                 selectors.person_reads_log(user=request.user, person_ids=person_ids, purpose=ReadPurposes.DOSSIER,
                                            obj=obj, changes={"via": ADMIN_LOG_VIA})
         return response
+
+    # --- the admin's own log: the CRT trail, never django_admin_log in the default database ----
+
+    def _log(self, request, action: str, obj, message=None):
+        return audit_log(actor=request.user, action=action, obj=obj, database="crt", reason=str(_("CRT-beheer")),
+                         changes={"via": ADMIN_LOG_VIA, "message": message or []})
+
+    def log_addition(self, request, obj, message):
+        return self._log(request, AuditActions.CREATE, obj, message)
+
+    def log_change(self, request, obj, message):
+        return self._log(request, AuditActions.UPDATE, obj, message)
+
+    def log_deletions(self, request, queryset):
+        return [self._log(request, AuditActions.DELETE, obj) for obj in queryset]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's admin history, read from the CRT trail (the events ``_log`` wrote)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        events = (AuditEvent.objects.using("crt")
+                  .filter(object_type=self.opts.label_lower, object_id=str(obj.pk), changes__via=ADMIN_LOG_VIA)
+                  .order_by("occurred_at", "pk"))
+        page = Paginator(events, 100).get_page(request.GET.get("p"))
+        for event in page.object_list:
+            message = event.changes.get("message") or ""
+            event.message = LogEntry(change_message=message if isinstance(message, str) else json.dumps(message)
+                                     ).get_change_message()  # Django's wording of an admin change message
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "crt/admin/object_history.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Wijzigingsgeschiedenis: %s") % obj,
+            "subtitle": None,
+            "action_list": page,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "object": obj,
+            "opts": self.opts,
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        })
 
 
 @admin.register(Organisation, site=crt_admin_site)
