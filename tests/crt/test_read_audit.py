@@ -211,6 +211,18 @@ def test_reveal_needs_a_reason_and_is_audited_once(client, login, case_manager, 
     assert _persons(event) == {dossier.person_id}
 
 
+def test_reveal_outside_the_organisation_is_not_found_and_writes_nothing(client, login, other_case_manager, register):
+    dossier = register()
+    login(other_case_manager)
+    before = _last_pk()
+    for url, data in [(reverse("crt:person_update", args=[dossier.pk]), {"action": "open", "reveal-reason": "contact"}),
+                      (reverse("crt:dossier_reveal", args=[dossier.pk]), {"reveal-reason": "contact"})]:
+        response = client.post(url, data)
+        assert response.status_code == 404 and "+32 470" not in response.content.decode()
+    assert client.get(reverse("crt:person_update", args=[dossier.pk])).status_code == 404
+    assert not _new_events(before)
+
+
 def test_dossier_page_names_the_household_members_it_lists(client, login, case_manager, register):
     head = register()
     child_birth = dt.date(2015, 5, 5)
