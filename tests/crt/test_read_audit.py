@@ -338,3 +338,30 @@ def test_auditor_finds_everyone_who_saw_a_person(client, login, case_manager, ce
     list_event = AuditEvent.objects.using("crt").get(changes__purpose="lijst")
     body = client.get(reverse("crt_admin:crt_auditevent_change", args=[list_event.pk])).content.decode()
     assert target.number in body and bystander.number in body and f"?q={target.number}" in body
+
+
+def test_the_persons_of_an_event_are_append_only_like_the_event(client, login, case_manager, register):
+    from django.db import DatabaseError, transaction
+
+    from audit.models import AppendOnlyError
+
+    dossier = register()
+    login(case_manager)
+    client.get(reverse("crt:dossier_detail", args=[dossier.pk]))
+    row = AuditEventPerson.objects.using("crt").get(person_id=dossier.person_id)
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        row.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEventPerson.objects.using("crt").filter(pk=row.pk).update(person_id=999)
+    with pytest.raises(AppendOnlyError):
+        AuditEventPerson.objects.using("crt").all().delete()
+    connection = connections["crt"]
+    if connection.vendor == "postgresql":  # and the database refuses it too
+        for sql in ("UPDATE crt_auditeventperson SET person_id = 999 WHERE id = %s",
+                    "DELETE FROM crt_auditeventperson WHERE id = %s"):
+            with pytest.raises(DatabaseError, match="append-only"):
+                with transaction.atomic(using="crt"), connection.cursor() as cursor:
+                    cursor.execute(sql, [row.pk])
+    assert AuditEventPerson.objects.using("crt").get(pk=row.pk).person_id == dossier.person_id
