@@ -371,6 +371,7 @@ PUBLICATION_NOTE_CSV = gettext_lazy(
     "Het totaal is apart afgerond."
 )
 
+
 def _reference_date(request):
     import datetime as dt
 
