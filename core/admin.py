@@ -1,5 +1,6 @@
-"""The stored import in the Django admin.
+"""Shared admin building blocks, and the stored import in the Django admin.
 
+* ``ReadOnlyAdminMixin``: an admin that shows rows and never adds, changes or deletes them.
 * ``ImportUploadMixin`` gives a model admin an upload page (``admin:<app>_<model>_import``) for the
   import kind of its model (core.importing); the upload becomes an ``Import`` and its check runs in a
   task. Used by hvt's ReceptionPlaceAdmin and geo's PopulationFigureAdmin.
@@ -22,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core import importing, selectors, services, uploads
 from core.constants import ImportStatuses
-from core.forms import ImportUploadForm
+from core.forms import ImportUploadForm, apply_service_error
 from core.models import Import
 
 # What a multipart body may add to the file (boundaries, headers, the other fields) before the
@@ -35,6 +36,20 @@ PHASES = {
     "check": gettext_lazy("Rijen controleren"),
     "import": gettext_lazy("Rijen importeren (alles of niets)"),
 }
+
+
+class ReadOnlyAdminMixin:
+    """An admin that shows rows and never adds, changes or deletes them (audit trails, history,
+    reference data, rows that only services write). View permission is left to the model admin."""
+
+    def has_add_permission(self, request, *args, **kwargs):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def progress_payload(imp: Import) -> dict:
@@ -113,8 +128,7 @@ class ImportUploadMixin:
                 imp = services.import_create(actor=request.user, kind=kind.code, file_name=upload.name,
                                              content=form.content, options=form.options())
             except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+                apply_service_error(form, exc, field_map={"file": "import_file"})
             else:
                 messages.success(request, _("Het bestand is opgeladen; de controle loopt."))
                 return redirect(reverse("admin:core_import_change", args=[imp.pk], current_app=self.admin_site.name))
@@ -148,7 +162,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Import)
-class ImportAdmin(admin.ModelAdmin):
+class ImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "kind_label", "file_name", "status", "progress", "created_by", "created_at", "finished_at"]
     list_display_links = ["id", "file_name"]
     list_filter = ["status", KindFilter]
@@ -173,15 +187,6 @@ class ImportAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return selectors.user_may_use_imports(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

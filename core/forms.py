@@ -1,4 +1,5 @@
-"""The upload form of a stored import (core.admin.ImportUploadMixin)."""
+"""Forms of core: showing a service's refusal in a form (the one way every interface does it), and the
+upload form of a stored import (core.admin.ImportUploadMixin)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from core import uploads
 from core.importing import ImportKind
+
+
+def apply_service_error(form: forms.BaseForm, error: ValidationError, *, field_map: dict[str, str] | None = None) -> None:
+    """Put a service's ``ValidationError`` on the form: messages keyed by a field the form has go
+    next to that field (``field_map`` renames service argument names to form field names); the
+    rest go to the top of the form. Nothing is lost, nothing is shown twice."""
+    field_map = field_map or {}
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            field = field_map.get(name, name)
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class ImportUploadForm(forms.Form):

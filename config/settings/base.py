@@ -159,6 +159,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # django-otp
 OTP_TOTP_ISSUER = "HVT-CRT Vlaanderen"
+# Where a view that needs a verified second factor sends a user who has not passed it (core.access).
+OTP_VERIFY_URL_NAME = "accounts:otp"
 
 # django-guardian: scope permissions live on geo objects; no anonymous user needed.
 ANONYMOUS_USER_NAME = None
@@ -168,6 +170,9 @@ GUARDIAN_MONKEY_PATCH_USER = False
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One Belgian-Dutch way of writing dates (30-11-2026) on every page (config/formats/<lang>/formats.py);
+# numbers, percentages and amounts go through core.formatting.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
