@@ -191,6 +191,20 @@ STORAGES = {
 # django-import-export lets any staff user import unless this is set: importing needs "add" on the model.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 
+# --- Imports (core.uploads): refused before parsing when a file passes these (docs/OPERATIONS.md) ---------
+# 5 MB holds 20,000 place rows as CSV (75–150 bytes a row: 1.5–3 MB) or xlsx (~1 MB); the Statbel
+# population file is 20 kB. The upload view refuses a larger request from its Content-Length.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Data rows per file: twice the places of Flanders at scale 1 (10,000), and a check-and-import of that
+# size stays well inside the task's time limit. A national rollout imports in several files.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)  # places need 14, population 5
+# xlsx is a zip: its directory is read before openpyxl opens it. A 20,000-row place sheet unpacks to
+# ~13 MB; ordinary sheets pack 5–20 : 1, zip bombs 1,000 : 1 (Apache POI refuses above 100 : 1 too).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=1000)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
