@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from knox.models import get_token_model
 
 from accounts.constants import DEFAULT_REALM_ROLES, MUNICIPAL_ROLES, PROVINCIAL_ROLES
 from accounts.models import Organisation, RoleAssignment, User, UserSession
@@ -112,7 +112,7 @@ def sessions_end_for_users(*, user_ids: Iterable[int] | object) -> int:
     sessions = UserSession.objects.filter(user_id__in=user_ids)
     ended, _ = Session.objects.filter(session_key__in=sessions.values("session_key")).delete()
     sessions.delete()
-    Token.objects.filter(user_id__in=user_ids).delete()
+    get_token_model().objects.filter(user_id__in=user_ids).delete()
     return ended
 
 

@@ -215,6 +215,11 @@ def _audit_rows(queryset, *, action: str, object_repr: str, now: dt.datetime, re
 def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -> SweepRun:
     """Deactivate every user idle 40 days or more (the weekly job, DOMAIN §2).
 
+    The bulk form of ``accounts.services.user_deactivate`` (the one deactivation of the admin,
+    the CRT realm and any other interface): the same effects — inactive, sessions and API tokens
+    ended through ``accounts.services.sessions_end_for_users``, licences released and linked to a
+    deactivation event, an audit event per user — for any number of users at once.
+
     Idleness is computed from the data at each run (last activity, or the account's creation),
     so a missed run loses nothing and a second run finds nothing more to do. Technical accounts
     are exempt. Deactivation releases the user's licences and ends their sessions and API tokens;
@@ -224,9 +229,9 @@ def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -
     sent by their own daily job (``users_idle_warn``), and the sweep never depends on them.
 
     A constant number of SQL statements whatever the number of users, in one transaction. On
-    PostgreSQL: the advisory lock and one statement (a data-modifying CTE: UPDATE … RETURNING of
-    the users still idle, the run row with its counter, the events, the licences, sessions, tokens
-    and audit rows). SQLite (no data-modifying CTEs) takes the portable path, about a dozen.
+    PostgreSQL: the advisory lock, one statement (a data-modifying CTE: UPDATE … RETURNING of
+    the users still idle, the run row with its counter, the events, the licences and audit rows)
+    and the three statements that end sessions and tokens. SQLite (no data-modifying CTEs) takes the portable path, about a dozen.
     """
     with transaction.atomic():
         _sweep_lock()
@@ -240,15 +245,10 @@ def _run_repr(*, now: dt.datetime, source: str) -> str:
 
 
 def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
-    """One statement. The UPDATE re-checks each user row it changes (PostgreSQL re-evaluates the
+    """One statement (plus ending sessions and tokens). The UPDATE re-checks each user row it changes (PostgreSQL re-evaluates the
     WHERE on a row updated concurrently), so a login committed meanwhile keeps the user active:
     only users still idle are deactivated, and the other statements are driven by its RETURNING
     rows. Keep its WHERE in step with ``selectors.users_idle_for_deactivation``."""
-    from django.contrib.sessions.models import Session
-    from rest_framework.authtoken.models import Token
-
-    from accounts.models import UserSession
-
     quote = connection.ops.quote_name
 
     def table(model) -> str:
@@ -306,17 +306,6 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
             FROM events
             WHERE {table(a)}.{col(a, 'user')} = events.user_id AND {table(a)}.{col(a, 'released_at')} IS NULL
             RETURNING 1
-        ), sessions AS (
-            DELETE FROM {table(Session)} WHERE {col(Session, 'session_key')} IN (
-                SELECT {col(UserSession, 'session_key')} FROM {table(UserSession)}
-                WHERE {col(UserSession, 'user')} IN (SELECT id FROM deactivated))
-            RETURNING 1
-        ), user_sessions AS (
-            DELETE FROM {table(UserSession)} WHERE {col(UserSession, 'user')} IN (SELECT id FROM deactivated)
-            RETURNING 1
-        ), tokens AS (
-            DELETE FROM {table(Token)} WHERE {col(Token, 'user')} IN (SELECT id FROM deactivated)
-            RETURNING 1
         ), user_audit AS (
             INSERT INTO {table(au)} ({audit_columns})
             SELECT %(now)s, NULL, %(actor)s, %(deactivate)s, %(user_type)s, d.id::text, d.username,
@@ -332,13 +321,16 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
             FROM run
             RETURNING 1
         )
-        SELECT run.id, run.deactivated, (SELECT count(*) FROM licences), (SELECT count(*) FROM sessions),
-               (SELECT count(*) FROM tokens)
+        SELECT run.id, run.deactivated, (SELECT count(*) FROM licences)
         FROM run
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        run_id, deactivated, _licences, _sessions, _tokens = cursor.fetchone()
+        run_id, deactivated, _licences = cursor.fetchone()
+    if deactivated:
+        # Sessions and API tokens end through the accounts function every deactivation uses
+        # (three statements, driven by the run's events).
+        sessions_end_for_users(user_ids=DeactivationEvent.objects.filter(run_id=run_id).values("user_id"))
     run = SweepRun(pk=run_id, started_at=started, now=now, source=source, deactivated=deactivated, warned=0)
     run._state.adding, run._state.db = False, connection.alias
     return run

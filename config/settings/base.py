@@ -33,7 +33,7 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -252,6 +252,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
+}
+# API tokens (django-rest-knox): stored as a hash, shown once when created, expire after
+# API_TOKEN_TTL_DAYS (docs/OPERATIONS.md). Deactivating a user deletes them.
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90))
+if API_TOKEN_TTL <= timedelta(0):
+    raise ValueError("API_TOKEN_TTL_DAYS must be positive: API tokens always expire")
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HVT API",

@@ -40,7 +40,7 @@ EXPECTATIONS = {
 ADMIN_MODELS = {
     "admin:audit.auditevent": AdminRule(view=AUDIT_READERS, obj=objects.audit_event),
     "admin:auth.group": AdminRule(view=SUPER, add=SUPER, change=SUPER, delete=SUPER, obj=objects.group),
-    "admin:authtoken.tokenproxy": AdminRule(view=SUPER, add=SUPER, change=SUPER, delete=SUPER, obj=objects.token),
+    "admin:knox.authtoken": AdminRule(view=SUPER, add=SUPER, change=SUPER, delete=SUPER, obj=objects.token),
     "admin:axes.accessattempt": AdminRule(view=SUPER, change=SUPER, delete=SUPER, obj=objects.access_attempt),
     "admin:axes.accesslog": AdminRule(view=SUPER, change=SUPER, delete=SUPER, obj=objects.access_log),
     "admin:axes.accessfailurelog": AdminRule(view=SUPER, change=SUPER, delete=SUPER, obj=objects.access_failure_log),
