@@ -157,8 +157,14 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
-# django-otp
+# django-otp. The admin never shows a device's secret (key, QR code) after enrolment.
 OTP_TOTP_ISSUER = "HVT-CRT Vlaanderen"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Links sent by e-mail (password reset, second-factor enrolment) are single-use and expire.
+PASSWORD_RESET_TIMEOUT = int(timedelta(hours=env.int("PASSWORD_RESET_HOURS", default=72)).total_seconds())
+# The address in those links. Empty: the host of the request (validated against ALLOWED_HOSTS).
+SITE_URL = env("SITE_URL", default="")
 
 # django-guardian: scope permissions live on geo objects; no anonymous user needed.
 ANONYMOUS_USER_NAME = None
