@@ -241,9 +241,9 @@ def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -
     sent by their own daily job (``users_idle_warn``), and the sweep never depends on them.
 
     A constant number of SQL statements whatever the number of users, in one transaction. On
-    PostgreSQL: the advisory lock, one statement (a data-modifying CTE: UPDATE … RETURNING of
-    the users still idle, the run row with its counter, the events, the licences and audit rows)
-    and the three statements that end sessions and tokens. SQLite (no data-modifying CTEs) takes the portable path, about a dozen.
+    PostgreSQL: the advisory lock and one statement (a data-modifying CTE: UPDATE … RETURNING of
+    the users still idle, the run row with its counter, the events, the licences, sessions, tokens
+    and audit rows). SQLite (no data-modifying CTEs) takes the portable path, about a dozen.
     """
     with transaction.atomic():
         _sweep_lock()
@@ -257,10 +257,18 @@ def _run_repr(*, now: dt.datetime, source: str) -> str:
 
 
 def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
-    """One statement (plus ending sessions and tokens). The UPDATE re-checks each user row it changes (PostgreSQL re-evaluates the
+    """One statement. The UPDATE re-checks each user row it changes (PostgreSQL re-evaluates the
     WHERE on a row updated concurrently), so a login committed meanwhile keeps the user active:
     only users still idle are deactivated, and the other statements are driven by its RETURNING
-    rows. Keep its WHERE in step with ``selectors.users_idle_for_deactivation``."""
+    rows. Keep its WHERE in step with ``selectors.users_idle_for_deactivation``, and its session
+    and token deletes in step with ``accounts.services.sessions_end_for_users`` (the portable path
+    calls that function; this one inlines it to stay one statement)."""
+    from django.contrib.sessions.models import Session
+    from knox.models import get_token_model
+
+    from accounts.models import UserSession
+
+    Token = get_token_model()
     quote = connection.ops.quote_name
 
     def table(model) -> str:
@@ -318,6 +326,17 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
             FROM events
             WHERE {table(a)}.{col(a, 'user')} = events.user_id AND {table(a)}.{col(a, 'released_at')} IS NULL
             RETURNING 1
+        ), sessions AS (
+            DELETE FROM {table(Session)} WHERE {col(Session, 'session_key')} IN (
+                SELECT {col(UserSession, 'session_key')} FROM {table(UserSession)}
+                WHERE {col(UserSession, 'user')} IN (SELECT id FROM deactivated))
+            RETURNING 1
+        ), user_sessions AS (
+            DELETE FROM {table(UserSession)} WHERE {col(UserSession, 'user')} IN (SELECT id FROM deactivated)
+            RETURNING 1
+        ), tokens AS (
+            DELETE FROM {table(Token)} WHERE {col(Token, 'user')} IN (SELECT id FROM deactivated)
+            RETURNING 1
         ), user_audit AS (
             INSERT INTO {table(au)} ({audit_columns})
             SELECT %(now)s, NULL, %(actor)s, %(deactivate)s, %(user_type)s, d.id::text, d.username,
@@ -333,16 +352,13 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
             FROM run
             RETURNING 1
         )
-        SELECT run.id, run.deactivated, (SELECT count(*) FROM licences)
+        SELECT run.id, run.deactivated, (SELECT count(*) FROM licences), (SELECT count(*) FROM sessions),
+               (SELECT count(*) FROM tokens)
         FROM run
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        run_id, deactivated, _licences = cursor.fetchone()
-    if deactivated:
-        # Sessions and API tokens end through the accounts function every deactivation uses
-        # (three statements, driven by the run's events).
-        sessions_end_for_users(user_ids=DeactivationEvent.objects.filter(run_id=run_id).values("user_id"))
+        run_id, deactivated, _licences, _sessions, _tokens = cursor.fetchone()
     run = SweepRun(pk=run_id, started_at=started, now=now, source=source, deactivated=deactivated, warned=0)
     run._state.adding, run._state.db = False, connection.alias
     return run
