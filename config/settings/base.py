@@ -160,6 +160,8 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # django-otp. The admin never shows a device's secret (key, QR code) after enrolment.
 OTP_TOTP_ISSUER = "HVT-CRT Vlaanderen"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Where a view that needs a verified second factor sends a user who has not passed it (core.access).
+OTP_VERIFY_URL_NAME = "accounts:otp"
 
 # Links sent by e-mail (password reset, second-factor enrolment) are single-use and expire.
 PASSWORD_RESET_TIMEOUT = int(timedelta(hours=env.int("PASSWORD_RESET_HOURS", default=72)).total_seconds())
@@ -174,6 +176,9 @@ GUARDIAN_MONKEY_PATCH_USER = False
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One Belgian-Dutch way of writing dates (30-11-2026) on every page (config/formats/<lang>/formats.py);
+# numbers, percentages and amounts go through core.formatting.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
