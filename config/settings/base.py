@@ -33,7 +33,7 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -157,10 +157,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
-# django-otp
+# django-otp. The admin never shows a device's secret (key, QR code) after enrolment.
 OTP_TOTP_ISSUER = "HVT-CRT Vlaanderen"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Where a view that needs a verified second factor sends a user who has not passed it (core.access).
 OTP_VERIFY_URL_NAME = "accounts:otp"
+
+# Links sent by e-mail (password reset, second-factor enrolment) are single-use and expire.
+PASSWORD_RESET_TIMEOUT = int(timedelta(hours=env.int("PASSWORD_RESET_HOURS", default=72)).total_seconds())
+# The address in those links. Empty: the host of the request (validated against ALLOWED_HOSTS).
+SITE_URL = env("SITE_URL", default="")
 
 # django-guardian: scope permissions live on geo objects; no anonymous user needed.
 ANONYMOUS_USER_NAME = None
@@ -271,6 +277,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
+}
+# API tokens (django-rest-knox): stored as a hash, shown once when created, expire after
+# API_TOKEN_TTL_DAYS (docs/OPERATIONS.md). Deactivating a user deletes them.
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90))
+if API_TOKEN_TTL <= timedelta(0):
+    raise ValueError("API_TOKEN_TTL_DAYS must be positive: API tokens always expire")
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HVT API",
