@@ -1,9 +1,13 @@
 """Synthetic data at a scale (``--scale 1`` ≈ Flanders), written with bulk inserts.
 
-Per scale unit: 10,000 places, 50,000 allocations, 80,000 CRT persons (with households and
-dossiers), 1,000 role holders plus 1,000 other accounts (the idle sweep's population: 20,000
-accounts at scale 10). The 285 municipalities are the reference data. Deterministic (seeded).
-Each part is skipped when its model does not exist yet (reported, not fatal).
+Per scale unit: 10,000 places, 50,000 allocations, 80,000 CRT persons (with households,
+dossiers and their address history), 1,000 role holders (each with the HVT licence their role
+uses) plus 1,000 other accounts (the idle sweep's population: 20,000 accounts at scale 10). The
+285 municipalities are the reference data. Deterministic (seeded). Each part is skipped when its
+model does not exist yet (reported, not fatal).
+
+``VERSION`` is part of the scale the runner remembers: raise it when the generated data changes,
+so that an existing bench database is regenerated instead of silently measured on old data.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable
 from django.apps import apps
 from django.db import connections, transaction
 
+VERSION = 2  # 2: licences for the role holders; CRT persons spread over municipalities with address history
 BENCH_PASSWORD = "Bench-password-2022"
 START = dt.date(2022, 3, 14)
 TODAY = dt.date(2026, 11, 1)
@@ -69,6 +74,7 @@ def _truncate_all() -> None:
                 "hvt_allocation", "hvt_qualitycheck", "hvt_capacitysnapshot", "hvt_steeringnote", "hvt_municipalitytarget",
                 "hvt_targetround", "hvt_placeoffer", "hvt_receptionplace", "licensing_idlewarning",
                 "licensing_deactivationevent", "licensing_sweeprun", "licensing_licenceassignment",
+                "licensing_licencepool", "licensing_planperiod",
                 "audit_auditevent", "accounts_usersession", "authtoken_token", "django_session",
             )
             if t in connections["default"].introspection.table_names(cur)
@@ -100,6 +106,8 @@ def generate(scale: float, log: Callable[[str], None] = print) -> list[dict]:
     report.append(_timed(log, "reference data", lambda: (reference_data_load() and None) or 285))
     roles_sync()
     report.append(_timed(log, "users, roles and scope", lambda: _users(n, rng)))
+    if _model("licensing.LicenceAssignment") is not None:
+        report.append(_timed(log, "HVT licences of the role holders", _licences))
     if _model("hvt.ReceptionPlace") is not None:
         report.append(_timed(log, "reception places", lambda: _places(n, rng)))
         report.append(_timed(log, "allocations", lambda: _allocations(n, rng)))
@@ -107,7 +115,10 @@ def generate(scale: float, log: Callable[[str], None] = print) -> list[dict]:
     else:
         log("  hvt.ReceptionPlace does not exist yet: no places/allocations")
     if _model("crt.Person") is not None:
-        report.append(_timed(log, "CRT persons (+ households, dossiers)", lambda: _persons(n, rng)))
+        history: list[tuple] = []
+        report.append(_timed(log, "CRT persons (+ households, dossiers)", lambda: _persons(n, rng, history)))
+        if _model("crt.AddressPeriod") is not None:
+            report.append(_timed(log, "CRT address history (COPY)", lambda: _address_periods(history)))
     else:
         log("  crt.Person does not exist yet: no persons")
     with connections["default"].cursor() as cur:
@@ -195,6 +206,46 @@ def _users(n: dict, rng: random.Random) -> int:
     return len(users)
 
 
+# Role → (licence type, group) of the HVT licence the role works with (DOMAIN: licence plan).
+HVT_LICENCES = {
+    "hvt_municipal_full": ("full", "local_governments"), "hvt_municipal_limited": ("limited", "local_governments"),
+    "hvt_vlot": ("full", "vlot"), "hvt_coordinator": ("full", "central_coordination"),
+    "hvt_subsidy_coordinator": ("full", "subsidy_coordination"), "hvt_security_auditor": ("full", "hvt_security_auditor"),
+}
+
+
+@transaction.atomic
+def _licences() -> int:
+    """One active HVT licence per HVT role holder, in a pool per (type, group) of a bench plan, in two
+    INSERT … SELECT statements: the bench then runs with licence enforcement on, as production does."""
+    from core import clock
+    from licensing.models import PlanPeriod
+
+    period = PlanPeriod.objects.create(code="bench", name="Bench", starts_on=START, ends_on=dt.date(2027, 3, 31))
+    roles = list(HVT_LICENCES)
+    with connections["default"].cursor() as cur:
+        cur.execute(
+            """INSERT INTO licensing_licencepool (period_id, tool, licence_type, "group", seats, unit_price)
+               SELECT %s, 'hvt', v.licence_type, v.grp, COUNT(DISTINCT ra.user_id), 0
+               FROM (SELECT unnest(%s::text[]) AS role, unnest(%s::text[]) AS licence_type,
+                            unnest(%s::text[]) AS grp) v
+               JOIN accounts_roleassignment ra ON ra.role = v.role
+               GROUP BY v.licence_type, v.grp""",
+            [period.pk, roles, [HVT_LICENCES[r][0] for r in roles], [HVT_LICENCES[r][1] for r in roles]],
+        )
+        cur.execute(
+            """INSERT INTO licensing_licenceassignment (pool_id, user_id, tool, assigned_at, release_reason)
+               SELECT DISTINCT ON (ra.user_id) p.id, ra.user_id, 'hvt', %s, ''
+               FROM accounts_roleassignment ra
+               JOIN (SELECT unnest(%s::text[]) AS role, unnest(%s::text[]) AS licence_type,
+                            unnest(%s::text[]) AS grp) v ON v.role = ra.role
+               JOIN licensing_licencepool p ON p.period_id = %s AND p.licence_type = v.licence_type AND p."group" = v.grp
+               ORDER BY ra.user_id""",
+            [clock.now(), roles, [HVT_LICENCES[r][0] for r in roles], [HVT_LICENCES[r][1] for r in roles], period.pk],
+        )
+        return cur.rowcount
+
+
 # --- HVT ------------------------------------------------------------------------------------------------
 STREETS = ["Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Schoolstraat", "Nieuwstraat", "Beekstraat",
            "Veldstraat", "Kapelstraat", "Lindelaan", "Hoogstraat", "Kouter", "Markt", "Steenweg", "Pastorijstraat"]
@@ -277,18 +328,50 @@ def _targets() -> int:
 
 
 # --- CRT ---------------------------------------------------------------------------------------------------
+CRT_ORGANISATIONS = [("atlas", "Atlas"), ("amal", "Amal"), ("agii", "AgII"), ("hvn", "Huis van het Nederlands")]
+
+
+def _crt_municipalities() -> tuple[list[str], list[int]]:
+    from geo.models import Municipality
+
+    refnis = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    return refnis, [8 if m in ("11002", "44021") else 3 if m.startswith(("11", "44", "24")) else 1 for m in refnis]
+
+
 @transaction.atomic(using="crt")
-def _persons(n: dict, rng: random.Random) -> int:
+def _persons(n: dict, rng: random.Random, history: list[tuple]) -> int:
+    """Households at the four integration agencies, spread over the municipalities (cities get more),
+    registered between 14 March 2022 and the bench's today. A household moves together: a fifth
+    moves once, one in twenty twice (a new address period each time); one in ten dossiers ended by
+    moving away and one in twenty was closed (the count stops at ``ended_on``). ``history`` receives
+    (person index, refnis, valid_from, valid_to) rows for ``_address_periods``."""
     from crt import crypto
     from crt.models import Dossier, Household, Organisation, Person
     from crt.numbers import generate_number
 
-    org, _ = Organisation.objects.using("crt").get_or_create(code="atlas", defaults={"name": "Atlas"})
+    orgs = [Organisation.objects.using("crt").get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in CRT_ORGANISATIONS]
+    municipalities, weights = _crt_municipalities()
     now = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
-    households, persons = [], []
+    span = (TODAY - START).days
+    households, persons, dossiers = [], [], []  # persons: (household index, member, number, birth, refnis)
     i = 0
     while len(persons) < n["persons"]:
+        org = orgs[len(households) % len(orgs)]
         households.append(Household(reference=f"GZ-B{len(households):07d}", organisation=org, created_at=now))
+        opened = START + dt.timedelta(days=int(rng.betavariate(1.2, 3) * span))
+        # The household's address history: [(refnis, from, to)], the last one open.
+        moves = sorted({opened + dt.timedelta(days=rng.randint(1, max(1, (TODAY - opened).days)))
+                        for _ in range(rng.choices([0, 1, 2], [75, 20, 5])[0])} - {opened})
+        moves = [d for d in moves if d <= TODAY]
+        places = [rng.choices(municipalities, weights)[0]]
+        for _ in moves:  # a move changes the municipality (a move within one changes no count)
+            m = rng.choices(municipalities, weights)[0]
+            places.append(m if m != places[-1] else municipalities[(municipalities.index(m) + 1) % len(municipalities)])
+        bounds = [opened, *moves, None]
+        periods = [(places[k], bounds[k], bounds[k + 1]) for k in range(len(places))]
+        fate = rng.choices(["open", "moved_away", "closed"], [85, 10, 5])[0]
+        ended = None if fate == "open" else opened + dt.timedelta(days=rng.randint(0, max(0, (TODAY - opened).days)))
         for member in range(rng.choice([1, 2, 3, 3, 4])):
             if len(persons) >= n["persons"]:
                 break
@@ -296,7 +379,9 @@ def _persons(n: dict, rng: random.Random) -> int:
             birth = dt.date(1950, 1, 1) + dt.timedelta(days=i % 20_000)
             sequence = 1 + (i // 20_000) % 989
             number = generate_number(birth, sequence, bis_number=(i // (20_000 * 989)) % 2 == 1)
-            persons.append((len(households) - 1, member, number, birth))
+            persons.append((len(households) - 1, member, number, birth, periods[-1][0]))
+            dossiers.append((org, opened, fate, ended))
+            history.extend((len(persons) - 1, m, f, t) for m, f, t in periods)
             i += 1
     Household.objects.using("crt").bulk_create(households, batch_size=BATCH)
     objs = [
@@ -304,16 +389,31 @@ def _persons(n: dict, rng: random.Random) -> int:
             household=households[h], household_role="head" if member == 0 else "child", first_name="Olena",
             last_name=f"Benchenko{k % 5000}", birth_date=birth, sex="F", number_kind="nn",
             national_number_enc=crypto.encrypt(number, context="crt.person.national_number"),
-            national_number_index=crypto.blind_index(number), municipality_refnis="44021", registered_at=now,
+            national_number_index=crypto.blind_index(number), municipality_refnis=refnis, registered_at=now,
         )
-        for k, (h, member, number, birth) in enumerate(persons)
+        for k, (h, member, number, birth, refnis) in enumerate(persons)
     ]
     Person.objects.using("crt").bulk_create(objs, batch_size=BATCH)
     Dossier.objects.using("crt").bulk_create(
-        [Dossier(number=f"CRT-B{k:08d}", person=p, organisation=org, opened_on=dt.date(2023, 1, 1)) for k, p in enumerate(objs)],
+        [Dossier(number=f"CRT-B{k:08d}", person=p, organisation=org, opened_on=opened,
+                 status=fate if fate != "open" else "registered", ended_on=ended,
+                 closed_on=ended if fate == "closed" else None)
+         for k, (p, (org, opened, fate, ended)) in enumerate(zip(objs, dossiers, strict=True))],
         batch_size=BATCH,
     )
+    for k, row in enumerate(history):  # person index → person id
+        history[k] = (objs[row[0]].pk, *row[1:])
     return len(objs)
+
+
+def _address_periods(history: list[tuple]) -> int:
+    """The persons' address periods in one COPY (what ``crt.services`` keeps for each registration
+    and move; ``registered_persons_per_municipality`` counts from it)."""
+    with transaction.atomic(using="crt"), connections["crt"].cursor() as cur:
+        with cur.copy("COPY crt_addressperiod (person_id, municipality_refnis, valid_from, valid_to) FROM STDIN") as copy:
+            for row in history:
+                copy.write_row(row)
+    return len(history)
 
 
 def sample_numbers(persons: int, k: int = 50) -> list[str]:

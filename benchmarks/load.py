@@ -1,28 +1,61 @@
-"""Load run: simulated users log in and browse against gunicorn (several workers) on 127.0.0.1.
+"""Load run: locust (headless) against gunicorn on 127.0.0.1, each page next to the framework's floor.
 
-Bounded: a fixed number of users for a fixed duration; gunicorn is started on a free loopback port
-and stopped at the end (also on error). Each simulated user: GET the login page, POST the login
-form (CSRF token from the cookie), then loop over home → place list → a place page → place list
-with a filter, until the time is up. Reports requests/s, p50/p95/p99 and errors.
+The runner starts gunicorn with the bench settings (``benchmarks.urls``: the product's URLs plus a
+bare floor view) on a free loopback port, opens one session per simulated account through the real
+login form, then runs ``locust --headless`` once per phase with the same number of users, no think
+time and the same duration (``benchmarks/locustfile.py``):
+
+    warm-up → floor → floor (logged in) → home → place list → dashboard → floor again
+
+Each page's throughput is reported as a share of the floor's measured in the same run (the mean of
+the first and last floor phase; their difference shows how much the machine drifted meanwhile), so
+the figure does not swing with whatever else the shared machine does. Gunicorn is stopped at the
+end, also on error.
 """
 
 from __future__ import annotations
 
-import http.client
+import csv
+import json
 import os
-import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
-import urllib.parse
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
+LOGIN_PATH = "/account/aanmelden/"
+SHARE_GOAL = 0.5  # a page should reach at least half the floor's throughput
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    user_class: str
+    path: str
+    who: str
+    title: str
+    is_floor: bool = False
+
+
+FLOOR = Phase("floor", "Floor", "/bench/floor/", "anonymous", "Floor: bare Django view (whole middleware chain)", True)
+PHASES = [
+    FLOOR,
+    Phase("floor_officer", "FloorOfficer", "/bench/floor/", "municipal officer",
+          "Floor, logged in (+ session, user, 2FA and licence checks, activity)"),
+    Phase("home", "OfficerHome", "/", "municipal officer", "Home (the officer's cards)"),
+    Phase("place_list", "OfficerPlaceList", "/hvt/plaatsen/", "municipal officer", "Place list (page of 50)"),
+    Phase("dashboard", "VlotDashboard", "/hvt/dashboard/", "VLOT (one province)", "Dashboard (realisation vs target)"),
+    Phase("floor_again", "Floor", "/bench/floor/", "anonymous", "Floor again (drift check)", True),
+]
+PAGES = ("home", "place_list", "dashboard")
 
 
 def _free_port() -> int:
@@ -31,99 +64,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass
-class LoadResult:
-    users: int
-    seconds: float
-    workers: int
-    requests: int = 0
-    errors: int = 0
-    error_samples: list[str] = field(default_factory=list)
-    latencies_ms: list[float] = field(default_factory=list)
-    logins: int = 0
-
-    def pct(self, p: float) -> float | None:
-        if not self.latencies_ms:
-            return None
-        data = sorted(self.latencies_ms)
-        k = max(0, min(len(data) - 1, int(round(p / 100 * (len(data) - 1)))))
-        return data[k]
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-
-class _User:
-    def __init__(self, port: int, username: str, password: str, result: LoadResult, lock: threading.Lock):
-        self.port, self.username, self.password = port, username, password
-        self.result, self.lock = result, lock
-        self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-    def request(self, method: str, path: str, body: dict | None = None, *, expect=(200,)) -> tuple[int, str, dict]:
-        headers = {"Host": "127.0.0.1", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-        started = time.perf_counter()
-        try:
-            self.conn.request(method, path, body=data, headers=headers)
-            response = self.conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-        except (OSError, http.client.HTTPException) as exc:
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            self._record(time.perf_counter() - started, f"{method} {path}: {exc!r}")
-            return 0, "", {}
-        elapsed = time.perf_counter() - started
-        for raw in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = raw.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        ok = response.status in expect
-        self._record(elapsed, None if ok else f"{method} {path}: HTTP {response.status}")
-        return response.status, text, dict(response.headers)
-
-    def _record(self, seconds: float, error: str | None):
-        with self.lock:
-            self.result.requests += 1
-            self.result.latencies_ms.append(seconds * 1000)
-            if error:
-                self.result.errors += 1
-                if len(self.result.error_samples) < 10:
-                    self.result.error_samples.append(error)
-
-    def login(self) -> bool:
-        self.request("GET", "/account/aanmelden/")
-        token = self.cookies.get("csrftoken", "")
-        status, _, headers = self.request(
-            "POST", "/account/aanmelden/",
-            {"username": self.username, "password": self.password, "csrfmiddlewaretoken": token}, expect=(302,),
-        )
-        if status == 302:
-            with self.lock:
-                self.result.logins += 1
-        return status == 302
-
-    def browse(self, until: float, place_ids: dict[str, list[int]]):
-        place_ids = place_ids.get(self.username, [])
-        i = 0
-        while time.monotonic() < until:
-            self.request("GET", "/")
-            self.request("GET", "/hvt/plaatsen/")
-            if place_ids:
-                self.request("GET", f"/hvt/plaatsen/{place_ids[i % len(place_ids)]}/")
-            self.request("GET", "/hvt/plaatsen/?category=1_private")
-            i += 1
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).with_name(name))
 
 
 def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="benchmarks.settings", PYTHONPATH=str(ROOT))
-    gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        [_bin("gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
@@ -132,11 +80,9 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         if proc.poll() is not None:
             raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/health/")
-            conn.getresponse().read()
+            requests.get(f"http://127.0.0.1:{port}/health/", timeout=2)
             return proc
-        except OSError:
+        except requests.RequestException:
             time.sleep(0.3)
     stop_gunicorn(proc)
     raise RuntimeError("gunicorn did not answer within 30 s")
@@ -152,40 +98,105 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
             proc.wait(timeout=10)
 
 
-def run_load(*, users: list[str], password: str, place_ids: dict[str, list[int]], seconds: float, workers: int) -> LoadResult:
-    port = _free_port()
-    proc = start_gunicorn(port, workers)
-    result = LoadResult(users=len(users), seconds=seconds, workers=workers)
-    lock = threading.Lock()
+def login(base: str, username: str, password: str) -> dict[str, str]:
+    """Log in through the login form like a browser; returns the session's cookies."""
+    with requests.Session() as s:
+        s.get(base + LOGIN_PATH, timeout=30).raise_for_status()
+        token = s.cookies.get("csrftoken", "")
+        r = s.post(base + LOGIN_PATH, data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+                   allow_redirects=False, timeout=30)
+        if r.status_code != 302 or "sessionid" not in s.cookies:
+            raise RuntimeError(f"login of {username} failed: HTTP {r.status_code}")
+        return {"sessionid": s.cookies["sessionid"], "csrftoken": s.cookies.get("csrftoken", token)}
+
+
+def run_locust(*, base: str, user_classes: list[str], users: int, seconds: float, sessions_file: str,
+               workdir: str, name: str) -> dict[str, dict]:
+    """One headless locust run; returns the rows of its stats CSV by request name."""
+    prefix = os.path.join(workdir, name)
+    env = dict(os.environ, BENCH_LOAD_SESSIONS=sessions_file)
+    cmd = [_bin("locust"), "--headless", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--host", base,
+           "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{max(1, round(seconds))}s",
+           "--csv", prefix, "--only-summary", "--loglevel", "WARNING", *user_classes]
+    with open(prefix + ".log", "w") as log:
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              timeout=seconds + 120, check=False)
+    stats = Path(prefix + "_stats.csv")
+    if not stats.exists():
+        raise RuntimeError(f"locust ({name}) wrote no stats, exit {proc.returncode}: "
+                           + Path(prefix + ".log").read_text()[-1500:])
+    with stats.open(newline="") as fh:
+        rows = {row["Name"]: row for row in csv.DictReader(fh)}
+    failures = Path(prefix + "_failures.csv")
+    if failures.exists():
+        with failures.open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                rows.setdefault(row["Name"], {})["_errors"] = rows.get(row["Name"], {}).get("_errors", []) + [
+                    f"{row['Method']} {row['Name']}: {row['Error']} ×{row['Occurrences']}"]
+    return rows
+
+
+def _num(v: str | None) -> float | None:
     try:
-        sims = [_User(port, u, password, result, lock) for u in users]
-        # Log everybody in first (staggered like a morning), then browse for `seconds`.
-        login_threads = [threading.Thread(target=s.login) for s in sims]
-        for t in login_threads:
-            t.start()
-        for t in login_threads:
-            t.join()
-        until = time.monotonic() + seconds
-        started = time.monotonic()
-        threads = [threading.Thread(target=s.browse, args=(until, place_ids)) for s in sims]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        result.seconds = time.monotonic() - started
+        return float(v) if v not in (None, "", "N/A") else None
+    except ValueError:
+        return None
+
+
+def run_load(*, accounts: dict[str, list[str]], password: str, users: int, seconds: float, workers: int,
+             log=print) -> dict:
+    """All phases against one gunicorn; returns the figures per phase and each page's share of the floor."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_gunicorn(port, workers)
+    phases: list[dict] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-load-") as workdir:
+            # Logging in hashes the password (on purpose slow): in parallel, over the gunicorn workers.
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                sessions = {role: list(pool.map(lambda name: login(base, name, password), names))
+                            for role, names in accounts.items()}
+            sessions_file = os.path.join(workdir, "sessions.json")
+            Path(sessions_file).write_text(json.dumps(sessions))
+            run_locust(base=base, user_classes=["Warmup", "WarmupVlot"], users=max(2, workers * 2),
+                       seconds=min(5, seconds), sessions_file=sessions_file, workdir=workdir, name="warmup")
+            for phase in PHASES:
+                rows = run_locust(base=base, user_classes=[phase.user_class], users=users, seconds=seconds,
+                                  sessions_file=sessions_file, workdir=workdir, name=phase.name)
+                row = rows.get(phase.path, {})
+                figures = {
+                    "name": phase.name, "title": phase.title, "path": phase.path, "who": phase.who,
+                    "requests": int(_num(row.get("Request Count")) or 0),
+                    "failures": int(_num(row.get("Failure Count")) or 0),
+                    "rps": _num(row.get("Requests/s")) or 0.0,
+                    "p50_ms": _num(row.get("50%")), "p95_ms": _num(row.get("95%")), "p99_ms": _num(row.get("99%")),
+                    "errors": row.get("_errors", [])[:5],
+                }
+                phases.append(figures)
+                log(f"  {phase.name}: {figures['rps']:.1f} req/s, p50 {figures['p50_ms']} ms, "
+                    f"p95 {figures['p95_ms']} ms, {figures['failures']} failures of {figures['requests']}")
     finally:
         stop_gunicorn(proc)
-    return result
+    return summarise(phases, users=users, seconds=seconds, workers=workers,
+                     logins={role: len(names) for role, names in accounts.items()})
 
 
-def summary(result: LoadResult) -> dict:
+def summarise(phases: list[dict], *, users: int, seconds: float, workers: int, logins: dict) -> dict:
+    """The floor (mean of the two floor phases), each phase's share of it, and the verdict."""
+    floors = [p["rps"] for p in phases if p["name"] in ("floor", "floor_again")]
+    floor = sum(floors) / len(floors) if floors else 0.0
+    for p in phases:
+        p["share"] = p["rps"] / floor if floor else None
+    problems = []
+    failed = sum(p["failures"] for p in phases)
+    if failed:
+        problems.append(f"{failed} failed requests")
+    for p in phases:
+        if p["name"] in PAGES and (p["share"] is None or p["share"] < SHARE_GOAL):
+            share = "–" if p["share"] is None else f"{p['share']:.1%}"
+            problems.append(f"{p['name']} at {share} of the floor (< {SHARE_GOAL:.0%})")
     return {
-        "users": result.users, "workers": result.workers, "seconds": round(result.seconds, 1),
-        "requests": result.requests, "rps": round(result.rps, 1), "errors": result.errors, "logins": result.logins,
-        "p50_ms": result.pct(50), "p95_ms": result.pct(95), "p99_ms": result.pct(99),
-        "mean_ms": statistics.fmean(result.latencies_ms) if result.latencies_ms else None,
-        "error_samples": result.error_samples,
+        "users": users, "seconds": seconds, "workers": workers, "logins": logins, "phases": phases,
+        "floor_rps": floor, "floor_drift": (abs(floors[0] - floors[-1]) / floor) if len(floors) == 2 and floor else None,
+        "status": "missed" if problems else "ok", "detail": "; ".join(problems),
     }
-
-
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -439,3 +439,56 @@ def target_list(ctx) -> Bench:
                                                            "round": round_.pk}))
 
     return Bench(orm=orm, sql=sql, same=lambda a, b: a == b, note="hvt.selectors.target_list_for_user")
+
+
+# --- 8. Guidance count at a date (the guidance subsidy's input: persons per municipality, address history) ------
+GUIDANCE_DAY = dt.date(2024, 6, 30)  # a tranche date in the middle of the generated history
+
+
+def _guidance_check(r):
+    problems = []
+    if r.orm_ms is not None and r.orm_ms >= 1000:
+        problems.append(f"{r.orm_ms:.0f} ms ≥ 1,000 ms")
+    if r.queries is not None and r.queries > 1:
+        problems.append(f"{r.queries} queries > 1")
+    if not r.extra.get("persons"):
+        problems.append("no person counted: the bench data has no address history")
+    return "; ".join(problems) or None
+
+
+@operation("guidance_count", title="Guidance count at a date: persons per municipality from the CRT address history",
+           target="< 1 s, 1 query, persons counted", check=_guidance_check)
+def guidance_count(ctx) -> Bench:
+    AddressPeriod = _need("crt.AddressPeriod")
+    try:
+        from crt.selectors import registered_persons_per_municipality
+    except ImportError as exc:
+        raise NotAvailable("crt.selectors.registered_persons_per_municipality") from exc
+    periods = AddressPeriod.objects.using("crt").count()
+    if not periods:
+        raise NotAvailable("no address periods in the bench data")
+    first = registered_persons_per_municipality(GUIDANCE_DAY)
+    state = {"persons": sum(first.values()), "municipalities": len(first)}
+
+    def orm():
+        return registered_persons_per_municipality(GUIDANCE_DAY)
+
+    # A person has one period covering a date and one dossier, so COUNT(*) is the floor; the
+    # selector counts distinct persons to stay right if that ever changes.
+    sql_text = """
+        SELECT ap.municipality_refnis, COUNT(*)
+        FROM crt_addressperiod ap JOIN crt_dossier d ON d.person_id = ap.person_id
+        WHERE ap.valid_from <= %(day)s AND (ap.valid_to IS NULL OR ap.valid_to > %(day)s)
+          AND d.opened_on <= %(day)s AND (d.ended_on IS NULL OR d.ended_on > %(day)s)
+        GROUP BY 1
+    """
+
+    def sql():
+        return dict(_fetch(sql_text, {"day": GUIDANCE_DAY}, "crt"))
+
+    bench = Bench(orm=orm, sql=sql, same=lambda a, b: a == b, databases=("crt",),
+                  note=f"{state['persons']:,} persons in {state['municipalities']} municipalities on "
+                       f"{GUIDANCE_DAY:%d-%m-%Y}, from {periods:,} address periods; "
+                       "ORM: crt.selectors.registered_persons_per_municipality")
+    bench.state = state
+    return bench

@@ -45,6 +45,41 @@ def _ms(v):
     return "–" if v is None else (f"{v:,.0f}" if v >= 100 else f"{v:.1f}")
 
 
+def _share(v):
+    return "–" if v is None else f"{v:.0%}"
+
+
+def load_lines(load) -> list[str]:
+    if not load:
+        return ["not run"]
+    if load.get("status") in ("n/a", "error"):
+        return [f"{load['status']}: {load.get('detail')}"]
+    logins = ", ".join(f"{n} {role}" for role, n in load["logins"].items())
+    drift = "" if load.get("floor_drift") is None else f"; the two floor phases differ by {load['floor_drift']:.0%}"
+    lines = [
+        f"- `locust --headless`, {load['users']} users per phase, no think time, {load['seconds']:g} s per phase, "
+        f"one phase after the other on the same gunicorn ({load['workers']} sync workers); sessions opened through "
+        f"the login form before the phases ({logins} accounts)",
+        f"- share = the page's requests/s ÷ the floor's (mean of the first and last floor phase: "
+        f"{load['floor_rps']:.0f} req/s{drift}); goal ≥ 50 %",
+        "",
+        "| phase | who | req/s | share of the floor | p50 | p95 | p99 | requests | failures |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for ph in load["phases"]:
+        lines.append(
+            f"| {ph['title']} (`{ph['path']}`) | {ph['who']} | {ph['rps']:.1f} | {_share(ph['share'])} | "
+            f"{_ms(ph['p50_ms'])} ms | {_ms(ph['p95_ms'])} ms | {_ms(ph['p99_ms'])} ms | {ph['requests']:,} | "
+            f"{ph['failures']} |"
+        )
+    lines += ["", f"- goal: 0 failures and every page ≥ 50 % of the floor → "
+                  f"{'met' if load['status'] == 'ok' else '**missed**: ' + load['detail']}"]
+    errors = [e for ph in load["phases"] for e in ph.get("errors", [])]
+    if errors:
+        lines.append(f"- failure samples: {errors[:5]}")
+    return lines
+
+
 RUN_MARKER = "<!-- benchmarks.run writes the latest run below this line; keep the summary above it -->"
 
 
@@ -78,21 +113,8 @@ def write(path: Path, *, scale: float, results, load, generation, elapsed: float
             f"{'–' if r.ratio is None else f'{r.ratio:.2f}×'} | {r.queries if r.queries is not None else '–'} | "
             f"{r.sql_queries if r.sql_queries is not None else '–'} | {verdict}{extra};{same} {r.detail} |"
         )
-    lines += ["", "## Load run (gunicorn on 127.0.0.1)", ""]
-    if not load:
-        lines.append("not run")
-    elif load.get("status") in ("n/a", "error"):
-        lines.append(f"{load['status']}: {load.get('detail')}")
-    else:
-        lines += [
-            f"- {load['users']} simulated users log in (POST /account/aanmelden/), then loop over home, place list, "
-            f"a place page and a filtered place list for {load['seconds']} s; gunicorn {load['workers']} sync workers",
-            f"- requests: {load['requests']:,} ({load['rps']} req/s), logins: {load['logins']}, errors: {load['errors']}",
-            f"- latency: p50 {_ms(load['p50_ms'])} ms, p95 {_ms(load['p95_ms'])} ms, p99 {_ms(load['p99_ms'])} ms",
-            f"- target: 0 errors and p95 < 500 ms → {'met' if load['status'] == 'ok' else '**missed**: ' + load['detail']}",
-        ]
-        if load.get("error_samples"):
-            lines.append(f"- error samples: {load['error_samples'][:5]}")
+    lines += ["", "## Load run (locust against gunicorn on 127.0.0.1)", ""]
+    lines += load_lines(load)
     lines += ["", "## Data generation", ""]
     for part in generation or []:
         rate = f" ({part['rows'] / part['seconds']:,.0f} rows/s)" if part.get("rows") and part.get("seconds") else ""

@@ -1,17 +1,34 @@
 """The CRT's own admin site (/crt/beheer/). Django's superuser flag gives nothing here:
 access needs a CRT role and a verified second factor."""
 
+import json
+
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audit.constants import AuditActions
 from audit.services import audit_log
-from crt.constants import CrtRoles
+from crt import selectors
+from crt.constants import CrtRoles, ReadPurposes
 from crt.models import AuditEvent, Dossier, Organisation, RoleAssignment, Transfer
 from crt.realm import crt_role_assign, crt_role_revoke, user_has_crt_role
 from crt.services import dossier_transfer
+
+# The marker of the events the CRT admin writes for its own actions (what Django's admin keeps in
+# django_admin_log, in the default database): they are the admin "history" of an object.
+ADMIN_LOG_VIA = "crt_admin"
 
 ADMIN_ROLES = (CrtRoles.CENTRAL_ADMIN, CrtRoles.SECURITY_AUDITOR)
 
@@ -46,8 +63,38 @@ class CrtAdminSite(admin.AdminSite):
             raise Http404
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('crt_admin:index')})}")
 
+    def index(self, request, extra_context=None):
+        """The index's "recent actions" come from the CRT trail (Django's read django_admin_log in
+        the default database, where the CRT admin writes nothing)."""
+        recent = (AuditEvent.objects.using("crt").filter(actor_id=request.user.pk, changes__via=ADMIN_LOG_VIA)
+                  .order_by("-occurred_at", "-pk")[:10])
+        return super().index(request, {"crt_recent_actions": list(recent), **(extra_context or {})})
+
+    def autocomplete_view(self, request):
+        return CrtAutocompleteJsonView.as_view(admin_site=self)(request)
+
+
+class CrtAutocompleteJsonView(AutocompleteJsonView):
+    """Django's admin autocomplete, plus one audit event naming the persons of the answer."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = self.shown = list(context["object_list"])  # the answer's rows only
+        return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        persons_shown = getattr(self.model_admin, "persons_shown", None)  # every CRT admin has it (a test checks)
+        person_ids = persons_shown(self.shown) if persons_shown else None
+        if person_ids is not None:
+            selectors.person_reads_log(user=request.user, person_ids=person_ids, purpose=ReadPurposes.AUTOCOMPLETE,
+                                       object_type=self.model_admin.opts.label_lower,
+                                       changes={"search": bool(self.term)})
+        return response
+
 
 crt_admin_site = CrtAdminSite(name="crt_admin")
+crt_admin_site.index_template = "crt/admin/index.html"
 
 
 class CrtModelAdmin(admin.ModelAdmin):
@@ -70,6 +117,84 @@ class CrtModelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return user_has_crt_role(request.user, *self.write_roles)
+
+    # --- reads of persons: one audit event per page that shows them --------------------------
+
+    def persons_shown(self, objs) -> list[int] | None:
+        """The ids of the persons whose data these rows show; None when this admin shows no
+        person (then its pages write no read event)."""
+        return None
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, its search (``?q=``), filters and the ``_popup`` picker: one event naming the
+        persons of the page's rows (not the whole table). The search term is never recorded."""
+        response = super().changelist_view(request, extra_context)
+        cl = (getattr(response, "context_data", None) or {}).get("cl")
+        if response.status_code == 200 and cl is not None:
+            rows = list(cl.result_list)  # evaluated once here; the template reuses these rows
+            person_ids = self.persons_shown(rows)
+            if person_ids is not None:
+                purpose = (ReadPurposes.POPUP if IS_POPUP_VAR in request.GET
+                           else ReadPurposes.SEARCH if cl.query else ReadPurposes.LIST)
+                selectors.person_reads_log(
+                    user=request.user, person_ids=person_ids, purpose=purpose, object_type=self.opts.label_lower,
+                    changes={"via": ADMIN_LOG_VIA, "search": bool(cl.query), "filtered": bool(cl.has_active_filters)},
+                )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening one object that shows a person is a read of that person: an audit event."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = (getattr(response, "context_data", None) or {}).get("original")
+        if response.status_code == 200 and obj is not None:
+            person_ids = self.persons_shown([obj])
+            if person_ids is not None:
+                selectors.person_reads_log(user=request.user, person_ids=person_ids, purpose=ReadPurposes.DOSSIER,
+                                           obj=obj, changes={"via": ADMIN_LOG_VIA})
+        return response
+
+    # --- the admin's own log: the CRT trail, never django_admin_log in the default database ----
+
+    def _log(self, request, action: str, obj, message=None):
+        return audit_log(actor=request.user, action=action, obj=obj, database="crt", reason=str(_("CRT-beheer")),
+                         changes={"via": ADMIN_LOG_VIA, "message": message or []})
+
+    def log_addition(self, request, obj, message):
+        return self._log(request, AuditActions.CREATE, obj, message)
+
+    def log_change(self, request, obj, message):
+        return self._log(request, AuditActions.UPDATE, obj, message)
+
+    def log_deletions(self, request, queryset):
+        return [self._log(request, AuditActions.DELETE, obj) for obj in queryset]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's admin history, read from the CRT trail (the events ``_log`` wrote)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        events = (AuditEvent.objects.using("crt")
+                  .filter(object_type=self.opts.label_lower, object_id=str(obj.pk), changes__via=ADMIN_LOG_VIA)
+                  .order_by("occurred_at", "pk"))
+        page = Paginator(events, 100).get_page(request.GET.get("p"))
+        for event in page.object_list:
+            message = event.changes.get("message") or ""
+            event.message = LogEntry(change_message=message if isinstance(message, str) else json.dumps(message)
+                                     ).get_change_message()  # Django's wording of an admin change message
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "crt/admin/object_history.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Wijzigingsgeschiedenis: %s") % obj,
+            "subtitle": None,
+            "action_list": page,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "object": obj,
+            "opts": self.opts,
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+        })
 
 
 @admin.register(Organisation, site=crt_admin_site)
@@ -143,11 +268,33 @@ class CrtAuditEventAdmin(CrtModelAdmin):
     list_display = ["occurred_at", "actor_username", "action", "object_type", "object_id", "reason", "client_ip"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_username", "object_id", "request_id"]
+    search_help_text = _("Zoek op gebruiker, object-id of request-id; een dossiernummer (CRT-…) toont wie die "
+                         "persoon zag, opende of wijzigde.")
     date_hierarchy = "occurred_at"
     show_full_result_count = False
 
+    def get_search_results(self, request, queryset, search_term):
+        """A dossier number answers "who saw person X": every event that named the person (lists,
+        searches, autocomplete, reveals) or opened or changed the dossier. Indexed lookups only."""
+        if selectors.looks_like_dossier_number(search_term):
+            return selectors.audit_events_about_dossier(queryset, dossier_number=search_term), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_fields(self, request, obj=None):
+        return [f.name for f in AuditEvent._meta.fields] + ["shown_persons"]
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in AuditEvent._meta.fields]
+        return self.get_fields(request, obj)
+
+    @admin.display(description=_("getoonde personen (dossiers)"))
+    def shown_persons(self, obj):
+        """The dossiers of the persons the event's page showed, each a link to everything about
+        that person."""
+        numbers = selectors.audit_event_dossier_numbers(obj)
+        if not numbers:
+            return "—"
+        changelist = reverse("crt_admin:crt_auditevent_changelist")
+        return format_html_join(", ", '<a href="{}?{}">{}</a>', ((changelist, urlencode({"q": n}), n) for n in numbers))
 
     def has_add_permission(self, request):
         return False
@@ -190,14 +337,8 @@ class DossierAdmin(CrtModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if response.status_code == 200:
-            dossier = Dossier.objects.using("crt").filter(pk=object_id).first()
-            if dossier is not None:
-                audit_log(actor=request.user, action=AuditActions.VIEW, obj=dossier, database="crt",
-                          reason=_("CRT-beheer"))
-        return response
+    def persons_shown(self, objs):
+        return [d.person_id for d in objs]
 
 
 class TransferAdminForm(forms.ModelForm):
@@ -216,6 +357,9 @@ class TransferAdmin(CrtModelAdmin):
     search_fields = ["dossier__number"]
     raw_id_fields = ["dossier"]
     list_select_related = ["dossier", "from_organisation", "to_organisation"]
+
+    def persons_shown(self, objs):
+        return [t.dossier.person_id for t in objs]  # a transfer names a dossier and why it moved
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -80,6 +80,28 @@ class RevealReasons(models.TextChoices):
     CORRECTION = "correction", _("Gegevens verbeteren")
 
 
+class ReadPurposes(models.TextChoices):
+    """Why a page showed persons: recorded on the CRT read event (``changes["purpose"]`` and ``reason``).
+
+    The values are the Dutch words an auditor filters on; they never change once events exist.
+    """
+
+    DOSSIER = "dossier", _("dossier geopend")
+    LIST = "lijst", _("lijst")
+    SEARCH = "zoekopdracht", _("zoekopdracht")
+    POPUP = "popup", _("keuzevenster")
+    AUTOCOMPLETE = "autocomplete", _("autocomplete")
+    DUPLICATE_CHECK = "dubbele registratie", _("controle op dubbele registratie")
+    IDENTITY = "identiteit", _("identiteit getoond")
+
+
+# The reason of the reveal-type event a number search writes when it finds a person: finding
+# someone by their number confirms that identity (stored as is, like the purposes above).
+NUMBER_SEARCH_REASON = "zoeken op rijksregisternummer"
+DUPLICATE_NUMBER_REASON = "dubbele registratie: zelfde rijksregisternummer"
+
+
 AGE_BANDS = [(0, 5, "0-4"), (5, 12, "5-11"), (12, 18, "12-17"), (18, 30, "18-29"), (30, 45, "30-44"),
              (45, 65, "45-64"), (65, 200, "65+")]
 SUPPRESSION_THRESHOLD = 5
+ROUNDING_BASE = 5  # published counts are multiples of this (crt/README.md, "Published figures")

@@ -4,7 +4,7 @@ users are referenced by a plain integer id and a username snapshot."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import AbstractAuditEvent
+from audit.models import AbstractAuditEvent, AppendOnlyError, AuditEventQuerySet
 from crt.constants import (
     CrtRoles,
     DossierStatuses,
@@ -65,6 +65,40 @@ class AuditEvent(AbstractAuditEvent):
     class Meta(AbstractAuditEvent.Meta):
         verbose_name = _("CRT-auditgebeurtenis")
         verbose_name_plural = _("CRT-auditgebeurtenissen")
+
+
+class AuditEventPerson(models.Model):
+    """A person whose data an audit event's page showed: one row per person per event.
+
+    "Who saw person X" is an indexed lookup here (``person_id``), not a scan of every event's JSON.
+    Append-only like the events (ORM guards here, a trigger on PostgreSQL). The person is a
+    reference without a database constraint: the trail outlives whatever happens to the row.
+    """
+
+    event = models.ForeignKey(AuditEvent, verbose_name=_("auditgebeurtenis"), on_delete=models.PROTECT,
+                              related_name="persons", db_index=False)  # the unique (event, person) index serves
+    person = models.ForeignKey("Person", verbose_name=_("persoon"), on_delete=models.DO_NOTHING,
+                               db_constraint=False, db_index=False, related_name="+")
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event_id", "person_id"]
+        verbose_name = _("getoonde persoon")
+        verbose_name_plural = _("getoonde personen")
+        indexes = [models.Index(fields=["person", "event"], name="crt_auditperson_person")]
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="crt_auditperson_once")]
+
+    def __str__(self):
+        return f"{self.event_id} → {self.person_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events cannot be deleted.")
 
 
 class Household(models.Model):

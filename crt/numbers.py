@@ -48,11 +48,14 @@ def parse_person_number(raw: str) -> PersonNumber:
     )
 
 
+# Every digit hidden. Showing even the two check digits next to the birth date and sex left a
+# handful of candidate numbers, and a number search then confirmed one of them.
+MASKED_NUMBER = "••.••.••-•••.••"
+
+
 def mask(value: str) -> str:
-    """Only the last two digits are shown (e.g. ``••.••.••-•••.47``)."""
-    if not value:
-        return ""
-    return f"••.••.••-•••.{value[-2:]}"
+    """The whole number hidden (``••.••.••-•••.••``): only whether there is one."""
+    return MASKED_NUMBER if value else ""
 
 
 def format_number(value: str) -> str:

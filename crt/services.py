@@ -19,10 +19,17 @@ from audit.constants import AuditActions
 from audit.services import audit_log
 from core import clock
 from crt import crypto
-from crt.constants import ENDING_STATUSES, DossierStatuses, HouseholdRoles, ReferralOutcomes
+from crt.constants import (
+    DUPLICATE_NUMBER_REASON,
+    ENDING_STATUSES,
+    DossierStatuses,
+    HouseholdRoles,
+    ReadPurposes,
+    ReferralOutcomes,
+)
 from crt.models import AddressPeriod, Dossier, Household, Organisation, Person, Referral, StatusChange, Transfer
 from crt.numbers import parse_person_number
-from crt.selectors import duplicate_candidates, municipality_exists, postal_code_matches
+from crt.selectors import duplicate_candidates, municipality_exists, person_reads_log, postal_code_matches
 
 DB = "crt"
 SYSTEM_USERNAME = "systeem (CRT)"
@@ -172,11 +179,17 @@ def person_register(
         )
         if candidates:
             # The warning tells whether a person exists (also at another organisation): a read
-            # the auditor must be able to see.
-            audit_log(actor=actor, action=AuditActions.LOOKUP, object_type="crt.duplicatecheck", database=DB,
-                      object_repr=_("mogelijke dubbele registratie getoond"),
-                      changes={"candidates": [c.dossier.number for c in candidates if hasattr(c, "dossier")],
-                               "organisation": organisation.code})
+            # the auditor must be able to see, naming the persons. The same number found confirms
+            # an identity: then it is a reveal-type event.
+            same_number = any(c.national_number_index == index for c in candidates)
+            person_reads_log(
+                user=actor, person_ids=[c.pk for c in candidates], purpose=ReadPurposes.DUPLICATE_CHECK,
+                action=AuditActions.VIEW if same_number else AuditActions.LOOKUP, object_type="crt.duplicatecheck",
+                object_repr=_("mogelijke dubbele registratie getoond"),
+                reason=DUPLICATE_NUMBER_REASON if same_number else "",
+                changes={"candidates": [c.dossier.number for c in candidates if hasattr(c, "dossier")],
+                         "organisation": organisation.code, **({"identity_revealed": True} if same_number else {})},
+            )
             raise PossibleDuplicate(candidates)
     if household_of is not None and household_of.organisation_id != organisation.pk:
         raise ValidationError({"household_dossier": [_("Dit gezin hoort bij een andere organisatie.")]})

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +21,7 @@ from audit.services import audit_log
 from core import clock
 from core.exports import neutralise_cell
 from crt import forms, reporting, selectors, services
-from crt.constants import CrtRoles, LookupPurposes, RevealReasons
+from crt.constants import CrtRoles, LookupPurposes, ReadPurposes, RevealReasons
 from crt.decorators import crt_role_required
 from crt.models import Organisation
 from crt.national_register import NationalRegisterError, PersonNotFound
@@ -73,6 +74,8 @@ def _case_manager_organisation(user) -> Organisation:
 def dossier_list(request):
     qs = selectors.dossier_list_for_user(request.user).order_by("-opened_on", "-pk")
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    # The page's rows only (evaluated here; the template reuses them): one audit event naming them.
+    selectors.dossiers_shown_log(user=request.user, dossiers=list(page.object_list), purpose=ReadPurposes.LIST)
     return render(request, "crt/dossier_list.html", {"page": page, "search_form": forms.SearchForm()})
 
 
@@ -92,9 +95,7 @@ def dossier_search(request):
         except ValidationError as exc:
             form.add_error("number", exc.messages)
         else:
-            audit_log(actor=request.user, action=AuditActions.LOOKUP, object_type="crt.search", database="crt",
-                      object_repr=_("zoeken in dossiers"),
-                      changes={"by": "number" if number else "text", "results": len(results)})
+            selectors.dossier_search_log(user=request.user, results=results, by_number=bool(number))
     return render(request, "crt/dossier_list.html", {"search_form": form, "results": results, "searched": True})
 
 
@@ -197,11 +198,21 @@ def _dossier_for(request, pk):
     return get_object_or_404(selectors.dossier_list_for_user(request.user), pk=pk)
 
 
-def _render_detail(request, dossier, *, status=200, identity=None, **form_overrides):
+def _render_detail(request, dossier, *, status=200, reveal_reason: str = "", **form_overrides):
+    """The dossier page. It writes one audit event naming the person and the household members it
+    lists: a plain read, or, with ``reveal_reason`` (a POST only), the reveal of the identity block."""
     from crt.services import CTX_OUTCOME_NOTE, CTX_REFERRAL_NOTE, CTX_STATUS_NOTE
 
-    selectors.dossier_view(user=request.user, dossier=dossier)
     person = dossier.person
+    household = list(selectors.dossier_list_for_user(request.user)
+                     .filter(person__household_id=person.household_id).exclude(pk=dossier.pk))
+    household_ids = [d.person_id for d in household]
+    identity = None
+    if reveal_reason:
+        identity = selectors.person_identity_reveal(user=request.user, dossier=dossier, reason=reveal_reason,
+                                                    also_shown=household_ids)
+    else:
+        selectors.dossier_view(user=request.user, dossier=dossier, also_shown=household_ids)
     today = clock.today().isoformat()
     referrals = selectors.notes_decrypt(list(dossier.referrals.all()), attr="note_enc", context=CTX_REFERRAL_NOTE)
     selectors.notes_decrypt(referrals, attr="outcome_note_enc", context=CTX_OUTCOME_NOTE)
@@ -214,8 +225,7 @@ def _render_detail(request, dossier, *, status=200, identity=None, **form_overri
         "person": person,
         "number_masked": selectors.person_number_masked(person) if person.national_number_enc else "",
         "municipality_name": selectors.municipality_names([person.municipality_refnis]).get(person.municipality_refnis, ""),
-        "household": selectors.dossier_list_for_user(request.user).filter(person__household_id=person.household_id)
-        .exclude(pk=dossier.pk),
+        "household": household,
         "status_changes": selectors.notes_decrypt(list(dossier.status_changes.all()), attr="note_enc",
                                                   context=CTX_STATUS_NOTE),
         "referrals": referrals,
@@ -246,9 +256,7 @@ def dossier_reveal(request, pk):
     form = forms.RevealForm(request.POST, prefix="reveal")
     if not form.is_valid():
         return _render_detail(request, dossier, reveal_form=form, status=400)
-    identity = selectors.person_identity_reveal(user=request.user, dossier=dossier,
-                                                reason=RevealReasons(form.cleaned_data["reason"]).label)
-    return _render_detail(request, dossier, identity=identity)
+    return _render_detail(request, dossier, reveal_reason=RevealReasons(form.cleaned_data["reason"]).label)
 
 
 @login_required
@@ -313,26 +321,37 @@ def dossier_register_check(request, pk):
 @crt_role_required(CASE_MANAGER)
 @never_cache
 def person_update(request, pk):
-    """Correct contact, address and certificate. Opening the form shows contact data: an audited read."""
+    """Correct contact, address and certificate.
+
+    The form shows the contact data, so opening it is a reveal: a GET shows only the question
+    why (nothing revealed, nothing written); the POST with the reason (``action=open``, CSRF-checked)
+    writes the reveal event and shows the form; a POST of the form saves.
+    """
     dossier = _dossier_for(request, pk)
     if dossier.anonymised_at:
         raise Http404
-    if request.method == "POST":
+    reveal_form = forms.RevealForm(prefix="reveal", initial={"reason": RevealReasons.CORRECTION})
+    form = None
+    if request.method == "POST" and request.POST.get("action") == "open":
+        reveal_form = forms.RevealForm(request.POST, prefix="reveal")
+        if reveal_form.is_valid():
+            identity = selectors.person_identity_reveal(
+                user=request.user, dossier=dossier, reason=RevealReasons(reveal_form.cleaned_data["reason"]).label)
+            person = dossier.person
+            form = forms.PersonUpdateForm(initial={
+                "phone": identity["phone"], "email": identity["email"], "street": person.street,
+                "postal_code": person.postal_code, "municipality_refnis": person.municipality_refnis,
+                "certificate_number": person.certificate_number, "certificate_valid_from": person.certificate_valid_from,
+                "certificate_valid_until": person.certificate_valid_until, "languages": person.languages,
+            })
+    elif request.method == "POST":
         form = forms.PersonUpdateForm(request.POST)
         if _form_service_ok(form, lambda data: services.person_update(actor=request.user, dossier=dossier, **data)):
             messages.success(request, _("Gegevens bijgewerkt."))
             return redirect("crt:dossier_detail", pk=dossier.pk)
-    else:
-        identity = selectors.person_identity_reveal(user=request.user, dossier=dossier,
-                                                    reason=RevealReasons.CORRECTION.label)
-        person = dossier.person
-        form = forms.PersonUpdateForm(initial={
-            "phone": identity["phone"], "email": identity["email"], "street": person.street,
-            "postal_code": person.postal_code, "municipality_refnis": person.municipality_refnis,
-            "certificate_number": person.certificate_number, "certificate_valid_from": person.certificate_valid_from,
-            "certificate_valid_until": person.certificate_valid_until, "languages": person.languages,
-        })
-    return render(request, "crt/person_update.html", {"form": form, "dossier": dossier})
+    status = 400 if request.method == "POST" and (form is None or form.errors) else 200
+    return render(request, "crt/person_update.html", {"form": form, "reveal_form": reveal_form, "dossier": dossier},
+                  status=status)
 
 
 @login_required
@@ -346,6 +365,12 @@ def dossier_flag_clear(request, pk):
 
 
 # --- reporting (aggregates only) ------------------------------------------------------------------
+
+PUBLICATION_NOTE_CSV = gettext_lazy(
+    "Afgerond op een veelvoud van %(base)s; x = minder dan 5 personen (ook geen) of daaruit af te leiden. "
+    "Het totaal is apart afgerond."
+)
+
 
 def _reference_date(request):
     import datetime as dt
@@ -384,6 +409,7 @@ def report_export(request, dimension):
     for row in table.rows:
         writer.writerow([neutralise_cell(str(row.label)), row.display])
     writer.writerow([_("Totaal"), table.total_display])
+    writer.writerow([PUBLICATION_NOTE_CSV % {"base": table.rounding_base}, ""])
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="crt.report", object_id=dimension,
               object_repr=f"{dimension} {reference_date.isoformat()}", database="crt",
               changes={"dimension": dimension, "reference_date": reference_date.isoformat()})

@@ -63,7 +63,7 @@ BEGIN
   -- (Not while the application role still owns the table — an installation being upgraded,
   -- docs/OPERATIONS.md: that would take the rights from the owner; run the script again after
   -- REASSIGN OWNED.)
-  FOREACH audit_table IN ARRAY ARRAY['audit_auditevent', 'crt_auditevent'] LOOP
+  FOREACH audit_table IN ARRAY ARRAY['audit_auditevent', 'crt_auditevent', 'crt_auditeventperson'] LOOP
     IF to_regclass(audit_table) IS NOT NULL
        AND (SELECT relowner FROM pg_class WHERE oid = to_regclass(audit_table)) <> app_role::regrole THEN
       EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER ON %I FROM %I', audit_table, app_role);

@@ -46,13 +46,11 @@ ROLES = {
 
 
 # --- AUTH: the one place where the fuzz tests get an API token ---------------------------------------
-# rest_framework.authtoken today. With django-rest-knox the body becomes one line:
-#     from knox.models import AuthToken; return AuthToken.objects.create(user=user)[1]
-# (knox reads the same "Authorization: Token <key>" header.)
+# django-rest-knox: it stores a hash, so the key exists only now ("Authorization: Token <key>").
 def api_token(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    return Token.objects.create(user=user).key
+    return AuthToken.objects.create(user=user)[1]
 # ------------------------------------------------------------------------------------------------------
 
 

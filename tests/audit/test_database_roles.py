@@ -22,7 +22,17 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 ROLES_SQL = Path(settings.BASE_DIR) / "deploy" / "postgres" / "roles.sql"
-AUDIT_TABLES = [("default", "audit_auditevent"), ("crt", "crt_auditevent")]
+AUDIT_TABLES = [("default", "audit_auditevent"), ("crt", "crt_auditevent"), ("crt", "crt_auditeventperson")]
+# What the application appends to each (it must still be able to).
+APPEND = {
+    "audit_auditevent": "INSERT INTO audit_auditevent (occurred_at, actor_username, action, object_type, object_id, "
+                        "object_repr, changes, reason, request_id) "
+                        "VALUES (now(), 'app', 'other', 't', '1', 'x', '{{}}', '', '') RETURNING id",
+    "crt_auditevent": "INSERT INTO crt_auditevent (occurred_at, actor_username, action, object_type, object_id, "
+                      "object_repr, changes, reason, request_id) "
+                      "VALUES (now(), 'app', 'other', 't', '1', 'x', '{{}}', '', '') RETURNING id",
+    "crt_auditeventperson": "INSERT INTO crt_auditeventperson (event_id, person_id) VALUES ({event}, 424242) RETURNING id",
+}
 
 
 def _postgresql(alias):
@@ -31,9 +41,15 @@ def _postgresql(alias):
     return connections[alias]
 
 
-def _event(alias):
-    return audit_log(actor=make_user(Roles.SUPPORT), action=AuditActions.OTHER, object_type="test.thing",
-                     object_id=1, object_repr="ding", database=alias)
+def _event(alias, table):
+    """A row in ``table`` (for the persons table: an event naming a person); returns the row's id."""
+    event = audit_log(actor=make_user(Roles.SUPPORT), action=AuditActions.OTHER, object_type="test.thing",
+                      object_id=1, object_repr="ding", database=alias)
+    if table != "crt_auditeventperson":
+        return event.pk
+    from crt.models import AuditEventPerson
+
+    return AuditEventPerson.objects.using(alias).create(event_id=event.pk, person_id=4242).pk
 
 
 def _count(connection, table):
@@ -58,7 +74,7 @@ def _refused(alias, sql, match):
 ])
 def test_truncate_of_an_audit_table_is_refused_even_for_its_owner(alias, table, statement):
     connection = _postgresql(alias)
-    _event(alias)
+    _event(alias, table)
     before = _count(connection, table)
     assert before >= 1
     _refused(alias, statement.format(table=table), rf"append-only \(TRUNCATE on {table}\)")
@@ -78,6 +94,12 @@ def _run_roles_sql(connection, **variables):
         text = text.replace(f":'{name}'", sql.Literal(value).as_string(raw))
     with connection.cursor() as cursor:
         cursor.execute(text)  # no parameters: the % of format() stay as they are
+
+
+def _event_of(connection, person_row):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT event_id FROM crt_auditeventperson WHERE id = %s", [person_row])
+        return cursor.fetchone()[0]
 
 
 @pytest.fixture
@@ -104,7 +126,7 @@ def role_names():
 @pytest.mark.parametrize(("alias", "table"), AUDIT_TABLES)
 def test_the_application_role_cannot_get_past_the_audit_trail(alias, table, role_names):
     connection = _postgresql(alias)
-    event = _event(alias)
+    row = _event(alias, table)
     _run_roles_sql(connection, owner=role_names["owner"], owner_password="owner-" + uuid.uuid4().hex,
                    app=role_names["app"], app_password="app-" + uuid.uuid4().hex)
     with connection.cursor() as cursor:
@@ -118,16 +140,15 @@ def test_the_application_role_cannot_get_past_the_audit_trail(alias, table, role
         # what the application does: read and append
         with transaction.atomic(using=alias), connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {table}")
-            cursor.execute(f"INSERT INTO {table} (occurred_at, actor_username, action, object_type, object_id, "
-                           "object_repr, changes, reason, request_id) "
-                           "VALUES (now(), 'app', 'other', 't', '1', 'x', '{}', '', '') RETURNING id")
-            assert cursor.fetchone()[0] > event.pk
+            event = row if table != "crt_auditeventperson" else _event_of(connection, row)
+            cursor.execute(APPEND[table].format(event=event))
+            assert cursor.fetchone()[0] > row
         # what an attacker with the application's credentials would try
         denied = r"permission denied|must be owner|must be superuser"
         attempts = [
             f"TRUNCATE {table}",
-            f"UPDATE {table} SET action = 'delete' WHERE id = {event.pk}",
-            f"DELETE FROM {table} WHERE id = {event.pk}",
+            f"UPDATE {table} SET id = id WHERE id = {row}",
+            f"DELETE FROM {table} WHERE id = {row}",
             f"ALTER TABLE {table} DISABLE TRIGGER ALL",
             f"ALTER TABLE {table} DISABLE TRIGGER {table}_no_truncate",
             f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only",
@@ -157,8 +178,8 @@ def test_the_application_role_cannot_get_past_the_audit_trail(alias, table, role
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT action FROM {table} WHERE id = %s", [event.pk])
-        assert cursor.fetchone() == ("other",)
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE id = %s", [row])
+        assert cursor.fetchone() == (1,)
         for privilege, expected in [("SELECT", True), ("INSERT", True), ("UPDATE", False), ("DELETE", False),
                                     ("TRUNCATE", False), ("TRIGGER", False)]:
             cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [role_names["app"], table, privilege])

@@ -42,6 +42,13 @@ def test_invalid_numbers_get_a_dutch_error(raw):
     assert any("nummer" in m for m in exc.value.messages)
 
 
-def test_mask_shows_only_last_two_digits():
-    assert mask("85073003328") == "••.••.••-•••.28"
-    assert "850730" not in mask("85073003328")
+@pytest.mark.parametrize("number", ["85073003328", generate_number(dt.date(2003, 1, 5), 33),
+                                    generate_number(dt.date(1990, 6, 15), 101, bis_number=True)])
+def test_mask_shows_no_digit_of_the_number(number):
+    """Finding 4: the two check digits next to the birth date and sex left about five candidate
+    numbers (check digits = 97 - first nine mod 97). No digit at all now, the same for everyone."""
+    masked = mask(number)
+    assert masked == "••.••.••-•••.••"
+    assert not any(ch.isdigit() for ch in masked)
+    assert parse_person_number(number).masked == masked
+    assert mask("") == ""

@@ -7,13 +7,13 @@ from audit.constants import AuditActions
 from crt.constants import CrtRoles
 from crt.models import AuditEvent
 from crt.numbers import generate_number
-from crt.reporting import DIMENSIONS, report_table, suppress
+from crt.reporting import DIMENSIONS, publish, report_table, round_to_base, suppress
 
 
 def test_primary_suppression_of_small_cells():
     shown, total = suppress({"a": 20, "b": 3, "c": 0, "d": 15, "e": 2})
     assert shown["b"] is None and shown["e"] is None
-    assert shown["c"] == 0  # zero is not a person
+    assert shown["c"] is None  # none is "fewer than 5" too: 0 one day and x the next gave a person away
     assert shown["a"] == 20 and shown["d"] == 15 and total == 40
 
 
@@ -32,7 +32,7 @@ def test_secondary_suppression_when_hidden_cells_add_up_under_threshold():
 
 def test_total_under_threshold_hides_everything():
     shown, total = suppress({"a": 2, "b": 1, "c": 0})
-    assert total is None and shown == {"a": None, "b": None, "c": 0}
+    assert total is None and shown == {"a": None, "b": None, "c": None}
 
 
 def test_nothing_to_suppress():
@@ -47,7 +47,7 @@ def test_no_table_lets_a_hidden_cell_be_computed():
         shown, total = suppress(cells)
         hidden = [k for k, v in shown.items() if v is None]
         for k, v in cells.items():
-            if 0 < v < 5:
+            if v < 5:
                 assert shown[k] is None
         if total is not None and hidden:
             assert len(hidden) >= 2 and sum(cells[k] for k in hidden) >= 5
@@ -64,15 +64,30 @@ def test_report_tables_from_data(register, frozen_now):
              municipality_refnis="11002", postal_code="")
     table = report_table("municipality", dt.date(2024, 3, 1))
     rows = {r.key: r.value for r in table.rows}
-    # Gent 7, Antwerpen 1 (hidden) -> Gent hidden too (secondary), total 8 shown.
-    assert rows == {"44021": None, "11002": None} and table.total == 8
+    # Every municipality is a row, also without anyone: a row appearing would give a person away.
+    assert len(rows) == 285 and table.rows[0].label == "Aalst"
+    # Gent 7, Antwerpen 1, 283 empty (hidden, adding up to 1) -> Gent hidden too; total 8 rounded to 10.
+    assert set(rows.values()) == {None} and table.total == 10
     sex = {r.key: r.value for r in report_table("sex", dt.date(2024, 3, 1)).rows}
-    assert sex["F"] is None and sex["M"] is None
+    assert sex == {"F": None, "M": None, "X": None}
     ages = {r.key: r.value for r in report_table("age_band", dt.date(2024, 3, 1)).rows}
     assert ages["12-17"] is None and ages["30-44"] is None
-    assert report_table("month", dt.date(2024, 3, 1)).rows[0].key == "2024-03"
+    months = [r.key for r in report_table("month", dt.date(2024, 3, 1)).rows]
+    assert months[0] == "2022-03" and months[-1] == "2024-03" and len(months) == 25  # every month, none skipped
     for dimension in DIMENSIONS:
         report_table(dimension, dt.date(2024, 3, 1))
+
+
+def test_round_to_base_five():
+    assert [round_to_base(n) for n in range(0, 14)] == [0, 0, 0, 5, 5, 5, 5, 5, 10, 10, 10, 10, 10, 15]
+
+
+def test_publish_rounds_visible_cells_and_the_total_each_on_its_own():
+    shown, total = publish({"a": 23, "b": 7, "c": 12, "d": 0})
+    # d (none) is hidden alone, so the smallest visible cell (b) goes too; the rest is rounded.
+    assert shown == {"a": 25, "b": None, "c": 10, "d": None}
+    assert total == 40  # 42 rounded, not the sum of the rounded cells
+    assert publish({"a": 3, "b": 1}) == ({"a": None, "b": None}, None)
 
 
 @pytest.mark.django_db(databases=["default", "crt"])
@@ -88,7 +103,9 @@ def test_reporting_pages_show_no_personal_data_and_exports_are_audited(client, l
     response = client.get(reverse("crt:report_export", args=["municipality"]))
     csv = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
-    assert "Gent;6" in csv and "Voornaam" not in csv
+    # Only Gent has anyone: with every other municipality empty (hidden), Gent is hidden too.
+    assert "Gent;x" in csv and "Totaal;5" in csv and "Voornaam" not in csv
+    assert "veelvoud van 5" in csv  # the method travels with the figures
     event = AuditEvent.objects.using("crt").get(action=AuditActions.EXPORT)
     assert event.actor_id == user.pk and event.object_id == "municipality"
     assert client.get(reverse("crt:report_export", args=["names"])).status_code == 404
@@ -108,7 +125,9 @@ def test_status_table_uses_the_status_on_the_reference_date(register, case_manag
     frozen_now(dt.datetime(2024, 3, 1, 10))
     for d in dossiers:
         dossier_status_change(actor=case_manager, dossier=d, status="civic_integration", effective_on=dt.date(2024, 2, 1))
-    january = {r.key: r.value for r in report_table("status", dt.date(2024, 1, 31)).rows}
-    february = {r.key: r.value for r in report_table("status", dt.date(2024, 2, 1)).rows}
+    from crt.reporting import _counts
+
+    january, _labels = _counts("status", dt.date(2024, 1, 31))
+    february, _labels = _counts("status", dt.date(2024, 2, 1))
     assert january["registered"] == 6 and january["civic_integration"] == 0
     assert february["registered"] == 0 and february["civic_integration"] == 6

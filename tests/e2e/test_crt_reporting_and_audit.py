@@ -1,6 +1,6 @@
-"""Browser: CRT reporting sees suppressed aggregates only; the CRT security auditor reads who
-opened which dossier in the CRT admin's audit trail; an HVT coordinator (a superuser too) gets
-nothing of the CRT."""
+"""Browser: CRT reporting sees suppressed, rounded aggregates only; the CRT security auditor reads
+who opened which dossier in the CRT admin's audit trail (and finds everyone who saw a person by
+the dossier number); an HVT coordinator (a superuser too) gets nothing of the CRT."""
 
 import datetime as dt
 import re
@@ -46,15 +46,17 @@ def test_reporting_sees_suppressed_aggregates_only(page, browser_login, dossiers
     browser_login(user.username, TEST_PASSWORD, totp_key_hex=settings.DEMO_TOTP_HEX_KEY)
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="CRT-rapportage").click()
     table = page.get_by_role("region", name="Gemeente")
-    expect(table.locator("tbody tr")).to_have_count(2)
-    # Antwerpen has 2 (suppressed), so Gent (7) is suppressed as well; the total 9 stays.
+    expect(table.locator("tbody tr")).to_have_count(285)  # every municipality, whether anyone lives there or not
+    # Antwerpen has 2 and 283 municipalities none (suppressed), so Gent (7) is suppressed as well;
+    # the total 9 is published rounded to a multiple of 5.
     expect(table.locator("tbody")).not_to_contain_text("7")
-    expect(table.locator("tfoot")).to_contain_text("9")
+    expect(table.locator("tfoot")).to_contain_text("10")
+    expect(page.locator("#publication-method")).to_contain_text("veelvoud van 5")
     expect(page.locator("main")).not_to_contain_text("Bezpalko")
     with page.expect_download() as download:
         table.get_by_role("link", name="CSV").click()
     content = open(download.value.path(), encoding="utf-8").read()
-    assert "Antwerpen;x" in content and "Gent;x" in content and "Totaal;9" in content
+    assert "Antwerpen;x" in content and "Gent;x" in content and "Totaal;10" in content
 
 
 def test_auditor_reads_who_opened_a_dossier(page, browser_login, dossiers):
@@ -64,6 +66,13 @@ def test_auditor_reads_who_opened_a_dossier(page, browser_login, dossiers):
     expect(page.locator("#result_list")).to_contain_text("cm-e2e")
     expect(page.locator("#result_list")).to_contain_text(str(dossiers[0].pk))
     expect(page.get_by_role("link", name=re.compile("toevoegen", re.I))).to_have_count(0)
+    # Who saw this person: the dossier number in the search box finds every event that showed them.
+    page.goto("/crt/beheer/crt/auditevent/")
+    page.locator("#searchbar").fill(dossiers[0].number)
+    page.locator("#searchbar").press("Enter")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)  # registered (create) and opened (view)
+    expect(page.locator("#result_list")).to_contain_text("cm-e2e")
+    expect(page.locator("#result_list")).not_to_contain_text(dossiers[1].number)
 
 
 def test_superuser_without_crt_role_gets_nothing(page, browser_login, dossiers):

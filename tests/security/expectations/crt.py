@@ -94,6 +94,8 @@ EXPECTATIONS: dict = {
     "crt:person_register": only(CASE_MANAGERS),
     "crt:dossier_search": only(CASE_MANAGERS, status(405)),  # POST only: the number never sits in a URL
     "crt:dossier_detail": table({"crt_case_manager": IN_SCOPE_ONLY}, obj=dossier),
+    # GET asks only for the reason (reveals nothing, writes nothing); the reveal is its POST with a
+    # reason and a CSRF token (tests/crt/test_read_audit.py, also from outside the scope: 404).
     "crt:person_update": table({"crt_case_manager": IN_SCOPE_ONLY}, obj=dossier),
     # POST-only dossier actions (their POSTs, in and out of scope: tests/crt/test_realm.py)
     "crt:dossier_reveal": only(CASE_MANAGERS, status(405), obj=dossier),

@@ -1,0 +1,33 @@
+"""``{% load formatting %}``: ``{{ beds|num }}``, ``{{ share|pct }}``, ``{{ amount|euro }}``,
+``{{ day|datum }}``, ``{{ day|maand }}`` — see core.formatting."""
+
+from django import template
+
+from core import formatting
+
+register = template.Library()
+
+
+@register.filter
+def num(value, decimals=0):
+    return formatting.format_number(value, int(decimals))
+
+
+@register.filter
+def pct(value):
+    return formatting.format_percent(value)
+
+
+@register.filter
+def euro(value):
+    return formatting.format_euro(value)
+
+
+@register.filter
+def datum(value):
+    return formatting.format_date(value)
+
+
+@register.filter
+def maand(value):
+    return formatting.format_month(value)
