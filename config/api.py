@@ -5,7 +5,20 @@ from rest_framework.routers import DefaultRouter
 
 from core.registry import app_modules
 
-router = DefaultRouter()
+
+class NumericIdRouter(DefaultRouter):
+    """Object ids are numbers: detail routes match ``<int:pk>`` (a viewset may declare another
+    ``lookup_value_converter``), so ``/places/null,null/`` is a 404 before any view runs, and the
+    schema documents the id as an integer. No ``.json`` suffix routes: one URL per resource."""
+
+    include_format_suffixes = False
+
+    def __init__(self):
+        super().__init__(use_regex_path=False)
+        self._default_value_pattern = "int"
+
+
+router = NumericIdRouter()
 
 for _app, _module in app_modules("api.urls"):
     if _app == "crt":  # the CRT realm exposes no API through the HVT router

@@ -24,12 +24,23 @@ def home(request):
     return render(request, "core/home.html", {"home_cards": home_cards(request.user)})
 
 
+def _api_error(request, exception_class) -> JsonResponse | None:
+    """Under /api/ an error is JSON like every other API answer (the schema documents the body)."""
+    if not request.path_info.startswith("/api/"):
+        return None
+    return JsonResponse({"detail": str(exception_class.default_detail)}, status=exception_class.status_code)
+
+
 def error_400(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+    from rest_framework.exceptions import ParseError
+
+    return _api_error(request, ParseError) or render(request, "errors/400.html", status=400)
 
 
 def error_403(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    from rest_framework.exceptions import PermissionDenied
+
+    return _api_error(request, PermissionDenied) or render(request, "errors/403.html", status=403)
 
 
 def csrf_failure(request, reason=""):
@@ -38,12 +49,15 @@ def csrf_failure(request, reason=""):
 
 
 def error_404(request, exception=None):
-    return render(request, "errors/404.html", status=404)
+    from rest_framework.exceptions import NotFound
+
+    return _api_error(request, NotFound) or render(request, "errors/404.html", status=404)
 
 
 def error_500(request):
     # No context processors that could touch a broken database.
     from django.http import HttpResponseServerError
     from django.template import loader
+    from rest_framework.exceptions import APIException
 
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+    return _api_error(request, APIException) or HttpResponseServerError(loader.get_template("errors/500.html").render())

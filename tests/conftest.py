@@ -14,6 +14,25 @@ from core import clock
 BOTH_DATABASES = ["default", "crt"]
 
 
+def _flush_past_the_audit_triggers():
+    """A transactional test (live server, concurrency) ends with Django's flush: one TRUNCATE of
+    every table, which the audit tables' trigger refuses. For that one transaction the test
+    database's superuser switches triggers off (session_replication_role: superusers only; the
+    application role cannot, see tests/audit/test_database_roles.py)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        sql = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *sql] if sql else sql
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_past_the_audit_triggers()
+
+
 def pytest_sessionstart(session):
     if not settings.REQUIRE_SERVICES:
         return

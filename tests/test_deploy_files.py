@@ -160,12 +160,80 @@ def test_the_two_databases_are_separate_with_their_own_credentials(services):
         db_service = services[url["host"]]
         assert db_service["image"].startswith("postgres:15")
         db_env = environment_of(db_service)
-        assert db_env["POSTGRES_USER"] == url["user"]
-        assert db_env["POSTGRES_PASSWORD"] == url["password"]
+        # the application connects with the application role the init script creates
+        assert db_env["HVT_APP_ROLE"] == url["user"]
+        assert db_env["HVT_APP_PASSWORD"] == url["password"]
         assert db_env["POSTGRES_DB"] == url["name"]
 
     volumes = [tuple(services[url["host"]].get("volumes") or []) for url in (default, crt)]
     assert all(volumes) and volumes[0] != volumes[1], "each database needs its own volume"
+
+
+# --- database roles (finding 7): the application is not a superuser and owns nothing -----------------
+
+ROLES_SCRIPT = ROOT / "deploy" / "postgres" / "init-roles.sh"
+ROLES_SQL = ROOT / "deploy" / "postgres" / "roles.sql"
+
+
+def _urls(service: dict) -> dict[str, re.Match]:
+    env = environment_of(service)
+    return {var: DB_URL.match(env[var]) for var in ("DATABASE_URL", "CRT_DATABASE_URL")}
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_web_worker_and_beat_connect_as_the_application_role_not_the_superuser_or_owner(services, name):
+    env = environment_of(services[name])
+    for var, url in _urls(services[name]).items():
+        assert url, (name, var)
+        db_env = environment_of(services[url["host"]])
+        assert url["user"] == db_env["HVT_APP_ROLE"], (name, var)
+        assert url["user"] not in (db_env["POSTGRES_USER"], db_env["HVT_OWNER_ROLE"]), (name, var)
+        assert url["password"] == db_env["HVT_APP_PASSWORD"]
+    # the owner's and the superuser's credentials are nowhere in their environment
+    secrets = " ".join(env.values())
+    for var in ("DB_OWNER_PASSWORD", "CRT_DB_OWNER_PASSWORD", "DB_SUPERUSER_PASSWORD", "CRT_DB_SUPERUSER_PASSWORD"):
+        assert var not in secrets, (name, var)
+
+
+def test_the_migrate_job_alone_connects_as_the_owner_role(services):
+    migrate = services["migrate"]
+    assert "manage.py migrate --database default" in command_of(migrate)
+    assert "manage.py migrate --database crt" in command_of(migrate)
+    for var, url in _urls(migrate).items():
+        assert url, var
+        db_env = environment_of(services[url["host"]])
+        assert url["user"] == db_env["HVT_OWNER_ROLE"] != db_env["POSTGRES_USER"], var
+        assert url["password"] == db_env["HVT_OWNER_PASSWORD"], var
+        assert REQUIRED_INTERPOLATION.match(url["password"]), var
+
+
+@pytest.mark.parametrize("name", ["db", "crt-db"])
+def test_each_database_server_creates_the_roles_at_its_first_start(services, name):
+    service = services[name]
+    env = environment_of(service)
+    roles = {env["POSTGRES_USER"], env["HVT_OWNER_ROLE"], env["HVT_APP_ROLE"]}
+    assert len(roles) == 3, roles
+    passwords = {env["POSTGRES_PASSWORD"], env["HVT_OWNER_PASSWORD"], env["HVT_APP_PASSWORD"]}
+    assert len(passwords) == 3 and all(REQUIRED_INTERPOLATION.match(p) for p in passwords), passwords
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in service["volumes"] if m.startswith("./")}
+    init = [target for target in mounts if target.startswith("/docker-entrypoint-initdb.d/")]
+    assert len(init) == 1 and (ROOT / mounts[init[0]]).resolve() == ROLES_SCRIPT
+    assert (ROOT / mounts["/hvt-db/roles.sql"]).resolve() == ROLES_SQL
+    assert ROLES_SCRIPT.stat().st_mode & 0o111, "the init script must be executable"
+    assert "/hvt-db/roles.sql" in ROLES_SCRIPT.read_text(encoding="utf-8")
+    # healthy only when the real server listens (the init phase listens on its socket only)
+    assert "127.0.0.1" in service["healthcheck"]["test"]
+
+
+def test_the_roles_script_makes_an_application_role_that_owns_nothing():
+    sql = ROLES_SQL.read_text(encoding="utf-8")
+    assert "NOSUPERUSER" in sql and "NOCREATEROLE" in sql and "NOCREATEDB" in sql
+    assert "OWNER TO %I', current_database(), owner_role" in sql
+    to_app = re.findall(r"GRANT ([A-Z, ]+) ON [^']*'[^)]*\bapp_role\)", sql)
+    assert len(to_app) >= 5, to_app  # database, schema, tables, sequences, default privileges
+    for privileges in to_app:
+        assert not {"ALL", "TRUNCATE", "TRIGGER", "CREATE", "REFERENCES"} & set(privileges.replace(",", " ").split())
+    assert "REVOKE UPDATE, DELETE, TRUNCATE, TRIGGER ON %I FROM %I" in sql
 
 
 def test_redis_url_points_at_the_redis_service(services):

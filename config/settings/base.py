@@ -4,10 +4,12 @@ Every value is read from the environment with a safe default (django-environ).
 ``local``/``test`` only set defaults, ``production`` only hardens.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -61,9 +63,13 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "core.middleware.RequestContextMiddleware",
+    # Response-only headers sit on top so that every response gets them, also one that a middleware
+    # below answers by itself (the no-licence page, the 2FA redirect, the NUL refusal, axes' lockout).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.middleware.RequestContextMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,7 +81,6 @@ MIDDLEWARE = [
     "accounts.middleware.RequireTwoFactorMiddleware",
     "licensing.middleware.LicenceRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes must be last: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
@@ -156,6 +161,20 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Axes records the client address by the same trusted-proxy rule as the audit trail.
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+
+# --- Proxies -------------------------------------------------------------------------------------
+# Addresses or networks (CIDR) of the reverse proxies in front of the application, comma-separated,
+# e.g. "172.16.0.0/12,10.0.0.7". Only a request whose TCP peer is one of them may tell us the
+# client's address (X-Forwarded-For) and a request id (X-Request-ID); from anyone else those
+# headers are ignored. Default: none (the application is reached directly). See docs/OPERATIONS.md.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:  # refuse to start on a typo rather than trust nobody (or everybody)
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_exc}") from _exc
 
 # django-otp. The admin never shows a device's secret (key, QR code) after enrolment.
 OTP_TOTP_ISSUER = "HVT-CRT Vlaanderen"
@@ -273,9 +292,14 @@ REST_FRAMEWORK = {
         "accounts.authentication.ActivityTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Bodies are JSON, as the schema says (a form body is a 415): no form coercions, no "absent
+    # checkbox means false" for a required boolean.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every operation documents its error responses (400/401/403/404, 415 with a body).
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
 }
 # API tokens (django-rest-knox): stored as a hash, shown once when created, expire after
@@ -319,10 +343,6 @@ if EMAIL_URL:
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Oekraine-2022-demo")
 # RFC 6238 test secret ("12345678901234567890"), base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.
 DEMO_TOTP_HEX_KEY = "3132333435363738393031323334353637383930"
-
-# Where the shared reference data lives (tests, demo, benchmarks); the product itself gets
-# population and boundaries from a user's import.
-SHARED_DATA_DIR = Path(env("SHARED_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data")))
 
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.api.serializers import StrictJSONSerializer
 from hvt.constants import Category2Subtypes, PlaceCategories
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, household_reference_validator
 
@@ -23,7 +24,7 @@ class PlaceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlaceWriteSerializer(serializers.Serializer):
+class PlaceWriteSerializer(StrictJSONSerializer):
     municipality = serializers.CharField(max_length=5, help_text="REFNIS code of the municipality.")
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     street = serializers.CharField(max_length=200)
@@ -40,7 +41,7 @@ class PlaceWriteSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PlaceUpdateSerializer(serializers.Serializer):
+class PlaceUpdateSerializer(StrictJSONSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     operator = serializers.CharField(max_length=200, required=False)
     capacity = serializers.IntegerField(min_value=1, required=False)
@@ -58,7 +59,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AllocationWriteSerializer(serializers.Serializer):
+class AllocationWriteSerializer(StrictJSONSerializer):
     place = serializers.IntegerField()
     household_reference = serializers.CharField(max_length=40, validators=[household_reference_validator])
     household_size = serializers.IntegerField(min_value=1)
@@ -68,7 +69,7 @@ class AllocationWriteSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class AllocationEndSerializer(serializers.Serializer):
+class AllocationEndSerializer(StrictJSONSerializer):
     end_date = serializers.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -85,7 +86,7 @@ class OfferSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OfferWriteSerializer(serializers.Serializer):
+class OfferWriteSerializer(StrictJSONSerializer):
     municipality = serializers.CharField(max_length=5)
     street = serializers.CharField(max_length=200)
     house_number = serializers.CharField(max_length=20)
@@ -120,7 +121,7 @@ class TargetSerializer(serializers.ModelSerializer):
         return round(obj.available_beds / obj.assigned, 4) if obj.assigned else None
 
 
-class QualityCheckWriteSerializer(serializers.Serializer):
+class QualityCheckWriteSerializer(StrictJSONSerializer):
     checked_on = serializers.DateField()
     inspector = serializers.CharField(max_length=200)
     no_category_3_defects = serializers.BooleanField()
@@ -136,15 +137,15 @@ class PlaceQualityCheckSerializer(QualityCheckWriteSerializer):
     )
 
 
-class PlaceCloseSerializer(serializers.Serializer):
+class PlaceCloseSerializer(StrictJSONSerializer):
     end_date = serializers.DateField(help_text="The last day of the place.")
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class AllocationMoveSerializer(serializers.Serializer):
+class AllocationMoveSerializer(StrictJSONSerializer):
     to_place = serializers.IntegerField()
     move_date = serializers.DateField(help_text="The first day in the new place.")
 
 
-class OfferRejectSerializer(serializers.Serializer):
+class OfferRejectSerializer(StrictJSONSerializer):
     reason = serializers.CharField(max_length=500)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -16,10 +14,12 @@ from rest_framework.response import Response
 
 from accounts.constants import Roles
 from accounts.selectors import user_has_role
+from core.api.params import query_params
 from hvt import selectors, services
 from hvt.api import serializers as s
+from hvt.api.filters import AllocationListParams, PlaceListParams, TargetListParams
 from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES
-from hvt.models import MunicipalityTarget, PlaceOffer
+from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace
 from licensing.api.permissions import HasToolLicence
 
 
@@ -44,26 +44,8 @@ def role_permission(read: frozenset, write: frozenset):
     return HasRole
 
 
-def _param(name, type_=OpenApiTypes.STR, description=""):
-    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, required=False, description=description)
-
-
-def _date_param(request, name):
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise exceptions.ValidationError({name: "YYYY-MM-DD"}) from exc
-
-
 @extend_schema_view(
-    list=extend_schema(parameters=[
-        _param("q", description="Search street, operator, name, postal code or id"),
-        _param("municipality", description="REFNIS code"), _param("category"), _param("status"),
-        _param("free", OpenApiTypes.BOOL, "Only places with free beds today"),
-    ]),
+    list=extend_schema(parameters=[PlaceListParams]),
     create=extend_schema(request=s.PlaceWriteSerializer, responses={201: s.PlaceSerializer}),
     partial_update=extend_schema(request=s.PlaceUpdateSerializer, responses=s.PlaceSerializer),
 )
@@ -75,12 +57,15 @@ class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     permission_classes = [IsAuthenticated, HasToolLicence, role_permission(READ_ROLES, WRITE_ROLES)]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    queryset = ReceptionPlace.objects.none()  # for the schema (id type); requests use get_queryset
+
     def get_queryset(self):
-        p = self.request.query_params
+        if self.action != "list":  # filters narrow the list only; a detail is found in the whole scope
+            return selectors.place_list_for_user(self.request.user)
+        p = query_params(self.request, PlaceListParams)
         return selectors.place_list_for_user(
             self.request.user, q=p.get("q", ""), municipality=p.get("municipality", ""),
-            category=p.get("category", ""), status=p.get("status", ""),
-            with_free_beds=p.get("free", "").lower() in ("1", "true"),
+            category=p.get("category", ""), status=p.get("status", ""), with_free_beds=p.get("free", False),
         )
 
     def _read(self, pk):
@@ -131,7 +116,7 @@ class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[_param("place", OpenApiTypes.INT), _param("active_on", OpenApiTypes.DATE)]),
+    list=extend_schema(parameters=[AllocationListParams]),
     create=extend_schema(request=s.AllocationWriteSerializer, responses={201: s.AllocationSerializer}),
 )
 class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -141,12 +126,13 @@ class AllocationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     serializer_class = s.AllocationSerializer
     permission_classes = [IsAuthenticated, HasToolLicence, role_permission(READ_ROLES, WRITE_ROLES)]
 
+    queryset = Allocation.objects.none()  # for the schema (id type); requests use get_queryset
+
     def get_queryset(self):
-        place = self.request.query_params.get("place")
-        return selectors.allocation_list_for_user(
-            self.request.user, place=int(place) if place and place.isdigit() else None,
-            active_on=_date_param(self.request, "active_on"),
-        )
+        if self.action != "list":
+            return selectors.allocation_list_for_user(self.request.user)
+        p = query_params(self.request, AllocationListParams)
+        return selectors.allocation_list_for_user(self.request.user, place=p.get("place"), active_on=p.get("active_on"))
 
     def create(self, request, *args, **kwargs):
         data = s.AllocationWriteSerializer(data=request.data)
@@ -186,6 +172,7 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
     """Portal offers: a portal user's own offers, or an officer's validation queue."""
 
     serializer_class = s.OfferSerializer
+    queryset = PlaceOffer.objects.none()  # for the schema (id type); requests use get_queryset
     permission_classes = [IsAuthenticated, HasToolLicence, role_permission(WRITE_ROLES | {Roles.PORTAL_USER}, frozenset({Roles.PORTAL_USER}))]
 
     def get_queryset(self):
@@ -230,7 +217,7 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(s.OfferSerializer(offer).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[_param("municipality", description="REFNIS code")]))
+@extend_schema_view(list=extend_schema(parameters=[TargetListParams]))
 class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Indicative targets of the current round in the caller's scope, with realisation."""
 
@@ -240,5 +227,7 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         qs = selectors.target_list_for_user(self.request.user).select_related("round")
-        municipality = self.request.query_params.get("municipality")
+        if self.action != "list":
+            return qs
+        municipality = query_params(self.request, TargetListParams).get("municipality")
         return qs.filter(municipality_id=municipality) if municipality else qs

@@ -1,25 +1,39 @@
-"""API fuzzing: schemathesis generates requests from our OpenAPI schema (/api/v1/schema/) and sends
-them to the Django WSGI app as an authenticated user of each main role. No response may be a 5xx,
-and every documented response must match the schema (body and content type).
+"""API fuzzing with schemathesis, generated from our OpenAPI schema (/api/v1/schema/).
 
-Bounded: FUZZ_MAX_EXAMPLES (default 20) examples per operation, derandomised (same cases every run).
+1. ``test_api_fuzz_live_server_all_checks``: the schemathesis command line against a live server,
+   as an outsider would run it — every check (server errors, undocumented statuses and bodies,
+   schema-violating requests accepted, schema-valid requests rejected, authentication ignored,
+   resources created but unreachable, …) and every phase including the stateful one (sequences
+   that create a place, allocate, move, end …). Bounded (8 examples per operation, 40 stateful
+   scenarios; FUZZ_LIVE_MAX_EXAMPLES=40 for a deeper run), fixed seed. Its configuration and the
+   reasons for it: tests/api/schemathesis.toml.
+2. ``test_api_fuzz``: in process, as each main role (scoped users meet 403/404 where the
+   coordinator meets 200), FUZZ_MAX_EXAMPLES (default 20) per operation, derandomised.
+
+Either fails on the first kind of response the schema does not promise.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
-from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
+LIVE_MAX_EXAMPLES = os.environ.get("FUZZ_LIVE_MAX_EXAMPLES", "")  # default: the configuration's
+LIVE_SEED = os.environ.get("FUZZ_LIVE_SEED", "20220314")
+CONFIG = Path(__file__).with_name("schemathesis.toml")
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 GENT, HASSELT = "44021", "71072"
@@ -29,6 +43,15 @@ ROLES = {
     "hvt_coordinator": {},
     "portal_user": {},
 }
+
+
+# --- AUTH: the one place where the fuzz tests get an API token ---------------------------------------
+# django-rest-knox: it stores a hash, so the key exists only now ("Authorization: Token <key>").
+def api_token(user) -> str:
+    from knox.models import AuthToken
+
+    return AuthToken.objects.create(user=user)[1]
+# ------------------------------------------------------------------------------------------------------
 
 
 def _seed():
@@ -41,6 +64,54 @@ def _seed():
         make_allocation(municipality=municipality)
         make_offer(municipality=municipality)
         make_target(municipality=municipality)
+
+
+# --- 1. the command line, every check and phase, against a live server ---------------------------------
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "crt"])
+def test_api_fuzz_live_server_all_checks(live_server, make_user, tmp_path):
+    """A coordinator who is also a portal contact reaches every operation with a 2xx (offers are
+    submitted by portal users and validated by officers), so the stateful phase can chain them."""
+    from accounts.constants import Roles
+    from accounts.services import role_assign
+
+    _seed()
+    user = make_user(Roles.HVT_COORDINATOR)
+    role_assign(user=user, role=Roles.PORTAL_USER)
+    command = [
+        sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "--no-color",
+        "run", f"{live_server.url}/api/v1/schema/",
+        "--header", f"Authorization: Token {api_token(user)}",
+        "--checks", "all", "--phases", ",".join(PHASES), "--seed", LIVE_SEED, "--workers", "1",
+        *(["--max-examples", LIVE_MAX_EXAMPLES] if LIVE_MAX_EXAMPLES else []),
+    ]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=tmp_path,  # its cache goes there
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, f"schemathesis found problems:\n{output[-20000:]}"
+    summary = output[output.rfind("Test Phases:"):]
+    for phase in ("Coverage", "Fuzzing", "Stateful"):
+        assert re.search(rf"✅ {phase}\b", summary), f"phase {phase} did not run and pass:\n{summary}"
+    operations = re.search(r"Tested: (\d+)", output)
+    assert operations and int(operations.group(1)) >= 18, output[-3000:]
+    generated = re.search(r"(\d+) generated, (\d+) passed", output)
+    assert generated and int(generated.group(1)) > 18 * 8, output[-3000:]
+    scenarios = re.search(r"Scenarios: +(\d+)", output)
+    assert scenarios and int(scenarios.group(1)) >= 40, output[-3000:]
+
+
+def test_the_fuzzer_configuration_keeps_every_check_on():
+    """The configuration may tune checks, never switch one off."""
+    text = CONFIG.read_text(encoding="utf-8")
+    assert not re.search(r"enabled\s*=\s*false", text)
+    assert "with-security-parameters = false" in text
+    assert re.search(r'expected-statuses = \[[^\]]*"400"', text)
+
+
+# --- 2. in process, per role ------------------------------------------------------------------------------
 
 
 @contextmanager
@@ -70,12 +141,11 @@ def _operations(schema):
 def test_api_fuzz(role, client, make_user):
     _seed()
     user = make_user(role, **ROLES[role])
-    _token, token_key = AuthToken.objects.create(user=user)  # knox stores a hash: the key only now
     raw = client.get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT="application/json")
     assert raw.status_code == 200
     schema = schemathesis.openapi.from_dict(raw.json())
     app = WSGIHandler()
-    headers = {"Authorization": f"Token {token_key}"}
+    headers = {"Authorization": f"Token {api_token(user)}"}
     operations = list(_operations(schema))
     assert operations, "the API schema lists no operations"
     failures: list[str] = []

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import DatabaseError, connections, transaction
+from django.test import override_settings
 
 from accounts.constants import Roles
 from audit.constants import AuditActions
@@ -74,15 +75,17 @@ def test_postgresql_trigger_refuses_raw_update_and_delete(database, model, actor
         assert cursor.fetchone() == ("other",)
 
 
+@override_settings(TRUSTED_PROXIES=["10.1.2.0/24"])
 def test_events_carry_the_request_id_and_client_ip(client):
+    """From a trusted proxy (tests/core/test_proxies.py: only from a trusted proxy)."""
     user = make_user(Roles.HVT_MUNICIPAL_LIMITED, municipalities=["44021"])
     from tests.factories import TEST_PASSWORD
 
     response = client.post(
         "/account/aanmelden/", {"username": user.username, "password": TEST_PASSWORD},
-        HTTP_X_REQUEST_ID="req-123", REMOTE_ADDR="10.1.2.3",
+        HTTP_X_REQUEST_ID="req-123", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="198.51.100.4",
     )
     assert response.headers["X-Request-ID"] == "req-123"
     event = AuditEvent.objects.get(action=AuditActions.LOGIN, actor_id=user.pk)
     assert event.request_id == "req-123"
-    assert event.client_ip == "10.1.2.3"
+    assert event.client_ip == "198.51.100.4"

@@ -1,4 +1,4 @@
-"""Statbel population import: the shared file as downloaded, and malformed files that change nothing."""
+"""Statbel population import: the file the product carries (geo/data/), as downloaded, and malformed files that change nothing."""
 
 import csv
 import io
@@ -11,12 +11,13 @@ from django.db.models import Sum
 from accounts.constants import Roles
 from audit.models import AuditEvent
 from geo.models import PopulationFigure
+from geo.services import BUNDLED_POPULATION_FILE
 from tests.core.test_pages import english_catalogue  # noqa: F401  (fixture)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
-STATBEL = settings.SHARED_DATA_DIR / "statbel-population-by-municipality-2020.csv"
+STATBEL = BUNDLED_POPULATION_FILE
 
 
 def _file_row(code):
@@ -48,7 +49,7 @@ def _assert_flemish_totals_match_the_file(year=2020):
     assert gent.total == _file_row("44021")["Totaal"]
 
 
-def test_import_of_the_shared_statbel_file_matches_the_flemish_region_row():
+def test_import_of_the_bundled_statbel_file_matches_the_flemish_region_row():
     output = _import(STATBEL)
     assert "285 gemeenten voor 2020" in output
     _assert_flemish_totals_match_the_file()

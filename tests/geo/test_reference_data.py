@@ -6,17 +6,22 @@ import json
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from geo.mergers import MERGERS_2025
 from geo.models import Municipality, MunicipalityBoundary, MunicipalityMerger, PostalCode, Province
-from geo.services import boundaries_import, merger_map_check, reference_data_load
+from geo.services import (
+    BUNDLED_BOUNDARIES_FILE,
+    BUNDLED_POPULATION_FILE,
+    boundaries_import,
+    merger_map_check,
+    reference_data_load,
+)
 
 pytestmark = pytest.mark.django_db
 
-STATBEL = settings.SHARED_DATA_DIR / "statbel-population-by-municipality-2020.csv"
-TOPOJSON = settings.SHARED_DATA_DIR / "belgium-municipalities-2019.topojson"
+STATBEL = BUNDLED_POPULATION_FILE
+TOPOJSON = BUNDLED_BOUNDARIES_FILE
 
 PROVINCE_COUNTS = {"10000": 67, "20001": 63, "30000": 62, "40000": 55, "70000": 38}
 
