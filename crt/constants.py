@@ -101,6 +101,16 @@ NUMBER_SEARCH_REASON = "zoeken op rijksregisternummer"
 DUPLICATE_NUMBER_REASON = "dubbele registratie: zelfde rijksregisternummer"
 
 
+# Associated data of each encrypted column: crt.crypto binds a token to its column, so a token
+# copied into another column does not decrypt.
+CTX_NUMBER = "crt.person.national_number"
+CTX_PHONE = "crt.person.phone"
+CTX_EMAIL = "crt.person.email"
+CTX_STATUS_NOTE = "crt.statuschange.note"
+CTX_REFERRAL_NOTE = "crt.referral.note"
+CTX_OUTCOME_NOTE = "crt.referral.outcome_note"
+
+
 AGE_BANDS = [(0, 5, "0-4"), (5, 12, "5-11"), (12, 18, "12-17"), (18, 30, "18-29"), (30, 45, "30-44"),
              (45, 65, "45-64"), (65, 200, "65+")]
 SUPPRESSION_THRESHOLD = 5

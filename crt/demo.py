@@ -13,7 +13,17 @@ from accounts.constants import INTEGRATION_AGENCIES
 from accounts.models import User
 from core import clock
 from crt import crypto
-from crt.constants import CrtRoles, DossierStatuses, HouseholdRoles, ReferralOutcomes, ReferralServices
+from crt.constants import (
+    CTX_EMAIL,
+    CTX_NUMBER,
+    CTX_PHONE,
+    CTX_REFERRAL_NOTE,
+    CrtRoles,
+    DossierStatuses,
+    HouseholdRoles,
+    ReferralOutcomes,
+    ReferralServices,
+)
 from crt.models import AddressPeriod, Dossier, Household, Organisation, Person, Referral, StatusChange
 from crt.national_register import (
     SIMULATED_ADDRESSES,
@@ -24,7 +34,6 @@ from crt.national_register import (
 )
 from crt.numbers import generate_number
 from crt.realm import crt_role_assign
-from crt.services import CTX_EMAIL, CTX_NUMBER, CTX_PHONE, CTX_REFERRAL_NOTE
 
 DB = "crt"
 START = dt.date(2022, 3, 14)

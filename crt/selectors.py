@@ -7,15 +7,15 @@ import re
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from audit.constants import AuditActions
 from audit.services import audit_log
 from crt import crypto
-from crt.constants import NUMBER_SEARCH_REASON, CrtRoles, ReadPurposes
+from crt.constants import CTX_EMAIL, CTX_NUMBER, CTX_PHONE, NUMBER_SEARCH_REASON, CrtRoles, ReadPurposes
 from crt.models import AddressPeriod, AuditEvent, AuditEventPerson, Dossier, Person, Referral, RoleAssignment
-from crt.numbers import MASKED_NUMBER, format_number
+from crt.numbers import MASKED_NUMBER, format_number, parse_person_number
 from geo.models import Municipality
 from geo.selectors import postal_code_belongs_to
 
@@ -66,8 +66,6 @@ def dossier_search(user, *, number: str = "", text: str = "") -> QuerySet[Dossie
     """Exact national-register/BIS number (blind index), a dossier number, or (part of) a name."""
     qs = dossier_list_for_user(user)
     if number:
-        from crt.numbers import parse_person_number
-
         parsed = parse_person_number(number)  # ValidationError on a bad number
         return qs.filter(person__national_number_index=crypto.blind_index(parsed.value))
     text = (text or "").strip()
@@ -158,8 +156,6 @@ def person_identity_reveal(*, user, dossier: Dossier, reason: str, also_shown: I
 
     Call it only on a POST that carries the reason (a GET must never reveal: another site could
     make a case manager's browser send one)."""
-    from crt.services import CTX_EMAIL, CTX_NUMBER, CTX_PHONE
-
     person = dossier.person
     person_reads_log(user=user, person_ids=[dossier.person_id, *also_shown], purpose=ReadPurposes.IDENTITY,
                      obj=dossier, reason=reason, changes={"identity_revealed": True})
@@ -215,8 +211,6 @@ def registered_persons_per_municipality(reference_date: dt.date) -> dict[str, in
     Anonymised dossiers keep their periods and still count. One query, whatever the number of
     persons. Counts only: the guidance subsidy of the budget app uses this.
     """
-    from django.db.models import Count
-
     rows = (
         AddressPeriod.objects.using(DB)
         .filter(valid_from__lte=reference_date)
