@@ -11,6 +11,10 @@ class CrtRoles(models.TextChoices):
     SECURITY_AUDITOR = "crt_security_auditor", _("Security auditor CRT")
 
 
+# Who may use the CRT admin site (/crt/beheer/), with a verified second factor.
+ADMIN_ROLES = (CrtRoles.CENTRAL_ADMIN, CrtRoles.SECURITY_AUDITOR)
+
+
 class Sexes(models.TextChoices):
     FEMALE = "F", _("vrouw")
     MALE = "M", _("man")

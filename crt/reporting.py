@@ -182,3 +182,8 @@ def report_table(dimension: str, reference_date: dt.date) -> Table:
     if dimension == "municipality":
         rows.sort(key=lambda r: r.label)
     return Table(dimension=dimension, dimension_label=str(DIMENSIONS[dimension]), rows=rows, total=total)
+
+
+def report_tables(reference_date: dt.date) -> list[Table]:
+    """Every published table on ``reference_date`` (the reporting page)."""
+    return [report_table(dimension, reference_date) for dimension in DIMENSIONS]

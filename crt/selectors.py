@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -63,10 +64,14 @@ def referral_list_for_user(user) -> QuerySet[Referral]:
 
 
 def dossier_search(user, *, number: str = "", text: str = "") -> QuerySet[Dossier]:
-    """Exact national-register/BIS number (blind index), a dossier number, or (part of) a name."""
+    """Exact national-register/BIS number (blind index), a dossier number, or (part of) a name.
+    A bad number raises ValidationError keyed ``number``."""
     qs = dossier_list_for_user(user)
     if number:
-        parsed = parse_person_number(number)  # ValidationError on a bad number
+        try:
+            parsed = parse_person_number(number)
+        except ValidationError as exc:
+            raise ValidationError({"number": exc.messages}) from exc
         return qs.filter(person__national_number_index=crypto.blind_index(parsed.value))
     text = (text or "").strip()
     if not text:

@@ -24,11 +24,18 @@ from crt.services.common import DB, SYSTEM_USERNAME
 def national_register_lookup(*, actor, number: str, purpose: str, dossier: Dossier | None = None):
     """Ask the national register about a number for a recorded legal purpose (an audited lookup).
 
-    Raises ValidationError on a bad number or purpose, PersonNotFound / NationalRegisterError otherwise.
+    Raises ValidationError on a bad ``number`` or ``purpose`` (keyed by those names; nothing is
+    asked then), PersonNotFound / NationalRegisterError when the register does not answer.
     """
+    errors: dict[str, list] = {}
     if purpose not in LookupPurposes.values:
-        raise ValidationError({"purpose": [_("Kies het wettelijk doel van de opzoeking.")]})
-    parsed = parse_person_number(number)
+        errors["purpose"] = [_("Kies het wettelijk doel van de opzoeking.")]
+    try:
+        parsed = parse_person_number(number)
+    except ValidationError as exc:
+        errors["number"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     outcome = "found"
     try:
         record = get_adapter().lookup(parsed, purpose=purpose)

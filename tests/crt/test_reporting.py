@@ -131,3 +131,34 @@ def test_status_table_uses_the_status_on_the_reference_date(register, case_manag
     february, _labels = _counts("status", dt.date(2024, 2, 1))
     assert january["registered"] == 6 and january["civic_integration"] == 0
     assert february["registered"] == 0 and february["civic_integration"] == 6
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_report_export_as_xlsx_has_the_published_figures_typed_and_is_audited(client, login, make_user, register,
+                                                                              frozen_now):
+    import io
+
+    from openpyxl import load_workbook
+
+    frozen_now(dt.datetime(2024, 3, 1, 10))
+    for i in range(8):
+        birth = dt.date(1980 + i, 1, 1)
+        register(first_name=f"P{i}", birth_date=birth, national_number=generate_number(birth, 2 * i + 2),
+                 sex="F" if i < 6 else "M")
+    user = make_user(CrtRoles.REPORTING)
+    login(user)
+    url = reverse("crt:report_export", args=["sex"])
+    response = client.get(url, {"datum": "2024-03-01", "formaat": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="crt-sex-2024-03-01.xlsx"' in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    # F 6 -> 5, M 2 and X 0 hidden (together 2 < 5: F hidden too), total 8 -> 10: as on the page.
+    table = report_table("sex", dt.date(2024, 3, 1))
+    assert rows[1:4] == [(r.label, "x" if r.value is None else r.value) for r in table.rows]
+    assert rows[4] == ("Totaal", 10) and isinstance(rows[4][1], int)
+    assert "veelvoud van 5" in rows[5][0]
+    event = AuditEvent.objects.using("crt").get(action=AuditActions.EXPORT)
+    assert event.changes == {"dimension": "sex", "reference_date": "2024-03-01", "format": "xlsx"}
+    # The CSV of the same table: Belgian (BOM, ';') with the same figures.
+    csv = client.get(url, {"datum": "2024-03-01"}).content.decode("utf-8")
+    assert csv.startswith("\ufeffGeslacht;aantal personen") and "Totaal;10" in csv
