@@ -115,6 +115,18 @@ CTX_REFERRAL_NOTE = "crt.referral.note"
 CTX_OUTCOME_NOTE = "crt.referral.outcome_note"
 
 
+class CountDimensions(models.TextChoices):
+    """The cells counted at a date (``crt.CountChange``): the reporting page's tables; the
+    municipality cells are also the guidance-subsidy count of the budget app."""
+
+    MUNICIPALITY = "municipality", _("Gemeente")
+    AGE_BAND = "age_band", _("Leeftijdsgroep")
+    SEX = "sex", _("Geslacht")
+    STATUS = "status", _("Status")
+    ORGANISATION = "organisation", _("Organisatie")
+    MONTH = "month", _("Maand van registratie")
+
+
 AGE_BANDS = [(0, 5, "0-4"), (5, 12, "5-11"), (12, 18, "12-17"), (18, 30, "18-29"), (30, 45, "30-44"),
              (45, 65, "45-64"), (65, 200, "65+")]
 SUPPRESSION_THRESHOLD = 5

@@ -23,6 +23,7 @@ from crt.constants import (
 )
 from crt.models import Dossier, Organisation, Referral, StatusChange, Transfer
 from crt.services.common import DB, actor_fields
+from crt.services.counts import counts_kept
 
 
 def dossier_status_change(*, actor, dossier: Dossier, status: str, effective_on: dt.date, note: str = "") -> StatusChange:
@@ -39,20 +40,21 @@ def dossier_status_change(*, actor, dossier: Dossier, status: str, effective_on:
     with transaction.atomic(using=DB):
         locked = Dossier.objects.using(DB).select_for_update().get(pk=dossier.pk)
         before = locked.status
-        change = StatusChange(
-            dossier=locked, status=status, effective_on=effective_on,
-            note_enc=crypto.encrypt(note.strip(), context=CTX_STATUS_NOTE),
-            created_at=clock.now(), created_by_id=actor_id, created_by_username=actor_name,
-        )
-        change.full_clean()
-        change.save(using=DB)
-        locked.status = status
-        if status in ENDING_STATUSES:
-            locked.ended_on = locked.ended_on or effective_on
-        else:
-            locked.ended_on = None
-        locked.closed_on = effective_on if status == DossierStatuses.CLOSED else None
-        locked.save(using=DB, update_fields=["status", "ended_on", "closed_on"])
+        with counts_kept(locked.person_id):
+            change = StatusChange(
+                dossier=locked, status=status, effective_on=effective_on,
+                note_enc=crypto.encrypt(note.strip(), context=CTX_STATUS_NOTE),
+                created_at=clock.now(), created_by_id=actor_id, created_by_username=actor_name,
+            )
+            change.full_clean()
+            change.save(using=DB)
+            locked.status = status
+            if status in ENDING_STATUSES:
+                locked.ended_on = locked.ended_on or effective_on
+            else:
+                locked.ended_on = None
+            locked.closed_on = effective_on if status == DossierStatuses.CLOSED else None
+            locked.save(using=DB, update_fields=["status", "ended_on", "closed_on"])
         audit_log(actor=actor, action=AuditActions.UPDATE, obj=locked, database=DB,
                   changes={"status": [before, status], "effective_on": effective_on.isoformat()})
     dossier.refresh_from_db(using=DB)
@@ -124,10 +126,11 @@ def dossier_transfer(*, actor, dossier: Dossier, to_organisation: Organisation, 
         transfer.full_clean()
         transfer.save(using=DB)
         from_code = locked.organisation.code
-        locked.organisation = to_organisation
-        locked.case_manager_id = None
-        locked.case_manager_username = ""
-        locked.save(using=DB, update_fields=["organisation", "case_manager_id", "case_manager_username"])
+        with counts_kept(locked.person_id):  # the organisation table counts by the current organisation
+            locked.organisation = to_organisation
+            locked.case_manager_id = None
+            locked.case_manager_username = ""
+            locked.save(using=DB, update_fields=["organisation", "case_manager_id", "case_manager_username"])
         audit_log(actor=actor, action=AuditActions.UPDATE, obj=locked, database=DB, reason=reason.strip(),
                   changes={"organisation": [from_code, to_organisation.code], "transfer": transfer.pk})
     dossier.refresh_from_db(using=DB)

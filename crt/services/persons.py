@@ -32,6 +32,7 @@ from crt.numbers import parse_person_number
 from crt.selectors import duplicate_candidates, municipality_exists, person_reads_log, postal_code_matches
 from crt.services.addresses import address_correct
 from crt.services.common import DB, actor_fields
+from crt.services.counts import counts_add
 
 
 @dataclass
@@ -192,6 +193,7 @@ def person_register(
             dossier=dossier, status=DossierStatuses.REGISTERED, effective_on=dossier.opened_on,
             created_at=now, created_by_id=actor_id, created_by_username=actor_name,
         )
+        counts_add(person.pk)
         audit_log(
             actor=actor, action=AuditActions.CREATE, obj=dossier, database=DB,
             changes={"organisation": organisation.code, "household": household.reference,

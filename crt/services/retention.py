@@ -14,6 +14,7 @@ from core import clock
 from crt.constants import DossierStatuses
 from crt.models import Dossier, Person, Referral, StatusChange
 from crt.services.common import DB, SYSTEM_USERNAME
+from crt.services.counts import counts_kept
 
 ANONYMOUS_NAME = "Geanonimiseerd"
 
@@ -42,13 +43,14 @@ def dossiers_anonymise_expired(*, retention_days: int | None = None, limit: int 
             if dossier.anonymised_at or dossier.status != DossierStatuses.CLOSED:  # reopened meanwhile
                 continue
             person = dossier.person
-            Person.objects.using(DB).filter(pk=person.pk).update(
-                first_name=ANONYMOUS_NAME, last_name=ANONYMOUS_NAME,
-                birth_date=dt.date(person.birth_date.year, 7, 1),
-                national_number_enc="", national_number_index="", phone_enc="", email_enc="",
-                street="", postal_code="", certificate_number="", languages="",
-                register_flag="", anonymised_at=now,
-            )
+            with counts_kept(person.pk):  # the birth date becomes 1 July: the age band may change
+                Person.objects.using(DB).filter(pk=person.pk).update(
+                    first_name=ANONYMOUS_NAME, last_name=ANONYMOUS_NAME,
+                    birth_date=dt.date(person.birth_date.year, 7, 1),
+                    national_number_enc="", national_number_index="", phone_enc="", email_enc="",
+                    street="", postal_code="", certificate_number="", languages="",
+                    register_flag="", anonymised_at=now,
+                )
             StatusChange.objects.using(DB).filter(dossier=dossier).update(note_enc="")
             Referral.objects.using(DB).filter(dossier=dossier).update(note_enc="", outcome_note_enc="")
             Dossier.objects.using(DB).filter(pk=pk).update(anonymised_at=now)
