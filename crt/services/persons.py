@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -52,7 +52,6 @@ class PersonInput:
     certificate_valid_from: dt.date | None = None
     certificate_valid_until: dt.date | None = None
     languages: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 class PossibleDuplicate(Exception):
