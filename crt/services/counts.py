@@ -111,8 +111,8 @@ def person_changes(*, sex: str, birth_date: dt.date, organisation_id: int, opene
     for refnis, intervals in per_municipality.items():
         for interval in _merge(intervals):
             span(CountDimensions.MUNICIPALITY, refnis, interval)
-    span(CountDimensions.SEX, sex, registered)
-    span(CountDimensions.ORGANISATION, str(organisation_id), registered)
+    span(CountDimensions.SEX, sex, _clip(opened_on, ended_on, opened_on, None))
+    span(CountDimensions.ORGANISATION, str(organisation_id), _clip(opened_on, ended_on, opened_on, None))
     for label, start, end in _age_bands(birth_date):
         span(CountDimensions.AGE_BAND, label, _clip(start, end, *registered))
     span(CountDimensions.MONTH, opened_on.strftime("%Y-%m"), (opened_on, None))

@@ -131,6 +131,15 @@ def test_rebuild_repairs_counts_written_around_the_services(register, frozen_now
     assert counts_on(dt.date(2024, 3, 1)) == direct_counts(dt.date(2024, 3, 1))
 
 
+def test_a_dossier_that_ended_on_or_before_its_opening_counts_nowhere():
+    from crt.services.counts import person_changes
+
+    for ended in (dt.date(2024, 3, 1), dt.date(2024, 2, 1)):
+        changes = person_changes(sex="F", birth_date=dt.date(1990, 1, 1), organisation_id=1, opened_on=dt.date(2024, 3, 1),
+                                 ended_on=ended, periods=[("44021", dt.date(2024, 3, 1), None)], statuses=[])
+        assert {dim for (dim, _key, _day), n in changes.items() if n} == {CountDimensions.MONTH}
+
+
 def test_a_refused_change_leaves_the_counts_as_they_were(register, case_manager, frozen_now):
     from django.core.exceptions import ValidationError
 
