@@ -43,6 +43,24 @@ TWO_FACTOR_ROLES = frozenset(
 )
 
 
+class AccountEvents:
+    """Reasons of the account audit events (``AuditEvent.reason``) that have no action of their own."""
+
+    PASSWORD_RESET_SENT = "password_reset_link_sent"
+    PASSWORD_RESET_DONE = "password_reset_done"
+    PASSWORD_CHANGED = "password_changed"
+    OTP_ENROLMENT_SENT = "otp_enrolment_link_sent"
+    OTP_RESET = "otp_reset"
+
+
+class DeactivationReasons:
+    """Why ``accounts.services.user_deactivate`` switched an account off (the audit reason)."""
+
+    ADMIN = "admin"
+    CRT_REALM = "crt_realm"
+    IDLE = "idle_40_days"
+
+
 class OrganisationKinds(models.TextChoices):
     LOCAL_GOVERNMENT = "local_government", _("Lokaal bestuur")
     REGIONAL_GOVERNMENT = "regional_government", _("Regionaal bestuur")

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +32,15 @@ class TokenForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """The e-mail address of "wachtwoord vergeten". The view sends the links itself
+    (``accounts.services.password_reset_send``: audited, rate limited), so ``save`` is not used."""
+
+    def get_users(self, email):
+        # Also accounts without a usable password yet: a new account waits for its first link.
+        return get_user_model()._default_manager.filter(email__iexact=email.strip(), is_active=True).exclude(email="")
+
+    def save(self, *args, **kwargs):  # pragma: no cover - the view does not call it
+        raise NotImplementedError("PasswordResetView sends through accounts.services.password_reset_send")

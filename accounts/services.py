@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from knox.models import get_token_model
 
-from accounts.constants import DEFAULT_REALM_ROLES, MUNICIPAL_ROLES, PROVINCIAL_ROLES
+from accounts import authority, hooks, links
+from accounts.constants import DEFAULT_REALM_ROLES, MUNICIPAL_ROLES, PROVINCIAL_ROLES, AccountEvents
 from accounts.models import Organisation, RoleAssignment, User, UserSession
 from audit.constants import AuditActions
 from audit.services import audit_log
@@ -56,9 +63,15 @@ def role_assign(
     municipalities: Iterable[Municipality | str] = (),
     provinces: Iterable[Province | str] = (),
 ) -> RoleAssignment:
-    """Give a user an HVT, general or portal role with its scope (CRT roles: the CRT realm)."""
+    """Give a user an HVT, general or portal role with its scope (CRT roles: the CRT realm).
+
+    Rules: the role belongs to this realm; a municipal role needs municipalities, a VLOT role
+    provinces; the licence rule (``licensing``); and an ``actor`` may only grant the roles of
+    ``accounts.authority`` to accounts it may manage (``actor=None``: the system, demo, tests).
+    """
     if role not in DEFAULT_REALM_ROLES:
         raise RoleError(_("De rol %(role)r kan niet in deze omgeving worden toegekend.") % {"role": role})
+    authority.check_grant(actor, user, role)
     municipalities = [m if isinstance(m, Municipality) else Municipality.objects.get(pk=m) for m in municipalities]
     provinces = [p if isinstance(p, Province) else Province.objects.get(pk=p) for p in provinces]
     if role in MUNICIPAL_ROLES and not municipalities:
@@ -92,6 +105,7 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, user: User, role: str, actor: User | None = None) -> bool:
+    authority.check_grant(actor, user, role)
     deleted, _ = RoleAssignment.objects.filter(user=user, role=role).delete()
     if deleted:
         user_scope_sync(user=user)
@@ -112,7 +126,7 @@ def sessions_end_for_users(*, user_ids: Iterable[int] | object) -> int:
     sessions = UserSession.objects.filter(user_id__in=user_ids)
     ended, _ = Session.objects.filter(session_key__in=sessions.values("session_key")).delete()
     sessions.delete()
-    Token.objects.filter(user_id__in=user_ids).delete()
+    get_token_model().objects.filter(user_id__in=user_ids).delete()
     return ended
 
 
@@ -126,3 +140,177 @@ def activity_touch(*, user: User, force: bool = False) -> bool:
     User.objects.filter(pk=user.pk).update(last_activity=now)
     user.last_activity = now
     return True
+
+
+# --- Deactivation and reactivation: the one way to switch an account off and on -----------------
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None = None, reason: str = "admin") -> bool:
+    """Switch an account off: inactive, every session and API token ended, licences released
+    (licensing's hook) and a deactivation recorded, one audit event. The admin, the CRT realm
+    and any other interface deactivate through here; the idle sweep is its bulk form
+    (``licensing.services.users_idle_sweep``: the same effects in a constant number of
+    statements). False when the account was already inactive (nothing changes)."""
+    authority.check_manage(actor, user)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.is_active:
+        return False
+    now = clock.now()
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = locked.is_active = False
+    sessions_end_for_users(user_ids=[user.pk])
+    details = hooks.user_deactivated(user=locked, actor=actor, reason=reason, now=now)
+    audit_log(actor=actor, action=AuditActions.DEACTIVATE, obj=user, object_repr=user.get_username(),
+              changes={"by": _by(actor), **details}, reason=reason)
+    return True
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, actor: User | None = None) -> dict:
+    """Switch an account back on. Its last activity becomes now (a new idle period); licensing's
+    hook gives back the licences released at the deactivation, or refuses (no free seat: nothing
+    changes). Old sessions and API tokens stay ended: they were deleted, never revived."""
+    authority.check_manage(actor, user)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active:
+        raise ValidationError(_("%(user)s is al actief.") % {"user": user.get_username()}, code="active")
+    now = clock.now()
+    User.objects.filter(pk=user.pk).update(is_active=True, last_activity=now)
+    user.is_active, user.last_activity = True, now
+    details = hooks.user_reactivated(user=user, actor=actor, now=now)
+    audit_log(actor=actor, action=AuditActions.REACTIVATE, obj=user, object_repr=user.get_username(),
+              changes={"by": _by(actor), **details})
+    return details
+
+
+def _by(actor) -> str:
+    return actor.get_username() if actor is not None else "system"
+
+
+# --- Password reset and second-factor enrolment links --------------------------------------------
+
+# At most one mail of a kind per account per interval: "forgot password" cannot flood a mailbox.
+LINK_MAIL_INTERVAL = dt.timedelta(minutes=10)
+
+
+def _recently_sent(user: User, event: str) -> bool:
+    from audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        object_type=user._meta.label_lower, object_id=str(user.pk), reason=event,
+        occurred_at__gte=clock.now() - LINK_MAIL_INTERVAL,
+    ).exists()
+
+
+def password_reset_send(*, user: User, actor: User | None = None, request=None) -> bool:
+    """Send the account's own e-mail address a single-use link to choose a new password
+    (nobody sets another person's password). ``actor`` is the administrator who asked (their
+    authority is checked) or None for the user's own "wachtwoord vergeten". Audited with actor
+    and target, never the link. False (nothing sent) without an address or when a link went out
+    less than LINK_MAIL_INTERVAL ago."""
+    if actor is not None and actor.pk != user.pk:
+        authority.check_manage(actor, user)
+    if not user.is_active or not user.email or _recently_sent(user, AccountEvents.PASSWORD_RESET_SENT):
+        return False
+    links.send_to_user(
+        user,
+        subject=gettext_lazy("Kies een nieuw wachtwoord"),
+        template="accounts/email/password_reset.txt",
+        context={"url": links.password_reset_url(user, request), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+                 "by_admin": actor is not None and actor.pk != user.pk},
+    )
+    audit_log(actor=actor, action=AuditActions.OTHER, obj=user, object_repr=user.get_username(),
+              changes={"by": _by(actor) if actor is not None else "self-service"},
+              reason=AccountEvents.PASSWORD_RESET_SENT)
+    return True
+
+
+def password_reset_done(*, user: User) -> None:
+    """The user chose a new password through a reset link: every other session and API token of
+    the account ends (whoever had the old password is out)."""
+    sessions_end_for_users(user_ids=[user.pk])
+    audit_log(actor=user, action=AuditActions.UPDATE, obj=user, object_repr=user.get_username(),
+              changes={"password": "reset"}, reason=AccountEvents.PASSWORD_RESET_DONE)
+
+
+def password_changed(*, user: User) -> None:
+    audit_log(actor=user, action=AuditActions.UPDATE, obj=user, object_repr=user.get_username(),
+              changes={"password": "changed"}, reason=AccountEvents.PASSWORD_CHANGED)
+
+
+def otp_enrolment_link_send(*, user: User, actor: User | None = None, request=None) -> bool:
+    """Mail the account's own address a single-use link to set up the second factor. Needed for
+    a first enrolment: the password alone never shows an enrolment secret. ``actor`` is an
+    administrator (checked) or the user asking for it on the second-factor page."""
+    if actor is not None and actor.pk != user.pk:
+        authority.check_manage(actor, user)
+    if not user.is_active or not user.email or _recently_sent(user, AccountEvents.OTP_ENROLMENT_SENT):
+        return False
+    links.send_to_user(
+        user,
+        subject=gettext_lazy("Stel uw tweestapsverificatie in"),
+        template="accounts/email/otp_enrolment.txt",
+        context={"url": links.enrolment_url(user, request), "hours": settings.PASSWORD_RESET_TIMEOUT // 3600},
+    )
+    audit_log(actor=actor, action=AuditActions.OTHER, obj=user, object_repr=user.get_username(),
+              changes={"by": _by(actor)}, reason=AccountEvents.OTP_ENROLMENT_SENT)
+    return True
+
+
+@transaction.atomic
+def otp_devices_reset(*, user: User, actor: User | None = None, request=None) -> int:
+    """The user lost their authenticator: remove every second-factor device, end the sessions
+    verified with it, and mail an enrolment link to the account's own address."""
+    authority.check_manage(actor, user)
+    removed, _detail = TOTPDevice.objects.filter(user=user).delete()
+    removed_static, _detail = StaticDevice.objects.filter(user=user).delete()
+    sessions_end_for_users(user_ids=[user.pk])
+    audit_log(actor=actor, action=AuditActions.DELETE, obj=user, object_repr=user.get_username(),
+              changes={"by": _by(actor), "devices": removed + removed_static}, reason=AccountEvents.OTP_RESET)
+    otp_enrolment_link_send(user=user, actor=actor, request=request)
+    return removed + removed_static
+
+
+def otp_device_confirm(*, user: User, device: TOTPDevice) -> None:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    audit_log(actor=user, action=AuditActions.OTP_ENROLLED, obj=user, object_repr=user.get_username())
+
+
+def email_change_notify(*, user: User, old_email: str, actor: User | None) -> None:
+    """An administrator changed the account's e-mail address: the old address is told (a reset
+    link goes to the new one, so the holder of the old one must know)."""
+    if old_email and old_email != user.email:
+        with_old = User(pk=user.pk, username=user.username, first_name=user.first_name, email=old_email)
+        links.send_to_user(with_old, subject=gettext_lazy("Het e-mailadres van uw account is gewijzigd"),
+                           template="accounts/email/email_changed.txt", context={"by": _by(actor)})
+
+
+# --- API tokens (django-rest-knox) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(*, user: User, actor: User | None = None) -> tuple:
+    """A new API key for a technical account (an integration, not a person: nobody gets a key to
+    act as a colleague). Stored as a hash; the key is returned once, to be shown once, and expires
+    after API_TOKEN_TTL. Audited without any part of the key."""
+    if actor is not None:
+        authority.check_manage(actor, user)
+    if not user.is_active or not user.is_technical_account:
+        raise ValidationError(_("Alleen een actieve technische account krijgt een API-sleutel."), code="not_technical")
+    instance, key = get_token_model().objects.create(user=user, expiry=None)
+    instance.expiry = clock.now() + settings.API_TOKEN_TTL  # on the application clock, like the check
+    instance.save(update_fields=["expiry"])
+    audit_log(actor=actor, action=AuditActions.CREATE, object_type="knox.authtoken", object_id=user.pk,
+              object_repr=user.get_username(), changes={"expiry": instance.expiry.isoformat()})
+    return instance, key
+
+
+def api_token_revoke(*, token, actor: User | None = None) -> None:
+    if actor is not None:
+        authority.check_manage(actor, token.user)
+    token.delete()
+    audit_log(actor=actor, action=AuditActions.DELETE, object_type="knox.authtoken", object_id=token.user_id,
+              object_repr=token.user.get_username())

@@ -8,4 +8,12 @@ urlpatterns = [
     path("aanmelden/", views.LoginView.as_view(), name="login"),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("tweestapsverificatie/", views.otp, name="otp"),
+    path("tweestapsverificatie/inschrijven/<uidb64>/<token>/", views.otp_enrol_link, name="otp_enrol_link"),
+    path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("wachtwoord-vergeten/verzonden/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("wachtwoord-herstellen/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("wachtwoord-herstellen/klaar/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("wachtwoord-wijzigen/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("wachtwoord-wijzigen/klaar/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]

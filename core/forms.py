@@ -1,9 +1,16 @@
-"""Showing a service's refusal in a form: the one way every interface does it."""
+"""Forms of core: showing a service's refusal in a form (the one way every interface does it), and the
+upload form of a stored import (core.admin.ImportUploadMixin)."""
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core import uploads
+from core.importing import ImportKind
 
 
 def apply_service_error(form: forms.BaseForm, error: ValidationError, *, field_map: dict[str, str] | None = None) -> None:
@@ -17,3 +24,36 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError, *, field_m
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class ImportUploadForm(forms.Form):
+    """The file, plus the kind's own options (e.g. the population's reference year). The file is read
+    into memory only when it is within IMPORT_MAX_UPLOAD_BYTES, then checked without being parsed."""
+
+    import_file = forms.FileField(label=_("Bestand (CSV of xlsx)"))
+
+    def __init__(self, *args, kind: ImportKind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.option_names = []
+        if kind.options_form is not None:
+            for name, field in kind.options_form.base_fields.items():
+                self.fields[name] = copy.deepcopy(field)
+                self.option_names.append(name)
+        self.content = b""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limits = uploads.ImportLimits.from_settings()
+        if upload.size > limits.max_upload_bytes:
+            raise ValidationError(str(uploads.size_refusal(upload.size, limits)))
+        content = upload.read(limits.max_upload_bytes + 1)
+        try:
+            uploads.check_file(upload.name, content, limits)
+        except uploads.UploadRefused as exc:
+            raise ValidationError(str(exc)) from exc
+        self.content = content
+        return upload
+
+    def options(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.option_names}

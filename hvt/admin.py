@@ -1,15 +1,15 @@
 """Django admin for central coordination (hvt_coordinator). Lists are scoped like every other
-read; writes go through hvt.services (bulk import, agency confirmation, targets)."""
+read; writes go through hvt.services (bulk import via core's stored import, agency confirmation, targets)."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
 
 from accounts.constants import Roles
 from accounts.selectors import scope_filter, user_has_role
+from core.admin import ImportUploadMixin
 from hvt import services
 from hvt.constants import READ_ROLES
 from hvt.models import (
@@ -22,7 +22,6 @@ from hvt.models import (
     SteeringNote,
     TargetRound,
 )
-from hvt.resources import PlaceResource
 
 
 class HistoryPermissionMixin:
@@ -57,8 +56,9 @@ class ScopedReadOnlyAdmin(HistoryPermissionMixin, admin.ModelAdmin):
 
 
 @admin.register(ReceptionPlace)
-class ReceptionPlaceAdmin(ImportMixin, ScopedReadOnlyAdmin):
-    resource_classes = [PlaceResource]
+class ReceptionPlaceAdmin(ImportUploadMixin, ScopedReadOnlyAdmin):
+    """Import: the "hvt.places" kind (hvt/imports.py) as a stored import checked and run by a task."""
+
     list_display = ["id", "street", "house_number", "postal_code", "municipality", "category", "capacity", "status",
                     "start_date", "end_date", "is_demo"]
     list_filter = ["status", "category", "source", "municipality__province", "is_demo"]

@@ -4,7 +4,8 @@ The rows go through ``hvt.services.place_register_bulk``: the same rules and the
 ``place_register`` (the form and the API), checked for every row in Python against lookups loaded
 once for the file, then one batched insert of the places and one of their audit events. The
 import is all-or-nothing: one bad row and nothing is written; the row report names every bad row
-(row number, Dutch message). The admin preview (dry run) runs the same path and is rolled back.
+(row number, Dutch message). The check before an import is confirmed (a dry run: hvt/imports.py, run
+by core's import task) runs the same path and is rolled back.
 
 ``import_data_inner`` replaces django-import-export's row-by-row loop (a savepoint, a deep copy
 and a diff per row, a save per row), so the number of SQL statements does not grow per row beyond
@@ -102,7 +103,11 @@ class PlaceResource(resources.ModelResource):
 
         rows = []  # (number, row, row_result, instance or None)
         parsed = []  # (index in rows, place_register arguments)
+        progress = kwargs.get("progress")  # core's import task: progress(done, total) to its page
+        step = max(1, len(dataset) // 100)
         for number, values in enumerate(dataset, 1):
+            if progress is not None and number % step == 0:
+                progress(number, len(dataset))
             row = OrderedDict(zip(dataset.headers, values, strict=False))
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_NEW

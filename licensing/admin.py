@@ -2,7 +2,7 @@
 through the service (seat limit, full-licence rule); the sweep's records are read-only."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +133,8 @@ class DeactivationEventAdmin(ReadOnlyAdmin):
                 services.user_reactivate(user=event.user, actor=request.user)
             except ValidationError as exc:
                 self.message_user(request, f"{event.username}: {' '.join(exc.messages)}", messages.ERROR)
+            except PermissionDenied as exc:  # outside the actor's authority (accounts.authority), e.g. a CRT user
+                self.message_user(request, f"{event.username}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, _("%(user)s is opnieuw actief.") % {"user": event.username}, messages.SUCCESS)
 

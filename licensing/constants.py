@@ -38,6 +38,7 @@ class LicenceGroups(models.TextChoices):
 class ReleaseReasons(models.TextChoices):
     IDLE = "idle", _("40 dagen inactief")
     MANUAL = "manual", _("ingetrokken")
+    DEACTIVATED = "deactivated", _("gebruiker gedeactiveerd")
 
 
 class SweepSources(models.TextChoices):

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import services as account_services
 from accounts.models import User
 from accounts.selectors import roles_for_user
 from accounts.services import sessions_end_for_users
@@ -148,30 +149,41 @@ def licence_release(*, assignment: LicenceAssignment, actor: User | None = None,
     return bool(updated)
 
 
-@transaction.atomic
 def user_reactivate(*, user: User, actor: User | None = None) -> list[LicenceAssignment]:
-    """Reactivate a deactivated user with the licences released at their deactivation.
+    """Reactivate a deactivated user with the licences released at their deactivation (the
+    account service ``accounts.services.user_reactivate``, which calls ``licences_restore``).
 
     Only if a seat is free in each of those pools (else nothing changes). The user's last
     activity becomes now: a new idle period starts, so the next sweep does not catch them again.
     """
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active:
-        raise ValidationError(_("%(user)s is al actief.") % {"user": user.get_username()}, code="active")
+    details = account_services.user_reactivate(user=user, actor=actor)
+    return list(selectors.active_assignments().filter(user=user, pool_id__in=details.get("licences", [])))
+
+
+def licences_release_on_deactivation(*, user: User, actor: User | None, reason: str, now: dt.datetime) -> dict:
+    """A user switched off outside the sweep (admin, CRT realm): record the deactivation as the
+    sweep does (who, when, last activity) and release their licences, linked to it, so that a
+    reactivation gives the same licences back. Called by ``accounts.services.user_deactivate``."""
+    event = DeactivationEvent(
+        run=None, user=user, username=user.get_username(), organisation_id=user.organisation_id,
+        last_activity=user.last_activity or user.date_joined, occurred_at=now,
+    )
+    event.full_clean()
+    event.save()
+    active = LicenceAssignment.objects.filter(user=user, released_at__isnull=True)
+    pools = sorted(active.values_list("pool_id", flat=True))
+    active.update(released_at=now, release_reason=ReleaseReasons.DEACTIVATED, deactivation=event)
+    _forget_licences(user)
+    return {"deactivation": event.pk, "licences_released": pools}
+
+
+def licences_restore(*, user: User, actor: User | None, now: dt.datetime) -> dict:
+    """Give a reactivated user the licences of their last deactivation (ValidationError when a
+    pool has no free seat: the reactivation is undone)."""
     last = DeactivationEvent.objects.filter(user=user).order_by("-occurred_at", "-pk").first()
     pools = list(LicencePool.objects.filter(assignments__deactivation=last).distinct()) if last else []
-    now = clock.now()
-    User.objects.filter(pk=user.pk).update(is_active=True, last_activity=now)
-    user.is_active, user.last_activity = True, now
     assignments = [licence_assign(user=user, pool=pool, actor=actor) for pool in pools]
-    audit_log(
-        actor=actor,
-        action=AuditActions.REACTIVATE,
-        obj=user,
-        object_repr=user.get_username(),
-        changes={"licences": [a.pool_id for a in assignments]},
-    )
-    return assignments
+    return {"licences": [a.pool_id for a in assignments]}
 
 
 # --- The idle sweep ------------------------------------------------------------------------------
@@ -215,6 +227,11 @@ def _audit_rows(queryset, *, action: str, object_repr: str, now: dt.datetime, re
 def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -> SweepRun:
     """Deactivate every user idle 40 days or more (the weekly job, DOMAIN §2).
 
+    The bulk form of ``accounts.services.user_deactivate`` (the one deactivation of the admin,
+    the CRT realm and any other interface): the same effects — inactive, sessions and API tokens
+    ended through ``accounts.services.sessions_end_for_users``, licences released and linked to a
+    deactivation event, an audit event per user — for any number of users at once.
+
     Idleness is computed from the data at each run (last activity, or the account's creation),
     so a missed run loses nothing and a second run finds nothing more to do. Technical accounts
     are exempt. Deactivation releases the user's licences and ends their sessions and API tokens;
@@ -243,12 +260,15 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
     """One statement. The UPDATE re-checks each user row it changes (PostgreSQL re-evaluates the
     WHERE on a row updated concurrently), so a login committed meanwhile keeps the user active:
     only users still idle are deactivated, and the other statements are driven by its RETURNING
-    rows. Keep its WHERE in step with ``selectors.users_idle_for_deactivation``."""
+    rows. Keep its WHERE in step with ``selectors.users_idle_for_deactivation``, and its session
+    and token deletes in step with ``accounts.services.sessions_end_for_users`` (the portable path
+    calls that function; this one inlines it to stay one statement)."""
     from django.contrib.sessions.models import Session
-    from rest_framework.authtoken.models import Token
+    from knox.models import get_token_model
 
     from accounts.models import UserSession
 
+    Token = get_token_model()
     quote = connection.ops.quote_name
 
     def table(model) -> str:

@@ -3,7 +3,7 @@ deactivations; assignment and reactivation (POST) call the services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -80,6 +80,8 @@ def reactivate(request, pk: int):
         services.user_reactivate(user=user, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:  # outside the actor's authority (accounts.authority), e.g. a CRT user
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("%(user)s is opnieuw actief.") % {"user": user.username})
     return redirect("licensing:activity")

@@ -51,5 +51,13 @@ def make_user(role: str | None = None, *, username: str | None = None, municipal
     return user
 
 
+def make_api_token(user: User) -> str:
+    """A django-rest-knox API key for ``user`` (the key itself; only its hash is stored)."""
+    from knox.models import AuthToken
+
+    _instance, key = AuthToken.objects.create(user=user)
+    return key
+
+
 TEST_PASSWORD = "correct-horse-battery"
 assert settings  # settings configured by pytest-django

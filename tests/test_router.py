@@ -54,7 +54,7 @@ def test_crt_migrates_only_on_crt(app_label):
 @pytest.mark.parametrize(
     "app_label",
     ["accounts", "audit", "geo", "core", "licensing", "hvt", "budget", "auth", "contenttypes", "sessions",
-     "admin", "axes", "otp_totp", "django_celery_beat", "guardian", "authtoken"],
+     "admin", "axes", "otp_totp", "django_celery_beat", "guardian", "knox"],
 )
 def test_other_apps_migrate_only_on_default(app_label):
     r = RealmRouter()

@@ -33,7 +33,7 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -157,10 +157,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
-# django-otp
+# django-otp. The admin never shows a device's secret (key, QR code) after enrolment.
 OTP_TOTP_ISSUER = "HVT-CRT Vlaanderen"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Where a view that needs a verified second factor sends a user who has not passed it (core.access).
 OTP_VERIFY_URL_NAME = "accounts:otp"
+
+# Links sent by e-mail (password reset, second-factor enrolment) are single-use and expire.
+PASSWORD_RESET_TIMEOUT = int(timedelta(hours=env.int("PASSWORD_RESET_HOURS", default=72)).total_seconds())
+# The address in those links. Empty: the host of the request (validated against ALLOWED_HOSTS).
+SITE_URL = env("SITE_URL", default="")
 
 # django-guardian: scope permissions live on geo objects; no anonymous user needed.
 ANONYMOUS_USER_NAME = None
@@ -190,6 +196,20 @@ STORAGES = {
 
 # django-import-export lets any staff user import unless this is set: importing needs "add" on the model.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+
+# --- Imports (core.uploads): refused before parsing when a file passes these (docs/OPERATIONS.md) ---------
+# 5 MB holds 20,000 place rows as CSV (75–150 bytes a row: 1.5–3 MB) or xlsx (~1 MB); the Statbel
+# population file is 20 kB. The upload view refuses a larger request from its Content-Length.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+# Data rows per file: twice the places of Flanders at scale 1 (10,000), and a check-and-import of that
+# size stays well inside the task's time limit. A national rollout imports in several files.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)  # places need 14, population 5
+# xlsx is a zip: its directory is read before openpyxl opens it. A 20,000-row place sheet unpacks to
+# ~13 MB; ordinary sheets pack 5–20 : 1, zip bombs 1,000 : 1 (Apache POI refuses above 100 : 1 too).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=1000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -257,6 +277,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
+}
+# API tokens (django-rest-knox): stored as a hash, shown once when created, expire after
+# API_TOKEN_TTL_DAYS (docs/OPERATIONS.md). Deactivating a user deletes them.
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", default=90))
+if API_TOKEN_TTL <= timedelta(0):
+    raise ValueError("API_TOKEN_TTL_DAYS must be positive: API tokens always expire")
+REST_KNOX = {
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HVT API",

@@ -48,11 +48,17 @@ def test_role_assignment_through_the_admin_syncs_the_scope_and_is_audited(suppor
     assert event.changes["municipalities"] == ["11002", "44021"]
 
 
-def test_the_admin_offers_no_crt_role(support):
+def test_the_admin_offers_no_crt_role(support, login):
     response = support.get("/beheer/accounts/roleassignment/add/")
     choices = {value for value, _ in response.context["adminform"].form.fields["role"].choices}
+    assert Roles.HVT_MUNICIPAL_FULL in choices
+    assert Roles.HVT_COORDINATOR not in choices  # above support's authority (accounts.authority)
+    assert not choices & {"crt_case_manager", "crt_reporting", "crt_central_admin", "crt_security_auditor"}
+    superuser = login(make_user(None, is_staff=True, is_superuser=True))
+    choices = {value for value, _ in superuser.get("/beheer/accounts/roleassignment/add/").context["adminform"].form.fields["role"].choices}
     assert Roles.HVT_COORDINATOR in choices
     assert not choices & {"crt_case_manager", "crt_reporting", "crt_central_admin", "crt_security_auditor"}
+    support = login(make_user(Roles.SUPPORT, is_staff=True))
     target = make_user()
     refused = support.post("/beheer/accounts/roleassignment/add/", {"user": target.pk, "role": "crt_case_manager"})
     assert refused.status_code == 200

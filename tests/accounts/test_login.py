@@ -140,11 +140,18 @@ def test_roles_without_two_factor_reach_home_directly(client, role):
     assert not TOTPDevice.objects.filter(user=user).exists()
 
 
-def test_enrolment_shows_a_qr_code_and_confirms_the_device_with_a_correct_code(client):
+def test_enrolment_shows_a_qr_code_and_confirms_the_device_with_a_correct_code(client, mailoutbox):
+    """A first enrolment: the password, then the link from the e-mail (the mailbox), then the QR code."""
     user = make_user(Roles.HVT_COORDINATOR, is_staff=True)
     response = _post_login(client, user.username, TEST_PASSWORD)
     assert response.status_code == 302
     assert client.get("/").headers["Location"] == f"{OTP_URL}?next=%2F"
+    page = client.get(f"{OTP_URL}?next=/")
+    assert page.status_code == 200
+    assert "data:image/svg+xml" not in page.content.decode()  # the password alone shows no secret
+    client.post(OTP_URL, {"send_link": "1", "next": "/"})
+    link = re.search(r"http://testserver(/account/tweestapsverificatie/inschrijven/\S+/)", mailoutbox[-1].body).group(1)
+    assert client.get(link).headers["Location"] == OTP_URL
     page = client.get(f"{OTP_URL}?next=/")
     body = page.content.decode()
     assert page.status_code == 200

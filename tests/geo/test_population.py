@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 
 import pytest
 from django.conf import settings
@@ -115,10 +114,9 @@ def test_a_malformed_file_changes_nothing_and_reports_the_bad_rows(tmp_path, kin
     assert not PopulationFigure.objects.filter(year=2021).exists()
 
 
-# --- the django-import-export admin view, as a coordinator -------------------------------------------------
+# --- the admin, as a coordinator: a stored import, checked and then run by core's import task ---------------
 
 IMPORT_URL = "/beheer/geo/populationfigure/import/"
-PROCESS_URL = "/beheer/geo/populationfigure/process_import/"
 
 
 @pytest.fixture
@@ -126,18 +124,13 @@ def coordinator(login):
     return login(make_user(Roles.HVT_COORDINATOR, is_staff=True))
 
 
-def _csv_format_index():
-    from django.contrib import admin
-    from import_export.formats.base_formats import CSV
+def _upload(client, capture, path, year="2020"):
+    """POST the upload; the check task runs when the request commits. Returns (response, Import or None)."""
+    from core.models import Import
 
-    formats = admin.site._registry[PopulationFigure].get_import_formats()
-    return next(i for i, f in enumerate(formats) if issubclass(f, CSV))
-
-
-def _upload(client, path, year="2020"):
-    with path.open("rb") as fh:
-        return client.post(IMPORT_URL, {"resource": "0", "format": str(_csv_format_index()),
-                                        "year": year, "import_file": fh})
+    with path.open("rb") as fh, capture(execute=True):
+        response = client.post(IMPORT_URL, {"year": year, "import_file": fh})
+    return response, Import.objects.order_by("pk").last()
 
 
 def test_admin_import_form_shows_the_reference_year_field(coordinator):
@@ -148,34 +141,40 @@ def test_admin_import_form_shows_the_reference_year_field(coordinator):
     assert "Referentiejaar" in body
 
 
-def test_admin_import_previews_then_confirms_with_the_year(coordinator):
-    preview = _upload(coordinator, STATBEL, year="2020")
-    assert preview.status_code == 200
-    assert not PopulationFigure.objects.exists()  # the preview is a dry run
+def test_admin_import_previews_then_confirms_with_the_year(coordinator, django_capture_on_commit_callbacks):
+    response, imp = _upload(coordinator, django_capture_on_commit_callbacks, STATBEL, year="2020")
+    assert response.status_code == 302 and response.headers["Location"] == f"/beheer/core/import/{imp.pk}/change/"
+    assert imp.status == "ready", imp.error
+    assert imp.options == {"year": 2020}
+    assert not PopulationFigure.objects.exists()  # the check is a dry run
     assert not AuditEvent.objects.filter(action="import").exists()
-    assert preview.context["confirm_form"] is not None, preview.context["result"].base_errors
-    # post back exactly what the rendered confirmation form carries (hidden fields, incl. the year)
-    body = preview.content.decode()
-    confirm_html = body[body.index('action="/beheer/geo/populationfigure/process_import/"'):]
-    data = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', confirm_html))
-    assert data["year"] == "2020"
-    assert {"import_file_name", "original_file_name", "format", "csrfmiddlewaretoken"} <= set(data)
-    done = coordinator.post(PROCESS_URL, data)
+    page = coordinator.get(response.headers["Location"])
+    body = page.content.decode()
+    assert page.context["may_confirm"] and "<dt>Referentiejaar (bevolking op 1 januari)</dt><dd>2020</dd>" in body
+    preview = page.context["report"]
+    assert preview["headers"] == ["refnis", "year", "men", "women", "total"]  # the figures as they will be stored
+    assert len(preview["preview"]) == 20 and {row[1] for row in preview["preview"]} == {"2020"}
+    with django_capture_on_commit_callbacks(execute=True):
+        done = coordinator.post(f"/beheer/core/import/{imp.pk}/bevestigen/")
     assert done.status_code == 302
-    assert done.headers["Location"] == "/beheer/geo/populationfigure/"
+    imp.refresh_from_db()
+    assert imp.status == "done" and imp.counts == {"new": 285}
     _assert_flemish_totals_match_the_file(year=2020)
     assert not PopulationFigure.objects.exclude(year=2020).exists()
     event = AuditEvent.objects.get(action="import", object_type="geo.populationfigure")
     assert event.actor_username.startswith("user") and event.actor_id is not None
     assert event.changes["file"] == "statbel-population-by-municipality-2020.csv"
+    assert "/beheer/geo/populationfigure/" in coordinator.get(done.headers["Location"]).content.decode()
 
 
-def test_admin_import_of_a_malformed_file_shows_the_errors_and_stores_nothing(coordinator, tmp_path):
+def test_admin_import_of_a_malformed_file_shows_the_errors_and_stores_nothing(coordinator, tmp_path,
+                                                                              django_capture_on_commit_callbacks):
     path, expected = _malformed(tmp_path, "two_bad_rows")
-    response = _upload(coordinator, path)
-    assert response.status_code == 200
-    assert response.context.get("confirm_form") is None
-    body = response.content.decode()
+    response, imp = _upload(coordinator, django_capture_on_commit_callbacks, path)
+    assert imp.status == "failed"
+    page = coordinator.get(response.headers["Location"])
+    assert page.status_code == 200 and not page.context["may_confirm"]
+    body = page.content.decode()
     for fragment in expected:
         assert fragment in body
     assert "mag niet leeg zijn" not in body
@@ -183,10 +182,9 @@ def test_admin_import_of_a_malformed_file_shows_the_errors_and_stores_nothing(co
     assert not AuditEvent.objects.filter(action="import").exists()
 
 
-def test_admin_import_without_a_year_is_refused(coordinator):
-    response = _upload(coordinator, STATBEL, year="")
-    assert response.status_code == 200
-    assert response.context.get("confirm_form") is None
+def test_admin_import_without_a_year_is_refused(coordinator, django_capture_on_commit_callbacks):
+    response, imp = _upload(coordinator, django_capture_on_commit_callbacks, STATBEL, year="")
+    assert response.status_code == 200 and imp is None
     assert "year" in response.context["form"].errors
     assert not PopulationFigure.objects.exists()
 
@@ -197,10 +195,12 @@ def test_municipal_officer_cannot_reach_the_import(login):
 
 
 @pytest.mark.usefixtures("english_catalogue")
-def test_import_errors_are_translated_for_an_english_user(coordinator, tmp_path):
+def test_import_errors_are_translated_for_an_english_user(coordinator, tmp_path, django_capture_on_commit_callbacks):
     coordinator.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     path, _ = _malformed(tmp_path, "bad_number")
-    body = _upload(coordinator, path).content.decode()
+    response, imp = _upload(coordinator, django_capture_on_commit_callbacks, path)
+    assert imp.language == "en"
+    body = coordinator.get(response.headers["Location"]).content.decode()
     assert "NIS code 44021: counts must be whole numbers." in body
     assert "The file was not imported; no row was saved." in body
     assert not PopulationFigure.objects.exists()

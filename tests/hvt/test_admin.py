@@ -48,17 +48,20 @@ def test_import_rows_outside_the_importers_scope_are_refused(gent_officer):
     assert not ReceptionPlace.objects.exists()
 
 
-def test_admin_import_dry_run_then_confirm(client, login, coordinator):
-    login(coordinator)
+def test_admin_import_dry_run_then_confirm(client, login, coordinator, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from core.models import Import
+
+    login(coordinator)
     upload = SimpleUploadedFile("plaatsen.csv", (HEADER + GOOD).encode(), content_type="text/csv")
-    response = client.post(reverse("admin:hvt_receptionplace_import"), {"import_file": upload, "format": "0", "resource": "0"})
-    assert response.status_code == 200
-    assert "confirm_form" in response.context, response.context.get("form").errors if response.context.get("form") else ""
-    assert not ReceptionPlace.objects.exists()  # the preview writes nothing
-    confirm = response.context["confirm_form"].initial
-    response = client.post(reverse("admin:hvt_receptionplace_process_import"), confirm)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:hvt_receptionplace_import"), {"import_file": upload})
+    imp = Import.objects.get()
+    assert response.status_code == 302 and imp.status == "ready", imp.error
+    assert not ReceptionPlace.objects.exists()  # the check writes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:core_import_confirm", args=[imp.pk]))
     assert response.status_code == 302
     assert ReceptionPlace.objects.count() == 2
 

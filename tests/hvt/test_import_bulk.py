@@ -205,31 +205,47 @@ def test_place_register_and_the_bulk_path_share_the_period_rule(gent_officer):
     assert caught.value.message_dict == {"end_date": ["De einddatum ligt voor de startdatum van de plaats."]}
 
 
-def test_admin_preview_names_the_bad_row_and_offers_no_confirmation(client, login, coordinator):
+# --- through the admin: a stored import, checked and then run by core's import task ------------------------
+
+def _upload(client, capture, rows):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    data = dataset([gent_row(0), gent_row(1, postal_code=ANTWERPEN_POSTAL), gent_row(2)]).export("csv")
+    from core.models import Import
+
+    upload = SimpleUploadedFile("plaatsen.csv", dataset(rows).export("csv").encode(), content_type="text/csv")
+    with capture(execute=True):  # the check task runs when the upload's transaction commits
+        response = client.post(reverse("admin:hvt_receptionplace_import"), {"import_file": upload})
+    imp = Import.objects.get()
+    assert response.status_code == 302 and response.headers["Location"] == reverse("admin:core_import_change",
+                                                                                    args=[imp.pk])
+    return imp
+
+
+def test_admin_check_names_the_bad_row_and_offers_no_confirmation(client, login, coordinator,
+                                                                  django_capture_on_commit_callbacks):
     login(coordinator)
-    upload = SimpleUploadedFile("plaatsen.csv", data.encode(), content_type="text/csv")
-    response = client.post(reverse("admin:hvt_receptionplace_import"), {"import_file": upload, "format": "0", "resource": "0"})
-    assert response.status_code == 200 and "confirm_form" not in response.context
-    assert [r.number for r in response.context["result"].invalid_rows] == [2]
+    imp = _upload(client, django_capture_on_commit_callbacks, [gent_row(0), gent_row(1, postal_code=ANTWERPEN_POSTAL),
+                                                               gent_row(2)])
+    assert imp.status == "failed"
+    assert [r["row"] for r in imp.report["row_errors"]] == [2]
+    response = client.get(reverse("admin:core_import_change", args=[imp.pk]))
+    assert response.status_code == 200 and not response.context["may_confirm"]
     assert "Postcode 2000 hoort niet bij deze gemeente." in response.content.decode()
-    assert not ReceptionPlace.objects.exists()
+    assert not ReceptionPlace.objects.exists() and not import_events().exists()
 
 
-def test_admin_confirmed_import_writes_places_and_audit_events(client, login, coordinator):
-    from django.contrib.admin.models import LogEntry
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    data = dataset([gent_row(i) for i in range(30)]).export("csv")
+def test_admin_confirmed_import_writes_places_and_audit_events(client, login, coordinator,
+                                                               django_capture_on_commit_callbacks):
     login(coordinator)
-    upload = SimpleUploadedFile("plaatsen.csv", data.encode(), content_type="text/csv")
-    response = client.post(reverse("admin:hvt_receptionplace_import"), {"import_file": upload, "format": "0", "resource": "0"})
-    assert "confirm_form" in response.context and not ReceptionPlace.objects.exists()
-    response = client.post(reverse("admin:hvt_receptionplace_process_import"), response.context["confirm_form"].initial)
+    imp = _upload(client, django_capture_on_commit_callbacks, [gent_row(i) for i in range(30)])
+    assert imp.status == "ready" and not ReceptionPlace.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:core_import_confirm", args=[imp.pk]))
     assert response.status_code == 302
+    imp.refresh_from_db()
+    assert imp.status == "done" and imp.counts == {"new": 30}
     ids = {str(pk) for pk in ReceptionPlace.objects.values_list("pk", flat=True)}
     assert len(ids) == 30
+    # one audit mechanism: an audit event per place (by the importer), and the Import records the file
     assert set(import_events().values_list("object_id", flat=True)) == ids
-    assert set(LogEntry.objects.values_list("object_id", flat=True)) == ids
+    assert set(import_events().values_list("actor_id", flat=True)) == {coordinator.pk}

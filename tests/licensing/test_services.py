@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.constants import Roles
 from accounts.models import User
@@ -14,6 +14,7 @@ from core import clock
 from licensing.constants import SweepSources
 from licensing.models import LicenceAssignment
 from licensing.services import licence_assign, licence_release, licence_role_check, user_reactivate, users_idle_sweep
+from tests.factories import make_api_token
 from tests.licensing.conftest import NOW
 
 pytestmark = pytest.mark.django_db(databases=["default", "crt"])
@@ -128,17 +129,17 @@ def test_reactivate_needs_a_free_seat(make_user, idle_user, pool):
 def test_sessions_and_tokens_really_end(client, make_user, pool):
     user = make_user()
     client.force_login(user)  # login signal: session registered, last activity = now
-    token = Token.objects.create(user=user)
+    key = make_api_token(user)
     assert client.get("/").status_code == 200
-    assert client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
     users_idle_sweep(now=clock.now() + dt.timedelta(days=41))
     assert not User.objects.get(pk=user.pk).is_active
     assert not Session.objects.filter(session_key=client.cookies["sessionid"].value).exists()
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     # The old cookie and the old token are refused.
     response = client.get("/")
     assert response.status_code == 302 and "/account/aanmelden/" in response["Location"]
-    refused = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    refused = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {key}")
     # DRF answers 403 rather than 401 because session authentication comes first (no WWW-Authenticate).
     assert refused.status_code in (401, 403) and refused.json()["detail"]
 

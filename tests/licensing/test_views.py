@@ -307,12 +307,13 @@ def test_drf_permission_covers_token_requests(enforce, make_user, pool):
 
 
 def test_hvt_api_refuses_a_token_user_without_licence(enforce, make_user, pool):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
+
+    from tests.factories import make_api_token
 
     officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {make_api_token(officer)}")
     refused = api.get("/api/v1/hvt/places/")
     assert refused.status_code == 403
     assert "licentie" in refused.json()["detail"]

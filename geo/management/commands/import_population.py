@@ -1,14 +1,15 @@
 from pathlib import Path
 
-import tablib
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core import uploads
 from geo.resources import StatbelPopulationResource
 
 
 class Command(BaseCommand):
-    help = "Import a Statbel population file (CSV as downloaded) for a reference year. All rows or none."
+    help = ("Import a Statbel population file (CSV as downloaded) for a reference year. All rows or none. "
+            "The file limits of the admin import apply (IMPORT_MAX_UPLOAD_BYTES, IMPORT_MAX_ROWS).")
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -16,7 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, path: Path, year: int, dry_run: bool, **options):
-        dataset = tablib.Dataset().load(path.read_bytes().decode("utf-8-sig"), format="csv")
+        raw = path.read_bytes()
+        try:
+            dataset = uploads.read_dataset(raw, uploads.check_file(path.name, raw))
+        except uploads.UploadRefused as exc:
+            raise CommandError(_("Niets opgeslagen.") + "\n" + str(exc)) from exc
         resource = StatbelPopulationResource(year=year)
         result = resource.import_data(dataset, dry_run=dry_run, raise_errors=False, use_transactions=True)
         if result.has_errors() or result.has_validation_errors():

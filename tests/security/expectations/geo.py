@@ -2,18 +2,15 @@
 
 from accounts.constants import Roles
 from tests.security.expectations import objects
-from tests.security.expectations._base import STAFF_PRINCIPALS, SUPERUSER_NO_CRT, AdminRule, only, roles, status
+from tests.security.expectations._base import SUPERUSER_NO_CRT, AdminRule, only, roles
 
 SUPER = roles(SUPERUSER_NO_CRT)
 COORDINATION = roles(Roles.HVT_COORDINATOR, SUPERUSER_NO_CRT)
 
 EXPECTATIONS = {
-    # Population import (django-import-export): needs geo.add_populationfigure
-    # (IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"; without it every staff user could import).
+    # Population import (core's stored import, kind "geo.population"): needs geo.add_populationfigure;
+    # tests/security/test_admin_import.py POSTs the upload as every staff role.
     "admin:geo_populationfigure_import": only(COORDINATION),
-    # process_import is the POST step (require_POST runs before the permission check): a GET is 405
-    # for all staff; tests/security/test_admin_import.py POSTs it.
-    "admin:geo_populationfigure_process_import": only(STAFF_PRINCIPALS, status(405)),
 }
 
 ADMIN_MODELS = {

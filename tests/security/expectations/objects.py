@@ -55,12 +55,13 @@ def group(scope: Scope) -> dict:
 
 
 def token(scope: Scope) -> dict:
-    from rest_framework.authtoken.models import Token
+    """An API key (django-rest-knox) of a technical account; the admin's object id is its digest."""
+    from knox.models import AuthToken
 
     from tests.factories import make_user
 
-    t = Token.objects.create(user=make_user(None, username=f"obj-token-{_n()}"))
-    return {"object_id": t.user_id}
+    instance, _key = AuthToken.objects.create(user=make_user(None, username=f"obj-token-{_n()}", is_technical_account=True))
+    return {"object_id": instance.pk}
 
 
 def access_attempt(scope: Scope) -> dict:

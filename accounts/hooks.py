@@ -1,0 +1,65 @@
+"""What higher apps add to account management, without accounts importing them.
+
+An app may ship ``<app>/account_hooks.py`` (found by ``core.registry.app_modules``, in LOCAL_APPS
+order) defining any of:
+
+* ``user_managed_here(user) -> bool`` and ``user_ids_managed_here() -> Iterable[int]``: the
+  accounts that this app's own realm manages (the CRT: whoever holds a CRT role). The HVT admin
+  neither lists nor changes them.
+* ``may_manage_user(actor, target) -> bool``: for such an account, whether ``actor`` may manage it
+  (password reset, second factor, deactivation) in that realm.
+* ``user_deactivated(*, user, actor, reason, now) -> dict`` and
+  ``user_reactivated(*, user, actor, now) -> dict``: called inside the transaction of
+  ``accounts.services.user_deactivate`` / ``user_reactivate`` (licensing releases and restores
+  licences there). A ValidationError undoes the whole change. The dicts are merged into the
+  audit event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from types import ModuleType
+
+from core.registry import app_modules
+
+
+@cache
+def _modules() -> tuple[ModuleType, ...]:
+    return tuple(module for _app, module in app_modules("account_hooks"))
+
+
+def _functions(name: str) -> list[Callable]:
+    return [getattr(module, name) for module in _modules() if hasattr(module, name)]
+
+
+def managing_realm(user) -> ModuleType | None:
+    """The hook module of the realm that manages this account, or None (the HVT admin does)."""
+    for module in _modules():
+        managed = getattr(module, "user_managed_here", None)
+        if managed is not None and managed(user):
+            return module
+    return None
+
+
+def user_ids_managed_elsewhere() -> frozenset[int]:
+    """Ids of every account managed by another realm (a short list: the CRT's few hundred users;
+    it lives in another database, so it cannot be a subquery)."""
+    ids: set[int] = set()
+    for function in _functions("user_ids_managed_here"):
+        ids.update(function())
+    return frozenset(ids)
+
+
+def user_deactivated(**kwargs) -> dict:
+    details: dict = {}
+    for function in _functions("user_deactivated"):
+        details.update(function(**kwargs) or {})
+    return details
+
+
+def user_reactivated(**kwargs) -> dict:
+    details: dict = {}
+    for function in _functions("user_reactivated"):
+        details.update(function(**kwargs) or {})
+    return details
