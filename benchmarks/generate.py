@@ -119,6 +119,8 @@ def generate(scale: float, log: Callable[[str], None] = print) -> list[dict]:
         report.append(_timed(log, "CRT persons (+ households, dossiers)", lambda: _persons(n, rng, history)))
         if _model("crt.AddressPeriod") is not None:
             report.append(_timed(log, "CRT address history (COPY)", lambda: _address_periods(history)))
+        if _model("crt.CountChange") is not None:
+            report.append(_timed(log, "CRT counts at a date (rebuilt from the rows above)", _crt_counts))
     else:
         log("  crt.Person does not exist yet: no persons")
     with connections["default"].cursor() as cur:
@@ -414,6 +416,16 @@ def _address_periods(history: list[tuple]) -> int:
             for row in history:
                 copy.write_row(row)
     return len(history)
+
+
+def _crt_counts() -> int:
+    """The counts the CRT services keep with every change (``crt.CountChange``), recomputed from the
+    bulk-loaded rows, as after any bulk load."""
+    from crt.models import CountChange
+    from crt.services import counts_rebuild
+
+    counts_rebuild(audit=False)
+    return CountChange.objects.using("crt").count()
 
 
 def sample_numbers(persons: int, k: int = 50) -> list[str]:

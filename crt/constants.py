@@ -11,6 +11,10 @@ class CrtRoles(models.TextChoices):
     SECURITY_AUDITOR = "crt_security_auditor", _("Security auditor CRT")
 
 
+# Who may use the CRT admin site (/crt/beheer/), with a verified second factor.
+ADMIN_ROLES = (CrtRoles.CENTRAL_ADMIN, CrtRoles.SECURITY_AUDITOR)
+
+
 class Sexes(models.TextChoices):
     FEMALE = "F", _("vrouw")
     MALE = "M", _("man")
@@ -99,6 +103,28 @@ class ReadPurposes(models.TextChoices):
 # someone by their number confirms that identity (stored as is, like the purposes above).
 NUMBER_SEARCH_REASON = "zoeken op rijksregisternummer"
 DUPLICATE_NUMBER_REASON = "dubbele registratie: zelfde rijksregisternummer"
+
+
+# Associated data of each encrypted column: crt.crypto binds a token to its column, so a token
+# copied into another column does not decrypt.
+CTX_NUMBER = "crt.person.national_number"
+CTX_PHONE = "crt.person.phone"
+CTX_EMAIL = "crt.person.email"
+CTX_STATUS_NOTE = "crt.statuschange.note"
+CTX_REFERRAL_NOTE = "crt.referral.note"
+CTX_OUTCOME_NOTE = "crt.referral.outcome_note"
+
+
+class CountDimensions(models.TextChoices):
+    """The cells counted at a date (``crt.CountChange``): the reporting page's tables; the
+    municipality cells are also the guidance-subsidy count of the budget app."""
+
+    MUNICIPALITY = "municipality", _("Gemeente")
+    AGE_BAND = "age_band", _("Leeftijdsgroep")
+    SEX = "sex", _("Geslacht")
+    STATUS = "status", _("Status")
+    ORGANISATION = "organisation", _("Organisatie")
+    MONTH = "month", _("Maand van registratie")
 
 
 AGE_BANDS = [(0, 5, "0-4"), (5, 12, "5-11"), (12, 18, "12-17"), (18, 30, "18-29"), (30, 45, "30-44"),

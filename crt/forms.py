@@ -10,7 +10,6 @@ from crt.constants import (
     RevealReasons,
     Sexes,
 )
-from crt.models import Organisation
 from crt.selectors import municipality_choices
 
 
@@ -66,11 +65,6 @@ class PersonRegisterForm(ContactAddressForm):
     )
 
 
-class LookupForm(forms.Form):
-    national_number = forms.CharField(max_length=20)
-    lookup_purpose = forms.ChoiceField(choices=LookupPurposes.choices)
-
-
 class SearchForm(forms.Form):
     number = forms.CharField(label=_("Rijksregisternummer of BIS-nummer (exact)"), max_length=20, required=False,
                              widget=forms.TextInput(attrs=NUMBER_ATTRS))
@@ -108,11 +102,6 @@ class RevealForm(forms.Form):
 class RegisterCheckForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Wettelijk doel"),
                                 choices=[c for c in LookupPurposes.choices if c[0] != LookupPurposes.SYNC])
-
-
-class TransferForm(forms.Form):
-    to_organisation = forms.ModelChoiceField(label=_("Naar organisatie"), queryset=Organisation.objects.none())
-    reason = forms.CharField(label=_("Reden"), max_length=255)
 
 
 class PersonUpdateForm(ContactAddressForm):

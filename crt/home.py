@@ -7,10 +7,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from crt import selectors
-from crt.constants import CrtRoles, DossierStatuses, RegisterFlags
+from crt.constants import ENDING_STATUSES, CrtRoles, RegisterFlags
 from crt.realm import crt_roles_for_user, user_has_any_crt_role_cached
-
-ENDED = (DossierStatuses.MOVED_AWAY, DossierStatuses.CLOSED)
 
 
 def cards(user) -> list[dict]:
@@ -18,7 +16,7 @@ def cards(user) -> list[dict]:
         return []
     if CrtRoles.CASE_MANAGER not in crt_roles_for_user(user):
         return []
-    is_open = ~Q(status__in=ENDED)
+    is_open = ~Q(status__in=ENDING_STATUSES)
     counts = selectors.dossier_list_for_user(user).select_related(None).order_by().aggregate(
         open=Count("pk", filter=is_open),
         moved=Count("pk", filter=is_open & Q(person__register_flag=RegisterFlags.MOVED)),

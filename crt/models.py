@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AbstractAuditEvent, AppendOnlyError, AuditEventQuerySet
 from crt.constants import (
+    CountDimensions,
     CrtRoles,
     DossierStatuses,
     HouseholdRoles,
@@ -284,3 +285,28 @@ class AddressPeriod(models.Model):
 
     def __str__(self):
         return f"{self.person_id} {self.municipality_refnis} {self.valid_from}–{self.valid_to or ''}"
+
+
+class CountChange(models.Model):
+    """How many persons enter (+) or leave (−) a counted cell on a day.
+
+    A cell's count on a date is the sum of its changes up to and including that date, so the
+    counts of every cell on any date are one grouped sum over this table instead of a scan of
+    every person, dossier and address period. ``crt.services.counts`` keeps it in the same
+    transaction as every change of what is counted; ``manage.py crt_counts_rebuild`` (nightly,
+    and after bulk loads) recomputes it from those rows.
+    """
+
+    dimension = models.CharField(_("dimensie"), max_length=20, choices=CountDimensions.choices)
+    key = models.CharField(_("cel"), max_length=20)
+    day = models.DateField(_("dag"))
+    change = models.IntegerField(_("wijziging"))
+
+    class Meta:
+        ordering = ["dimension", "key", "day"]
+        verbose_name = _("telwijziging")
+        verbose_name_plural = _("telwijzigingen")
+        constraints = [models.UniqueConstraint(fields=["dimension", "key", "day"], name="crt_countchange_once")]
+
+    def __str__(self):
+        return f"{self.dimension} {self.key} {self.day}: {self.change:+d}"

@@ -13,7 +13,8 @@ import json
 import urllib.request
 from dataclasses import dataclass
 
-from crt.conf import national_register_endpoint
+from django.conf import settings
+
 from crt.numbers import PersonNumber
 
 UKRAINIAN_FIRST_NAMES_F = ["Olena", "Iryna", "Oksana", "Tetiana", "Nataliia", "Kateryna", "Yuliia", "Svitlana",
@@ -119,7 +120,7 @@ class HttpAdapter:
 
 
 def get_adapter():
-    endpoint = national_register_endpoint()
+    endpoint = settings.CRT_NATIONAL_REGISTER_ENDPOINT
     if endpoint.startswith("simulator://"):
         return SimulatorAdapter()
     if endpoint.startswith("https://"):

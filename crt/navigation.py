@@ -1,7 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from crt.admin import ADMIN_ROLES
-from crt.constants import CrtRoles
+from crt.constants import ADMIN_ROLES, CrtRoles
 from crt.realm import crt_roles_for_user, user_has_any_crt_role_cached
 
 

@@ -6,12 +6,15 @@ import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.constants import AuditActions
 from audit.services import audit_log
 from crt.constants import CrtRoles
 from crt.models import Organisation, RoleAssignment
+from licensing.services import licence_role_check
 
 _CACHE_SECONDS = 60
 logger = logging.getLogger(__name__)
@@ -65,22 +68,21 @@ def user_has_any_crt_role_cached(user_id: int) -> bool:
 
 
 def crt_role_assign(*, user, role: str, organisation: Organisation | None = None, actor=None) -> RoleAssignment:
-    """Grant a CRT role (the CRT realm). Audited in the CRT's own trail."""
+    """Grant a CRT role (the CRT realm) to an active user; CRT central management needs a full
+    licence (``licence_role_check``). Granting a role the user holds updates its organisation.
+    Audited in the CRT's own trail."""
     CrtRoles(role)  # ValueError for a non-CRT role
-    from licensing.services import licence_role_check  # CRT central management needs a full licence
-
+    if not user.is_active:
+        raise ValidationError({"user": [_("Deze gebruiker is niet actief: activeer de gebruiker eerst.")]})
     licence_role_check(user=user, role=role)
     with transaction.atomic(using="crt"):
-        assignment, _ = RoleAssignment.objects.using("crt").update_or_create(
-            user_id=user.pk,
-            role=role,
-            defaults={
-                "username": user.get_username(),
-                "organisation": organisation,
-                "created_by_id": getattr(actor, "pk", None),
-            },
-        )
-        assignment.full_clean(validate_unique=False)
+        assignment = (RoleAssignment.objects.using("crt").select_for_update().filter(user_id=user.pk, role=role).first()
+                      or RoleAssignment(user_id=user.pk, role=role))
+        assignment.username = user.get_username()
+        assignment.organisation = organisation
+        assignment.created_by_id = getattr(actor, "pk", None)
+        assignment.full_clean(validate_unique=False)  # before the write: a case manager needs an organisation
+        assignment.save(using="crt")
         audit_log(
             actor=actor,
             action=AuditActions.ROLE_ASSIGNED,

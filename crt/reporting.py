@@ -2,17 +2,18 @@
 
 Three rules, in this order (crt/README.md, "Published figures", says why):
 
-1. **Primary suppression**: a cell of fewer than 5 persons, *none included*, shows ``x``. (Showing
-   0 let a reader see the first person arrive in an empty cell: 0 one day, ``x`` the next.)
+1. **Primary suppression**: a cell of fewer than 5 persons, *none included*, shows ``x``. (A 0
+   would let a reader see the first person arrive in an empty cell: 0 one day, ``x`` the next.)
 2. **Secondary suppression**: when the total would let someone compute the hidden cells (one
    hidden cell, or hidden cells adding up to fewer than 5), the smallest visible cells are hidden too.
 3. **Rounding**: every visible cell, and the total on its own, is rounded to the nearest multiple
-   of 5 (``ROUNDING_BASE``). Two consecutive dates then never differ by one person, so differencing
-   ``?datum=`` values no longer shows one person's registration, move or departure. The rounded
-   cells need not add up to the rounded total.
+   of 5 (``ROUNDING_BASE``), so two consecutive dates never differ by one person: subtracting the
+   tables of two ``?datum=`` values does not show one person's registration, move or departure.
+   The rounded cells need not add up to the rounded total.
 
 The rows of a table do not depend on the data either (every municipality, organisation, status…,
-every month since the start), so a row appearing does not give anyone away.
+every month since the start), so a row appearing does not give anyone away. The true counts come
+from ``crt.selectors.counts_on``: one grouped sum for all tables, whatever the number of persons.
 """
 
 from __future__ import annotations
@@ -20,25 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import TruncMonth
-from django.utils.translation import gettext_lazy as _
-
-from crt.constants import AGE_BANDS, ROUNDING_BASE, SUPPRESSION_THRESHOLD, DossierStatuses, Sexes
-from crt.models import Dossier, Organisation, StatusChange
-from crt.selectors import municipality_names, registered_persons_per_municipality
+from crt.constants import AGE_BANDS, ROUNDING_BASE, SUPPRESSION_THRESHOLD, CountDimensions, DossierStatuses, Sexes
+from crt.models import Organisation
+from crt.selectors import counts_on, municipality_names
 
 SUPPRESSED = "x"
 # The month table starts at the first month of the reception (14 March 2022), or earlier data.
 FIRST_MONTH = dt.date(2022, 3, 1)
-DIMENSIONS = {
-    "municipality": _("Gemeente"),
-    "age_band": _("Leeftijdsgroep"),
-    "sex": _("Geslacht"),
-    "status": _("Status"),
-    "organisation": _("Organisatie"),
-    "month": _("Maand van registratie"),
-}
+DIMENSIONS = dict(CountDimensions.choices)  # the tables, in the page's order
 
 
 @dataclass
@@ -97,70 +87,35 @@ def publish(cells: dict[str, int]) -> tuple[dict[str, int | None], int | None]:
     return rounded, None if total is None else round_to_base(total)
 
 
-def _registered_on(reference_date: dt.date):
-    return (
-        Dossier.objects.using("crt")
-        .filter(opened_on__lte=reference_date)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=reference_date))
-    )
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def _counts(dimension: str, reference_date: dt.date) -> tuple[dict[str, int], dict[str, str]]:
-    qs = _registered_on(reference_date)
-    if dimension == "municipality":
-        # Where each person lived on that date (address periods), in every municipality: a later
-        # move does not change a past date, and a municipality's row is there before anyone lives there.
-        raw = registered_persons_per_municipality(reference_date)
+def _cells(dimension: str, raw: dict[str, int], reference_date: dt.date) -> tuple[dict[str, int], dict[str, str]]:
+    """A table's cells (every row, with or without anyone: a row appearing would give a person
+    away) from the exact counts of ``crt.selectors.counts_on``, and the rows' labels."""
+    if dimension == CountDimensions.MUNICIPALITY:
+        # Where each person lived on that date (address periods): a later move does not change a past date.
         names = municipality_names()
         cells = {k: raw.get(k, 0) for k in sorted({*names, *raw})}
         return cells, {k: names.get(k, k) for k in cells}
-    if dimension == "sex":
-        raw = dict(qs.values_list("person__sex").annotate(n=Count("pk")).order_by())
-        cells = {k: raw.get(k, 0) for k in Sexes.values}
-        return cells, {k: str(Sexes(k).label) for k in cells}
-    if dimension == "status":
-        # The status each dossier had on the reference date (its latest change by then).
-        status_then = Subquery(
-            StatusChange.objects.using("crt").filter(dossier=OuterRef("pk"), effective_on__lte=reference_date)
-            .order_by("-effective_on", "-pk").values("status")[:1]
-        )
-        raw = dict(
-            Dossier.objects.using("crt").filter(opened_on__lte=reference_date)
-            .annotate(status_then=status_then).values_list("status_then").annotate(n=Count("pk")).order_by()
-        )
-        cells = {k: raw.get(k, 0) for k in DossierStatuses.values}
-        return cells, {k: str(DossierStatuses(k).label) for k in cells}
-    if dimension == "organisation":
-        raw = dict(qs.values_list("organisation_id").annotate(n=Count("pk")).order_by())
-        orgs = dict(Organisation.objects.using("crt").values_list("pk", "name"))
-        cells = {str(pk): raw.get(pk, 0) for pk in orgs}
-        return cells, {str(pk): name for pk, name in orgs.items()}
-    if dimension == "age_band":
-        whens = [
-            When(person__birth_date__gt=_years_before(reference_date, upper), then=Value(label))
-            for _lower, upper, label in AGE_BANDS[:-1]
-        ]
-        band = Case(*whens, default=Value(AGE_BANDS[-1][2]), output_field=CharField())
-        raw = dict(qs.annotate(band=band).values_list("band").annotate(n=Count("pk")).order_by())
-        cells = {label: raw.get(label, 0) for _lower, _upper, label in AGE_BANDS}
-        return cells, {k: k for k in cells}
-    if dimension == "month":
-        rows = (
-            Dossier.objects.using("crt").filter(opened_on__lte=reference_date)
-            .annotate(month=TruncMonth("opened_on")).values_list("month").annotate(n=Count("pk")).order_by("month")
-        )
-        raw = {m.strftime("%Y-%m"): n for m, n in rows}
-        cells = {k: raw.get(k, 0) for k in _months(min([FIRST_MONTH, *(dt.date.fromisoformat(f"{k}-01") for k in raw)]),
-                                                   reference_date)}
+    if dimension == CountDimensions.SEX:
+        return {k: raw.get(k, 0) for k in Sexes.values}, {k: str(Sexes(k).label) for k in Sexes.values}
+    if dimension == CountDimensions.STATUS:  # the status each dossier had on that date
+        return ({k: raw.get(k, 0) for k in DossierStatuses.values},
+                {k: str(DossierStatuses(k).label) for k in DossierStatuses.values})
+    if dimension == CountDimensions.ORGANISATION:
+        orgs = {str(pk): name for pk, name in Organisation.objects.using("crt").values_list("pk", "name")}
+        return {k: raw.get(k, 0) for k in orgs}, orgs
+    if dimension == CountDimensions.AGE_BAND:
+        labels = [label for _lower, _upper, label in AGE_BANDS]
+        return {k: raw.get(k, 0) for k in labels}, {k: k for k in labels}
+    if dimension == CountDimensions.MONTH:
+        first = min([FIRST_MONTH, *(dt.date.fromisoformat(f"{k}-01") for k in raw)])
+        cells = {k: raw.get(k, 0) for k in _months(first, reference_date)}
         return cells, {k: k for k in cells}
     raise ValueError(dimension)
+
+
+def _counts(dimension: str, reference_date: dt.date) -> tuple[dict[str, int], dict[str, str]]:
+    """One table's true counts (before publication) and labels."""
+    return _cells(dimension, counts_on(reference_date, [dimension]).get(dimension, {}), reference_date)
 
 
 def _months(first: dt.date, last: dt.date) -> list[str]:
@@ -172,13 +127,23 @@ def _months(first: dt.date, last: dt.date) -> list[str]:
     return out
 
 
+def _table(dimension: str, cells: dict[str, int], labels: dict[str, str]) -> Table:
+    shown, total = publish(cells)
+    rows = [Row(key=k, label=labels[k], value=shown[k]) for k in cells]
+    if dimension == CountDimensions.MUNICIPALITY:
+        rows.sort(key=lambda r: r.label)
+    return Table(dimension=dimension, dimension_label=str(DIMENSIONS[dimension]), rows=rows, total=total)
+
+
 def report_table(dimension: str, reference_date: dt.date) -> Table:
     """One published table on ``reference_date``: persons registered that day; for status (the status
     on that day) and month of registration, every dossier opened by then. Suppressed and rounded
     (``publish``)."""
-    cells, labels = _counts(dimension, reference_date)
-    shown, total = publish(cells)
-    rows = [Row(key=k, label=labels[k], value=shown[k]) for k in cells]
-    if dimension == "municipality":
-        rows.sort(key=lambda r: r.label)
-    return Table(dimension=dimension, dimension_label=str(DIMENSIONS[dimension]), rows=rows, total=total)
+    return _table(dimension, *_counts(dimension, reference_date))
+
+
+def report_tables(reference_date: dt.date) -> list[Table]:
+    """Every published table on ``reference_date`` (the reporting page): one grouped sum for all
+    the counts, whatever the number of persons."""
+    raw = counts_on(reference_date)
+    return [_table(dimension, *_cells(dimension, raw.get(dimension, {}), reference_date)) for dimension in DIMENSIONS]

@@ -6,16 +6,25 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from audit.constants import AuditActions
 from audit.services import audit_log
 from crt import crypto
-from crt.constants import NUMBER_SEARCH_REASON, CrtRoles, ReadPurposes
-from crt.models import AddressPeriod, AuditEvent, AuditEventPerson, Dossier, Person, Referral, RoleAssignment
-from crt.numbers import MASKED_NUMBER, format_number
+from crt.constants import (
+    CTX_EMAIL,
+    CTX_NUMBER,
+    CTX_PHONE,
+    NUMBER_SEARCH_REASON,
+    CountDimensions,
+    CrtRoles,
+    ReadPurposes,
+)
+from crt.models import AuditEvent, AuditEventPerson, CountChange, Dossier, Person, Referral, RoleAssignment
+from crt.numbers import MASKED_NUMBER, format_number, parse_person_number
 from geo.models import Municipality
 from geo.selectors import postal_code_belongs_to
 
@@ -63,12 +72,14 @@ def referral_list_for_user(user) -> QuerySet[Referral]:
 
 
 def dossier_search(user, *, number: str = "", text: str = "") -> QuerySet[Dossier]:
-    """Exact national-register/BIS number (blind index), a dossier number, or (part of) a name."""
+    """Exact national-register/BIS number (blind index), a dossier number, or (part of) a name.
+    A bad number raises ValidationError keyed ``number``."""
     qs = dossier_list_for_user(user)
     if number:
-        from crt.numbers import parse_person_number
-
-        parsed = parse_person_number(number)  # ValidationError on a bad number
+        try:
+            parsed = parse_person_number(number)
+        except ValidationError as exc:
+            raise ValidationError({"number": exc.messages}) from exc
         return qs.filter(person__national_number_index=crypto.blind_index(parsed.value))
     text = (text or "").strip()
     if not text:
@@ -158,8 +169,6 @@ def person_identity_reveal(*, user, dossier: Dossier, reason: str, also_shown: I
 
     Call it only on a POST that carries the reason (a GET must never reveal: another site could
     make a case manager's browser send one)."""
-    from crt.services import CTX_EMAIL, CTX_NUMBER, CTX_PHONE
-
     person = dossier.person
     person_reads_log(user=user, person_ids=[dossier.person_id, *also_shown], purpose=ReadPurposes.IDENTITY,
                      obj=dossier, reason=reason, changes={"identity_revealed": True})
@@ -206,6 +215,21 @@ def notes_decrypt(rows, *, attr: str, context: str):
 
 # --- counts for other apps (aggregates only) ----------------------------------------------------
 
+def counts_on(reference_date: dt.date, dimensions: Iterable[str] | None = None) -> dict[str, dict[str, int]]:
+    """Every counted cell on ``reference_date`` (``{dimension: {key: count}}``, cells with nobody
+    left out), in one grouped sum over ``crt.CountChange`` (see ``crt.services.counts`` for what
+    each dimension counts). Exact counts: for the budget's guidance count and, after
+    suppression and rounding, the published tables."""
+    rows = CountChange.objects.using(DB).filter(day__lte=reference_date)
+    if dimensions is not None:
+        rows = rows.filter(dimension__in=list(dimensions))
+    out: dict[str, dict[str, int]] = {}
+    for dimension, key, n in rows.values_list("dimension", "key").annotate(n=Sum("change")).order_by():
+        if n:
+            out.setdefault(dimension, {})[key] = n
+    return out
+
+
 def registered_persons_per_municipality(reference_date: dt.date) -> dict[str, int]:
     """Persons registered in each municipality on ``reference_date`` (REFNIS → count).
 
@@ -215,16 +239,4 @@ def registered_persons_per_municipality(reference_date: dt.date) -> dict[str, in
     Anonymised dossiers keep their periods and still count. One query, whatever the number of
     persons. Counts only: the guidance subsidy of the budget app uses this.
     """
-    from django.db.models import Count
-
-    rows = (
-        AddressPeriod.objects.using(DB)
-        .filter(valid_from__lte=reference_date)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=reference_date))
-        .filter(person__dossier__opened_on__lte=reference_date)
-        .filter(Q(person__dossier__ended_on__isnull=True) | Q(person__dossier__ended_on__gt=reference_date))
-        .values("municipality_refnis")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    )
-    return {r["municipality_refnis"]: r["n"] for r in rows}
+    return counts_on(reference_date, [CountDimensions.MUNICIPALITY]).get(CountDimensions.MUNICIPALITY, {})

@@ -13,3 +13,8 @@ def national_register_sync():
 @shared_task(name="crt.tasks.retention_anonymise")
 def retention_anonymise():
     return services.dossiers_anonymise_expired()
+
+
+@shared_task(name="crt.tasks.counts_rebuild")
+def counts_rebuild():
+    return services.counts_rebuild()

@@ -331,6 +331,10 @@ CRT_ENCRYPTION_KEYS = env(
 )
 CRT_BLIND_INDEX_KEY = env("CRT_BLIND_INDEX_KEY", default="ZGV2LW9ubHktYmxpbmQtaW5kZXgta2V5LTMyYnl0ZXM=")
 CRT_NATIONAL_REGISTER_ENDPOINT = env("CRT_NATIONAL_REGISTER_ENDPOINT", default="simulator://")
+# Days after a dossier is closed before the daily job anonymises it (crt/README.md, "Operations").
+CRT_RETENTION_DAYS = env.int("CRT_RETENTION_DAYS", default=5 * 365)
+if CRT_RETENTION_DAYS <= 0:
+    raise ValueError("CRT_RETENTION_DAYS must be positive: closed dossiers are kept that many days")
 
 # --- Mail ------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -8,6 +8,11 @@ from crt.models import AuditEvent, Dossier, Transfer
 pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 
+def _field_errors(response, field: str) -> str:
+    """The messages the admin form shows next to ``field``."""
+    return " ".join(str(e) for e in response.context_data["adminform"].form.errors.get(field, []))
+
+
 @pytest.fixture
 def central_admin(make_user):
     return make_user(CrtRoles.CENTRAL_ADMIN, username="crt-central")
@@ -79,7 +84,14 @@ def test_central_admin_grants_a_crt_role_with_audit(client, login, central_admin
     login(central_admin)
     response = client.post(reverse("crt_admin:crt_roleassignment_add"),
                            {"user_id": 999999, "role": "crt_case_manager", "organisation": org.pk})
-    assert response.status_code == 200 and "Er is geen actieve gebruiker met dit id." in response.content.decode()
+    assert response.status_code == 200 and "Er is geen gebruiker met dit id." in response.content.decode()
+    # An inactive user: crt_role_assign refuses, and its message shows next to the user field.
+    sleeper = make_user(None, username="slapende-gebruiker", is_active=False)
+    response = client.post(reverse("crt_admin:crt_roleassignment_add"),
+                           {"user_id": sleeper.pk, "role": "crt_reporting", "organisation": ""})
+    assert response.status_code == 200
+    assert "Deze gebruiker is niet actief" in _field_errors(response, "user_id")
+    assert not RoleAssignment.objects.using("crt").filter(user_id=sleeper.pk).exists()
     response = client.post(reverse("crt_admin:crt_roleassignment_add"),
                            {"user_id": newcomer.pk, "role": "crt_case_manager", "organisation": ""})
     assert response.status_code == 200  # a case manager needs an organisation (model constraint)
@@ -117,3 +129,40 @@ def test_admin_grant_follows_the_full_licence_rule_and_revoke_is_audited(client,
     assert response.status_code == 302
     assert not RoleAssignment.objects.using("crt").filter(user_id=holder.pk).exists()
     assert AuditEvent.objects.using("crt").filter(action=AuditActions.ROLE_REVOKED, actor_id=central_admin.pk).exists()
+
+
+def test_transfer_form_shows_the_services_refusal_and_stores_nothing(client, login, central_admin, register, other_org):
+    """The rules live in dossier_transfer only; the admin form shows its message on the field."""
+    dossier = register()
+    other_org.is_active = False
+    other_org.save(using="crt")
+    login(central_admin)
+    events = AuditEvent.objects.using("crt").count()
+    response = client.post(reverse("crt_admin:crt_transfer_add"),
+                           {"dossier": dossier.pk, "to_organisation": other_org.pk, "reason": "Verhuisd"})
+    assert response.status_code == 200
+    assert _field_errors(response, "to_organisation") == "Deze organisatie is niet actief."
+    assert not Transfer.objects.using("crt").exists()
+    assert AuditEvent.objects.using("crt").count() == events  # no transfer, no admin log
+    dossier.refresh_from_db()
+    assert dossier.organisation.code == "atlas"
+
+
+def test_a_refused_role_change_keeps_the_old_grant(client, login, central_admin, make_user):
+    """Changing a grant revokes the old role, then grants the new one: all or nothing."""
+    from crt.models import RoleAssignment
+    from licensing.models import LicencePool, PlanPeriod
+    from licensing.services import licence_assign
+
+    holder = make_user(CrtRoles.REPORTING, username="rapporteur-beperkt")
+    period = PlanPeriod.objects.create(code="t-crt2", name="Test", starts_on="2020-01-01", ends_on="2099-12-31")
+    pool = LicencePool.objects.create(period=period, tool="crt", licence_type="limited", group="crt_case_managers", seats=5)
+    licence_assign(user=holder, pool=pool)
+    assignment = RoleAssignment.objects.using("crt").get(user_id=holder.pk)
+    login(central_admin)
+    response = client.post(reverse("crt_admin:crt_roleassignment_change", args=[assignment.pk]),
+                           {"user_id": holder.pk, "role": "crt_central_admin", "organisation": ""})
+    assert response.status_code == 200 and "volledige licentie" in response.content.decode()
+    assert list(RoleAssignment.objects.using("crt").filter(user_id=holder.pk).values_list("role", flat=True)) == [
+        "crt_reporting"]
+    assert not AuditEvent.objects.using("crt").filter(action=AuditActions.ROLE_REVOKED).exists()

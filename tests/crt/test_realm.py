@@ -2,6 +2,8 @@
 and the case-manager pages against the other CRT roles. (The GET matrix over all URLs is in
 tests/security; this adds the POSTs and checks that nothing changed.)"""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -124,3 +126,19 @@ def test_crt_pages_need_a_verified_second_factor_even_when_the_middleware_cache_
     response = client.get("/crt/")
     assert response.status_code == 302
     assert response["Location"].startswith("/account/tweestapsverificatie/")
+
+
+def test_crt_pages_send_anonymous_users_to_the_login_and_answer_404_to_signed_in_non_crt_users(
+        client, login, dossier_and_referral):
+    """The deny rule of crt.decorators.crt_role_required: the login page for anonymous users (a
+    bookmark still works after login), 404 (never 403) for a signed-in user without the CRT role."""
+    dossier, referral = dossier_and_referral
+    pages = [u for u in urls(dossier, referral)["get"] if u.startswith("/crt/") and not u.startswith("/crt/beheer/")]
+    assert len(pages) == 7
+    login_url = reverse("accounts:login")
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == f"{login_url}?next={quote(url)}", url
+    login(principal("hvt_coordinator"))
+    for url in pages:
+        assert client.get(url).status_code == 404, url

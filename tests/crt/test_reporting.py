@@ -131,3 +131,67 @@ def test_status_table_uses_the_status_on_the_reference_date(register, case_manag
     february, _labels = _counts("status", dt.date(2024, 2, 1))
     assert january["registered"] == 6 and january["civic_integration"] == 0
     assert february["registered"] == 0 and february["civic_integration"] == 6
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_report_export_as_xlsx_has_the_published_figures_typed_and_is_audited(client, login, make_user, register,
+                                                                              frozen_now):
+    import io
+
+    from openpyxl import load_workbook
+
+    frozen_now(dt.datetime(2024, 3, 1, 10))
+    for i in range(8):
+        birth = dt.date(1980 + i, 1, 1)
+        register(first_name=f"P{i}", birth_date=birth, national_number=generate_number(birth, 2 * i + 2),
+                 sex="F" if i < 6 else "M")
+    user = make_user(CrtRoles.REPORTING)
+    login(user)
+    url = reverse("crt:report_export", args=["sex"])
+    response = client.get(url, {"datum": "2024-03-01", "formaat": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="crt-sex-2024-03-01.xlsx"' in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    # F 6 -> 5, M 2 and X 0 hidden (together 2 < 5: F hidden too), total 8 -> 10: as on the page.
+    table = report_table("sex", dt.date(2024, 3, 1))
+    assert rows[1:4] == [(r.label, "x" if r.value is None else r.value) for r in table.rows]
+    assert rows[4] == ("Totaal", 10) and isinstance(rows[4][1], int)
+    assert "veelvoud van 5" in rows[5][0]
+    event = AuditEvent.objects.using("crt").get(action=AuditActions.EXPORT)
+    assert event.changes == {"dimension": "sex", "reference_date": "2024-03-01", "format": "xlsx"}
+    # The CSV of the same table: Belgian (BOM, ';') with the same figures.
+    csv = client.get(url, {"datum": "2024-03-01"}).content.decode("utf-8")
+    assert csv.startswith("\ufeffGeslacht;aantal personen") and "Totaal;10" in csv
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_the_reporting_page_runs_the_same_queries_whatever_the_number_of_persons(client, login, make_user, register,
+                                                                                  case_manager, frozen_now):
+    """One grouped sum for the six tables (crt.selectors.counts_on), the organisations' and the
+    municipalities' names: the page does not query per person, per dossier or per table row."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from crt.services import address_move, dossier_status_change
+
+    frozen_now(dt.datetime(2024, 3, 1, 10))
+    login(make_user(CrtRoles.REPORTING))
+    url = reverse("crt:reports") + "?datum=2024-03-01"
+    client.get(url)  # sessions, caches
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connections["crt"]) as crt, CaptureQueriesContext(connections["default"]) as default:
+            assert client.get(url).status_code == 200
+        return len(crt), len(default)
+
+    empty = queries()
+    for i in range(12):
+        birth = dt.date(1960 + i, 2, 29 if i % 4 == 0 else 1)
+        dossier = register(first_name=f"P{i}", birth_date=birth, national_number=generate_number(birth, 2 * i + 2),
+                           sex="FMX"[i % 3])
+        if i % 3 == 0:
+            address_move(person=dossier.person, municipality_refnis="11002", moved_on=dt.date(2024, 3, 1))
+        if i % 4 == 0:
+            dossier_status_change(actor=case_manager, dossier=dossier, status="closed", effective_on=dt.date(2024, 3, 1))
+    assert queries() == empty
+    assert empty[0] == 3  # the user's CRT roles, the counts of all six tables, the organisations

@@ -59,10 +59,29 @@ def test_open_dossiers_are_kept(register, frozen_now, settings):
     assert Person.objects.using("crt").get(pk=dossier.person_id).anonymised_at is None
 
 
-def test_default_retention_period_is_configurable(settings):
-    from crt.conf import retention_days
+def _base_setting(name: str, env: dict) -> str:
+    """The value config/settings/base.py gives ``name`` in a fresh process with this environment."""
+    import os
+    import subprocess
+    import sys
 
+    environ = {k: v for k, v in os.environ.items() if k != "CRT_RETENTION_DAYS"} | env
+    result = subprocess.run([sys.executable, "-c", f"import config.settings.base as b; print(b.{name})"],
+                            env=environ, capture_output=True, text=True, check=False)
+    return result.stdout.strip() or result.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.django_db(databases=[])
+def test_retention_period_is_declared_in_base_settings_from_the_environment():
+    assert _base_setting("CRT_RETENTION_DAYS", {}) == str(5 * 365)
+    assert _base_setting("CRT_RETENTION_DAYS", {"CRT_RETENTION_DAYS": "10"}) == "10"
+    assert "must be positive" in _base_setting("CRT_RETENTION_DAYS", {"CRT_RETENTION_DAYS": "0"})
+
+
+def test_the_job_reads_the_setting(closed_dossier, frozen_now, settings):
     settings.CRT_RETENTION_DAYS = 10
-    assert retention_days() == 10
-    del settings.CRT_RETENTION_DAYS
-    assert retention_days() == 5 * 365
+    frozen_now(dt.datetime(2023, 1, 11, 12))  # 9 days after closing
+    assert dossiers_anonymise_expired() == 0
+    frozen_now(dt.datetime(2023, 1, 12, 12))
+    assert dossiers_anonymise_expired() == 1
+    assert AuditEvent.objects.using("crt").get(action=AuditActions.DELETE).changes["retention_days"] == 10

@@ -86,10 +86,12 @@ def test_lookup_fills_the_form_from_the_register(client, login, case_manager):
     assert 'value="1985-07-30"' in body
     assert AuditEvent.objects.using("crt").filter(action=AuditActions.LOOKUP, changes__purpose="registration").exists()
     response = client.post(reverse("crt:person_register"), {"action": "lookup", "national_number": NUMBER})
-    assert "Kies het wettelijk doel" in response.content.decode()
+    # The service's refusal, keyed by its argument names, shows next to the form's fields.
+    assert response.context["form"].errors == {"lookup_purpose": ["Kies het wettelijk doel van de opzoeking."]}
     response = client.post(reverse("crt:person_register"),
                            {"action": "lookup", "national_number": "85073003329", "lookup_purpose": "registration"})
     assert response.status_code == 200 and "geen geldig rijksregisternummer" in response.content.decode()
+    assert list(response.context["form"].errors) == ["national_number"]
     assert AuditEvent.objects.using("crt").filter(action=AuditActions.LOOKUP).count() == 1
 
 
@@ -132,7 +134,7 @@ def test_search_by_number_is_a_post_and_finds_own_dossier(client, login, case_ma
     response = client.post(reverse("crt:dossier_search"), {"number": NUMBER, "text": ""})
     assert dossier.number in response.content.decode()
     response = client.post(reverse("crt:dossier_search"), {"number": "123", "text": ""})
-    assert "11 cijfers" in response.content.decode()
+    assert "11 cijfers" in " ".join(response.context["search_form"].errors["number"])
     assert client.get(reverse("crt:dossier_search")).status_code == 405
 
 
@@ -200,6 +202,16 @@ def test_case_manager_corrects_contact_and_address(client, login, case_manager, 
     response = client.post(reverse("crt:person_update", args=[dossier.pk]), {**data, "postal_code": "9000"})
     assert "Deze postcode hoort niet bij de gekozen gemeente." in response.content.decode()
     assert Person.objects.using("crt").get().postal_code == "2000"
+
+
+def test_household_of_another_organisation_is_refused_on_its_field(client, login, other_case_manager, register):
+    head = register()  # at Atlas
+    login(other_case_manager)
+    response = client.post(reverse("crt:person_register"), form_data(
+        first_name="Taras", household_dossier=head.number, household_role="child", confirm_duplicate="on"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["household_dossier"] == ["Geen dossier met dit nummer in uw organisatie."]
+    assert Person.objects.using("crt").count() == 1
 
 
 def test_register_household_member_from_the_dossier(client, login, case_manager, register):

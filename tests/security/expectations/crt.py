@@ -106,6 +106,7 @@ EXPECTATIONS: dict = {
     "crt:referral_outcome": only(CASE_MANAGERS, status(405), obj=referral),
     # --- Reporting: aggregates only ------------------------------------------------------------------
     "crt:reports": only(REPORTERS),
+    # CSV, or Excel with ?formaat=xlsx: the same view and rule (exports audited: tests/crt/test_reporting.py)
     "crt:report_export": only(REPORTERS, kwargs={"dimension": "municipality"}),
 }
 
