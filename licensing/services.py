@@ -21,9 +21,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import hooks
 from accounts import services as account_services
 from accounts.models import User
-from accounts.selectors import roles_for_user
 from accounts.services import sessions_end_for_users
 from audit.constants import AuditActions
 from audit.models import AuditEvent
@@ -58,14 +58,6 @@ def _sweep_lock(key: int = SWEEP_LOCK_KEY) -> None:
 
 
 # --- Licences ----------------------------------------------------------------------------------
-
-
-def _roles_of(user) -> frozenset[str]:
-    from crt.realm import crt_roles_for_user  # the CRT realm, read-only
-
-    user._role_cache = None
-    user._crt_grants = None
-    return roles_for_user(user) | crt_roles_for_user(user)
 
 
 def _forget_licences(user) -> None:
@@ -105,7 +97,7 @@ def licence_assign(*, user: User, pool: LicencePool, actor: User | None = None) 
             code="already_licensed",
         )
     if pool.licence_type == LicenceTypes.LIMITED:
-        needs_full = sorted(r for r in _roles_of(user) if r in FULL_LICENCE_ROLES and ROLE_TOOL[r] == pool.tool)
+        needs_full = sorted(r for r in hooks.roles_in_every_realm(user) if r in FULL_LICENCE_ROLES and ROLE_TOOL[r] == pool.tool)
         if needs_full:
             raise ValidationError(
                 _("%(user)s heeft een rol die een volledige licentie vereist (%(roles)s).")

@@ -11,8 +11,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 # Rank of each app: a module may import an app of a lower rank, or its own app.
@@ -31,17 +29,6 @@ LAYERS = {
 # Modules of a lower layer that a higher one may import beyond the rank rule's own limits:
 # budget reads HVT and CRT only through their selectors.
 ONLY_THROUGH = {"budget": {"hvt": ("hvt.selectors",), "crt": ("crt.selectors",)}}
-
-# Known violations still to be fixed: (importing module, imported module).
-KNOWN: set[tuple[str, str]] = {
-    ("core.health", "config.celery"),
-    ("core.management.commands.install_schedule", "config.schedule"),
-    ("audit.permissions", "accounts.constants"),
-    ("accounts.services", "licensing.services"),
-    ("accounts.two_factor", "crt.realm"),
-    ("licensing.services", "crt.realm"),
-}
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
@@ -121,14 +108,5 @@ def test_the_walker_sees_imports_inside_functions_and_relative_ones(tmp_path):
 
 
 def test_no_import_points_up():
-    found = violations()
-    unexpected = [
-        f"{importer}:{line} imports {target}" for importer, target, line in found if (importer, target) not in KNOWN
-    ]
-    assert not unexpected, "imports against the layer order:\n" + "\n".join(unexpected)
-
-
-@pytest.mark.parametrize("known", sorted(KNOWN))
-def test_known_violations_still_exist(known):
-    """A fixed violation leaves the known list (so that it cannot come back unnoticed)."""
-    assert known in {(importer, target) for importer, target, _line in violations()}
+    found = [f"{importer}:{line} imports {target}" for importer, target, line in violations()]
+    assert not found, "imports against the layer order:\n" + "\n".join(found)
