@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.constants import Roles
 from accounts.selectors import municipalities_for_user, user_has_role, user_in_scope_of
 from audit.constants import AuditActions
-from audit.models import AuditEvent
-from audit.services import audit_log, model_changes
-from core import clock, context
+from audit.services import audit_log, audit_log_bulk, model_changes
+from core import clock
 from geo.models import Municipality, PostalCode
 from geo.selectors import municipality_population_latest, postal_code_belongs_to
 from hvt.constants import (
@@ -294,21 +293,7 @@ def place_register_bulk(
 
 
 def _audit_bulk(actor, action, items: list[tuple], *, batch_size: int = 1000) -> None:
-    """One ``bulk_create`` of audit events for (object, changes) pairs: the fields audit_log writes
-    (time from the clock, actor, action, object type/id/text, changes, request id and client IP)."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    actor_id = actor.pk if authenticated else None
-    actor_username = actor.get_username()[:150] if authenticated else ""
-    ctx = context.current()
-    now = clock.now()
-    AuditEvent.objects.bulk_create([
-        AuditEvent(
-            occurred_at=now, actor_id=actor_id, actor_username=actor_username, action=action,
-            object_type=obj._meta.label_lower, object_id=str(obj.pk or ""), object_repr=str(obj)[:200],
-            changes=changes or {}, reason="", request_id=ctx.request_id, client_ip=ctx.client_ip,
-        )
-        for obj, changes in items
-    ], batch_size=batch_size)
+    audit_log_bulk(actor=actor, action=action, items=items, batch_size=batch_size)
 
 
 @transaction.atomic
