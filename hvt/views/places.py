@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +15,8 @@ from accounts.selectors import municipalities_for_user, user_has_role
 from audit.constants import AuditActions
 from audit.services import audit_log
 from core import clock
-from core.exports import neutralise_cell
+from core.exports import Column, Kind, csv_response
+from core.forms import apply_service_error
 from hvt import selectors, services
 from hvt.constants import READ_ROLES, WRITE_ROLES, PlaceStatuses
 from hvt.forms import (
@@ -26,7 +24,6 @@ from hvt.forms import (
     PlaceFilterForm,
     PlaceForm,
     QualityCheckForm,
-    apply_service_error,
 )
 from hvt.views.common import PAGE_SIZE, role_required
 
@@ -61,41 +58,25 @@ def place_list(request):
 
 
 EXPORT_COLUMNS = [
-    ("id", "id"), ("refnis", "municipality_id"), ("gemeente", "municipality.name_nl"), ("naam", "name"),
-    ("straat", "street"), ("huisnummer", "house_number"), ("postcode", "postal_code"), ("uitbater", "operator"),
-    ("categorie", "category"), ("type_categorie_2", "category_2_subtype"), ("capaciteit", "capacity"),
-    ("in_gebruik_vandaag", "beds_in_use"), ("status", "status"), ("startdatum", "start_date"), ("einddatum", "end_date"),
+    Column("id", "id", Kind.INTEGER), Column("refnis", "municipality_id"), Column("gemeente", "municipality.name_nl"),
+    Column("naam", "name"), Column("straat", "street"), Column("huisnummer", "house_number"),
+    Column("postcode", "postal_code"), Column("uitbater", "operator"), Column("categorie", "category"),
+    Column("type_categorie_2", "category_2_subtype"), Column("capaciteit", "capacity", Kind.INTEGER),
+    Column("in_gebruik_vandaag", "beds_in_use", Kind.INTEGER), Column("status", "status"),
+    Column("startdatum", "start_date", Kind.DATE), Column("einddatum", "end_date", Kind.DATE),
 ]
-
-
-def _value(obj, path):
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return "" if obj is None else obj
 
 
 @role_required(*READ_ROLES)
 def place_export(request):
-    """The filtered list as CSV (same scope and filters as the page); formulas neutralised; audited."""
+    """The filtered list as CSV (same scope and filters as the page; core.exports: formulas
+    neutralised, Belgian dates and numbers), streamed; audited."""
     _form, filters = _place_filters(request)
     places = selectors.place_list_for_user(request.user, **filters)
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="hvt.receptionplace",
               object_repr="export opvangplaatsen", changes={"filters": {k: str(v) for k, v in filters.items() if v}})
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo(), delimiter=";")
-
-    def rows():
-        yield "\ufeff" + writer.writerow([name for name, _ in EXPORT_COLUMNS])
-        for place in places.iterator(chunk_size=2000):
-            yield writer.writerow([neutralise_cell(_value(place, path)) for _, path in EXPORT_COLUMNS])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="opvangplaatsen.csv"'
-    return response
+    return csv_response(filename="opvangplaatsen", columns=EXPORT_COLUMNS, rows=places.iterator(chunk_size=2000),
+                        stream=True)
 
 
 @role_required(*WRITE_ROLES)
