@@ -47,27 +47,6 @@ def _dashboard_params(request):
     return provinces, province, sort
 
 
-def _shift(series: dict) -> list[dict]:
-    """Occupied beds in individual housing (category 1) against collective sites (2 and 3) at the
-    last point before 2024, and at the last point: the shift of DOMAIN §4 in figures."""
-    labels = series["labels"]
-    if not labels:
-        return []
-    points = []
-    before = [i for i, label in enumerate(labels) if label < "2024-01-01"]
-    if before and before[-1] != len(labels) - 1:
-        points.append(before[-1])
-    points.append(len(labels) - 1)
-    out = []
-    for i in points:
-        individual = sum(series["series"][c]["occupied"][i] for c in selectors.INDIVIDUAL_CATEGORIES)
-        collective = sum(series["series"][c]["occupied"][i] for c in selectors.COLLECTIVE_CATEGORIES)
-        total = individual + collective
-        out.append({"date": labels[i], "individual": individual, "collective": collective,
-                    "share": round(100 * individual / total, 1) if total else None})
-    return out
-
-
 @role_required(*selectors.DASHBOARD_ROLES)
 def dashboard(request):
     """Realisation against target per municipality, occupancy per category and the evolution
@@ -95,7 +74,7 @@ def dashboard(request):
     export_query.pop("periode", None)
     return render(request, "hvt/dashboard.html", {
         "overview": overview, "provinces": provinces, "province": province, "sort": sort, "period": period,
-        "chart": chart, "shift": _shift(series), "query": query.urlencode(), "export_query": export_query.urlencode(),
+        "chart": chart, "shift": selectors.shift_points(series), "query": query.urlencode(), "export_query": export_query.urlencode(),
     })
 
 

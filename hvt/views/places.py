@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.constants import Roles
-from accounts.selectors import municipalities_for_user, user_has_role
+from accounts.selectors import municipalities_for_user
 from audit.constants import AuditActions
 from audit.services import audit_log
 from core import clock
@@ -98,23 +98,19 @@ def place_create(request):
 @role_required(*READ_ROLES)
 def place_detail(request, pk: int):
     place = selectors.place_get_for_user(request.user, pk, with_history=True)
-    allocations = list(place.allocations.all())
-    checks = list(place.quality_checks.all())
     today = clock.today()
-    in_use = sum(a.household_size for a in allocations if a.is_active_on(today))
-    free_today = max(place.capacity - in_use, 0) if place.is_available and place.is_open_on(today) else 0
+    actions = selectors.place_actions(request.user, place)
+    allocations = selectors.place_allocations_on(place, today, can_write=actions["can_write"])
+    beds = selectors.place_beds_on(place, today)
     # A large site has thousands of past allocations: show current and future ones unless asked.
     show_all = request.GET.get("alle") == "1"
-    current = [a for a in allocations if a.end_date is None or a.end_date >= today]
+    current = [a for a in allocations if a.current]
     timeline = selectors.place_timeline(place)
     return render(request, "hvt/place_detail.html", {
         "place": place, "allocations": allocations if show_all else current, "past_hidden": 0 if show_all
-        else len(allocations) - len(current), "checks": checks, "in_use": in_use, "free_today": free_today,
-        "today": today, "timeline": timeline if show_all else timeline[-40:],
-        "timeline_hidden": 0 if show_all else max(len(timeline) - 40, 0),
-        "can_write": selectors.can_write_place(request.user, place),
-        "can_confirm": place.needs_agency_confirmation and place.agency_confirmed_on is None
-        and user_has_role(request.user, Roles.HVT_COORDINATOR),
+        else len(allocations) - len(current), "checks": list(place.quality_checks.all()), "in_use": beds["in_use"],
+        "free_today": beds["free"], "today": today, "timeline": timeline if show_all else timeline[-40:],
+        "timeline_hidden": 0 if show_all else max(len(timeline) - 40, 0), **actions,
     })
 
 
