@@ -3,8 +3,8 @@ scope, constant query count, the evolution series, the page and its exports."""
 
 import csv
 import datetime as dt
-from decimal import Decimal
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
