@@ -6,7 +6,8 @@ import pytest
 
 from hvt.constants import PlaceCategories
 from hvt.models import PlacePeriod
-from hvt.periods import periods_create_missing, place_change
+from hvt.periods import periods_create_missing
+from hvt.services import place_change
 from tests.hvt.helpers import allocate, validated
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,30 @@ def test_a_category_change_from_d_clears_the_subtype_and_later_periods_follow(fr
         (dt.date(2022, 7, 1), 4, "1_public", ""),
         (dt.date(2022, 10, 1), 5, "1_public", ""),
     ]
+
+
+def test_register_opens_the_first_period_and_update_and_close_correct_the_current_one(frozen_now):
+    from hvt import services
+
+    frozen_now(dt.datetime(2022, 8, 1, 12, 0))
+    place = validated(None, capacity=4)
+    assert _periods(place) == [(dt.date(2022, 3, 14), None, 4, PlaceCategories.CAT1_PUBLIC)]
+    place_change(place=place, effective_from=dt.date(2022, 7, 1), actor=None, capacity=6)
+    services.place_update(actor=None, place=place, capacity=5)  # a correction of today's facts
+    assert [p[2] for p in _periods(place)] == [4, 5]
+    services.place_close(actor=None, place=place, end_date=dt.date(2022, 6, 20))
+    ends = list(PlacePeriod.objects.filter(place=place).order_by("valid_from").values_list("end_date", flat=True))
+    assert ends == [dt.date(2022, 6, 20), dt.date(2022, 6, 20)]
+
+
+def test_allocation_create_keeps_the_resident_fee(frozen_now):
+    from decimal import Decimal
+
+    from hvt import services
+
+    frozen_now(dt.datetime(2022, 8, 1, 12, 0))
+    place = validated(None, capacity=4)
+    a = services.allocation_create(actor=None, place=place, household_reference="HH-FEE", household_size=1, adults=1,
+                                   minors=0, start_date=dt.date(2022, 5, 1), resident_fee_per_day=Decimal("4.50"))
+    a.refresh_from_db()
+    assert a.resident_fee_per_day == Decimal("4.50")
