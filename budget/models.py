@@ -224,3 +224,41 @@ class SubsidyLine(models.Model):
     def _refuse_if_approved(self):
         if self.run_id and SubsidyRun.objects.filter(pk=self.run_id, status=RunStatuses.APPROVED).exists():
             raise ApprovedRunError(_("De lijnen van een goedgekeurde berekening kunnen niet gewijzigd worden."))
+
+
+def validate_iban(value: str) -> None:
+    from stdnum import iban
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    try:
+        iban.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(_("Geen geldig IBAN-nummer.")) from exc
+
+
+def validate_bic(value: str) -> None:
+    from stdnum import bic
+    from stdnum.exceptions import ValidationError as StdnumError
+
+    try:
+        bic.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(_("Geen geldige BIC-code.")) from exc
+
+
+class Payee(models.Model):
+    """A municipality's account for the subsidy transfers (IBAN and BIC validated with python-stdnum).
+    Minimal model of the subsidy engine (the payee import and pages are built on it)."""
+
+    municipality = models.OneToOneField("geo.Municipality", on_delete=models.PROTECT, related_name="payee")
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, validators=[validate_bic])
+    is_demo = models.BooleanField(_("demogegevens"), default=False)
+
+    class Meta:
+        ordering = ["municipality"]
+        verbose_name = _("begunstigde")
+        verbose_name_plural = _("begunstigden")
+
+    def __str__(self):
+        return f"{self.municipality_id} {self.iban}"
