@@ -25,9 +25,11 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import (
+    PlacePeriod,
     QualityCheck,
     ReceptionPlace,
 )
+from hvt.periods import PERIOD_FACTS, period_first, period_first_create, periods_correct
 from hvt.services.common import (
     EDITABLE_PLACE_FIELDS,
     PLACE_FIELDS,
@@ -86,6 +88,7 @@ def place_register(
     )
     _clean_new_place(place, actor=actor)
     place.save()
+    period_first_create(place)
     _audit(actor, AuditActions.CREATE, place, model_changes(place, PLACE_FIELDS + ["source"]))
     return place
 
@@ -221,6 +224,7 @@ def place_register_bulk(
     ReceptionPlace.objects.bulk_create(new, batch_size=batch_size)
     if any(p.pk is None for p in new):  # every supported database returns the ids (PostgreSQL, SQLite ≥ 3.35)
         raise RuntimeError("bulk_create did not return the ids of the new places")
+    PlacePeriod.objects.bulk_create([period_first(p) for p in new], batch_size=batch_size)
     fields = PLACE_FIELDS + ["source"]
     audit_log_bulk(
         actor=actor,
@@ -258,6 +262,7 @@ def place_update(*, actor, place: ReceptionPlace, **changes) -> ReceptionPlace:
     _check_period_covers_allocations(place)
     place.full_clean()
     place.save()
+    periods_correct(place, {f: getattr(place, f) for f in PERIOD_FACTS if f in changes})
     _audit(actor, AuditActions.UPDATE, place, model_changes(place, PLACE_FIELDS, before))
     return place
 
@@ -381,6 +386,7 @@ def place_close(*, actor, place: ReceptionPlace, end_date: dt.date, reason: str 
     place.closed_on = clock.today()
     place.full_clean()
     place.save()
+    periods_correct(place, {"end_date": end_date})
     _audit(
         actor,
         AuditActions.UPDATE,
