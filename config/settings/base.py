@@ -366,3 +366,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The debtor of the subsidy payment file (SEPA pain.001.001.03). Demo defaults: a made-up account with
+# valid check digits (not a real account of the Flemish government); set them in production.
+SUBSIDY_DEBTOR_NAME = env("SUBSIDY_DEBTOR_NAME", default="Vlaamse overheid (DEMO)")
+SUBSIDY_DEBTOR_IBAN = env("SUBSIDY_DEBTOR_IBAN", default="BE05068123456775")
+SUBSIDY_DEBTOR_BIC = env("SUBSIDY_DEBTOR_BIC", default="GKCCBEBB")
