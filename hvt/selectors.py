@@ -21,6 +21,9 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+from hvt.periods import OPEN_END as OPEN_END  # day numbers of the subsidy SQL below, for budget
+from hvt.periods import day_from_number as day_from_number
+from hvt.periods import day_number as day_number
 from hvt.querysets import (
     COLLECTIVE_CATEGORIES,
     INDIVIDUAL_CATEGORIES,
