@@ -21,6 +21,11 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+
+# Re-exported: budget reads the HVT only through this module.
+from hvt.periods import OPEN_END as OPEN_END
+from hvt.periods import day_from_number as day_from_number
+from hvt.periods import day_number as day_number
 from hvt.querysets import (
     COLLECTIVE_CATEGORIES,
     INDIVIDUAL_CATEGORIES,
