@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from accounts.selectors import scope_filter, user_has_role
 from budget.constants import BudgetCategories, Tools
 from budget.models import BudgetLine
 
@@ -50,3 +51,21 @@ def budget_lines_by_year() -> dict[tuple[str, int], list[BudgetLine]]:
         grouped[(line.tool, line.year)].append(line)
     order = {c.value: i for i, c in enumerate(BudgetCategories)}
     return {key: sorted(lines, key=lambda line: order[line.category]) for key, lines in grouped.items()}
+
+
+# --- Payees ------------------------------------------------------------------------------------------
+
+
+def may_read_payees(user) -> bool:
+    from budget.permissions import PAYEE_READERS
+
+    return user_has_role(user, *PAYEE_READERS)
+
+
+def payees_for_user(user):
+    """The bank accounts of the municipalities in the user's scope (a municipal officer: their own)."""
+    from budget.models import Payee
+    from budget.permissions import PAYEE_READERS
+
+    return scope_filter(Payee.objects.select_related("municipality", "municipality__province"), user,
+                        roles=PAYEE_READERS).order_by("municipality__name_nl")
