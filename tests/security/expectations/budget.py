@@ -47,6 +47,12 @@ EXPECTATIONS: dict = {
     # account (tests/budget/test_payees.py checks the scope of the rows).
     "budget:payees": only(VIEWERS | roles(Roles.HVT_MUNICIPAL_FULL)),
     # budget.import_payees: central coordination, like every bulk import (the subsidy coordinator edits one by one).
+    # Actual spending: budget vs actual (page and CSV/XLSX) and the entries for the budget viewers;
+    # recording (budget.permissions.SPENDING_RECORDERS) is central coordination's only.
+    "budget:actual": only(VIEWERS),
+    "budget:actual_export": only(VIEWERS),
+    "budget:spending": only(VIEWERS),
+    "budget:spending_new": only(roles(Roles.HVT_COORDINATOR)),
     "admin:budget_payee_import": only(roles(Roles.HVT_COORDINATOR, SUPERUSER_NO_CRT)),
 }
 
