@@ -48,7 +48,7 @@ def test_sepa_file_has_one_transfer_per_positive_municipality_and_the_positive_t
     root = ET.fromstring(out.read_bytes())
     assert root.find("p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", NS).text == "6440.00"
     assert Decimal(root.find("p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", NS).text) == Decimal(run.totals["positive_total"])
-    ids = [e.text for e in root.iter("{%s}EndToEndId" % NS["p"])]
+    ids = [e.text for e in root.iter(f"{{{NS['p']}}}EndToEndId")]
     assert ids == ["20220944021"]
     assert "2022-09" in root.find(".//p:RmtInf/p:Ustrd", NS).text
     csv_out = tmp_path / "pay.csv"
