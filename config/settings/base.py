@@ -282,7 +282,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every dotted path here is imported by a test. Each app adds its jobs in its own module
-# (<app>/schedule.py, BEAT_SCHEDULE); config.celery collects them.
+# (<app>/schedule.py, BEAT_SCHEDULE); core.beat collects them.
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- REST API ------------------------------------------------------------------------------------
