@@ -21,6 +21,9 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+from hvt.periods import OPEN_END as SUBSIDY_OPEN_END  # noqa: F401 - for the budget app
+from hvt.periods import day_from_number as subsidy_day_from_number  # noqa: F401 - for the budget app
+from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the budget app
 from hvt.querysets import (
     COLLECTIVE_CATEGORIES,
     INDIVIDUAL_CATEGORIES,
@@ -441,6 +444,7 @@ def shift_points(series: dict) -> list[dict]:
 
 
 # --- for the subsidy engine (budget reads the HVT only through these) ------------------------------
+
 
 
 def subsidy_available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
