@@ -1,5 +1,7 @@
 """Browser forms. They only collect input; the services decide (and their errors land on the form)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +107,14 @@ class AllocationForm(BootstrapMixin, forms.Form):
     minors = forms.IntegerField(label=_("Minderjarigen"), min_value=0, max_value=MAX_HOUSEHOLD_SIZE)
     start_date = forms.DateField(label=_("Van"), widget=DateInput())
     end_date = forms.DateField(label=_("Tot en met (optioneel)"), required=False, widget=DateInput())
+    resident_fee_per_day = forms.DecimalField(
+        label=_("Bijdrage van de bewoners per dag (EUR)"), min_value=Decimal("0.00"), max_digits=8, decimal_places=2,
+        initial=Decimal("0.00"), required=False,
+        help_text=_("Wat de bewoners per dag betalen; het wordt afgetrokken van de subsidie voor categorie 2."),
+    )
+
+    def clean_resident_fee_per_day(self):
+        return self.cleaned_data.get("resident_fee_per_day") or Decimal("0.00")
 
 
 class AllocationEndForm(BootstrapMixin, forms.Form):

@@ -21,6 +21,11 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+
+# Re-exported: budget reads the HVT only through this module.
+from hvt.periods import OPEN_END as OPEN_END
+from hvt.periods import day_from_number as day_from_number
+from hvt.periods import day_number as day_number
 from hvt.querysets import (
     COLLECTIVE_CATEGORIES,
     INDIVIDUAL_CATEGORIES,
@@ -438,3 +443,46 @@ def shift_points(series: dict) -> list[dict]:
         out.append({"date": labels[i], "individual": individual, "collective": collective,
                     "share": percentage(individual, individual + collective)})
     return out
+
+
+# --- for the subsidy engine (budget reads the HVT only through these) ------------------------------
+
+
+def subsidy_available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
+    """SELECT (place_id, municipality_id, category, subtype, beds, from_day, to_day) of the days a
+    place is available up to ``reference_date`` (day numbers since 1970-01-01): hvt.periods."""
+    from hvt.periods import available_segments_sql
+
+    return available_segments_sql(reference_date)
+
+
+def subsidy_allocations_sql(reference_date: dt.date) -> tuple[str, list]:
+    """SELECT (allocation_id, place_id, size, fee_cents, start_day, end_day) of the allocations
+    started by ``reference_date``: hvt.periods."""
+    from hvt.periods import allocations_sql
+
+    return allocations_sql(reference_date)
+
+
+def subsidy_place_facts_digest(reference_date: dt.date) -> dict:
+    """A digest of the place facts and allocations a run uses (stored in its inputs, so a later
+    recalculation can tell whether the HVT data changed): counts and a SHA-256 over the rows."""
+    import hashlib
+
+    from django.db import connection
+
+    from hvt.periods import allocations_sql, available_segments_sql
+
+    digest = hashlib.sha256()
+    counts = {}
+    with connection.cursor() as cursor:
+        for name, (sql, params) in (
+            ("segments", available_segments_sql(reference_date)), ("allocations", allocations_sql(reference_date)),
+        ):
+            cursor.execute(f"SELECT * FROM ({sql}) q ORDER BY 1, 2, 3, 4, 5, 6", params)  # noqa: S608 - SQL of hvt.periods
+            n = 0
+            for row in cursor:
+                digest.update(repr(tuple(row)).encode())
+                n += 1
+            counts[name] = n
+    return {"sha256": digest.hexdigest(), **counts}

@@ -61,7 +61,7 @@ class AllocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Allocation
         fields = ["id", "place", "household_reference", "household_size", "adults", "minors", "start_date", "end_date",
-                  "end_reason", "moved_from", "created_at"]
+                  "end_reason", "moved_from", "resident_fee_per_day", "created_at"]
         read_only_fields = fields
 
 
@@ -73,6 +73,9 @@ class AllocationWriteSerializer(StrictJSONSerializer):
     minors = serializers.IntegerField(min_value=0, max_value=MAX_HOUSEHOLD_SIZE)
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    resident_fee_per_day = serializers.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal("0.00"), required=False, default=Decimal("0.00")
+    )
 
 
 class AllocationEndSerializer(StrictJSONSerializer):

@@ -29,3 +29,54 @@ ADMIN_MODELS: dict = {
         obj=budget_line,
     ),
 }
+
+
+# --- subsidies (docs/SUBSIDY.md): runs and lines are read-only everywhere (written by services) ---
+
+
+def _version(scope: Scope) -> dict:
+    from budget.models import SchemeVersion
+
+    return {"object_id": SchemeVersion.objects.get(number=1).pk}
+
+
+def _tranche(scope: Scope) -> dict:
+    from budget.models import Tranche
+
+    return {"object_id": Tranche.objects.get(code="2022-06").pk}
+
+
+def _scheme(scope: Scope) -> dict:
+    from budget.models import SubsidyScheme
+
+    return {"object_id": SubsidyScheme.objects.get().pk}
+
+
+def _run(scope: Scope) -> dict:
+    from budget.models import SubsidyRun, Tranche
+
+    run, _ = SubsidyRun.objects.get_or_create(tranche=Tranche.objects.get(code="2022-06"))
+    return {"object_id": run.pk}
+
+
+def _line(scope: Scope) -> dict:
+    from decimal import Decimal
+
+    from budget.models import SubsidyLine, SubsidyRun, Tranche
+
+    run, _ = SubsidyRun.objects.get_or_create(tranche=Tranche.objects.get(code="2022-06"))
+    line = SubsidyLine.objects.create(run=run, municipality_id="44021", rule_kind="guidance",
+                                      entitlement_to_date=Decimal("1.00"), amount=Decimal("1.00"))
+    return {"object_id": line.pk}
+
+
+SUBSIDY_READERS = roles(Roles.HVT_SUBSIDY_COORDINATOR, Roles.HVT_COORDINATOR, SUPERUSER_NO_CRT)
+SUBSIDY_EDITORS = roles(Roles.HVT_SUBSIDY_COORDINATOR, SUPERUSER_NO_CRT)
+
+ADMIN_MODELS.update({
+    "admin:budget.subsidyscheme": AdminRule(view=SUBSIDY_READERS, obj=_scheme),
+    "admin:budget.schemeversion": AdminRule(view=SUBSIDY_READERS, add=SUBSIDY_EDITORS, change=SUBSIDY_EDITORS, obj=_version),
+    "admin:budget.tranche": AdminRule(view=SUBSIDY_READERS, add=SUBSIDY_EDITORS, change=SUBSIDY_EDITORS, obj=_tranche),
+    "admin:budget.subsidyrun": AdminRule(view=SUBSIDY_READERS, obj=_run),
+    "admin:budget.subsidyline": AdminRule(view=SUBSIDY_READERS, obj=_line),
+})
