@@ -81,7 +81,9 @@ def available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
     A day d is available when the place is validated (validation counts back to the start date and
     is never undone by closing), the period in force on d has start ≤ d ≤ end (open end: up to the
     reference date), d lies in its category's eligibility window, and a category-2 period starting
-    on or after 1 June 2023 has the agency's confirmation. Segments of one place never overlap."""
+    on or after 1 June 2023 has the agency's confirmation. Segments of one place never overlap.
+    It is ``hvt.querysets.available_q`` read over the periods (a test holds the two together for
+    places without a change) plus the subsidy's eligibility window."""
     ref = day_number(min(reference_date, ELIGIBLE_UNTIL))
     cat3 = day_number(CATEGORY_3_ELIGIBLE_FROM)
     eligible_from = f"CASE WHEN f.category = '{PlaceCategories.CAT3.value}' THEN {cat3} ELSE {day_number(ELIGIBLE_FROM)} END"

@@ -21,9 +21,9 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
-from hvt.periods import OPEN_END as OPEN_END  # day numbers of the subsidy SQL below, for budget
-from hvt.periods import day_from_number as day_from_number
-from hvt.periods import day_number as day_number
+from hvt.periods import OPEN_END as SUBSIDY_OPEN_END  # noqa: F401 - for the budget app
+from hvt.periods import day_from_number as subsidy_day_from_number  # noqa: F401 - for the budget app
+from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the budget app
 from hvt.querysets import (
     COLLECTIVE_CATEGORIES,
     INDIVIDUAL_CATEGORIES,
@@ -446,6 +446,7 @@ def shift_points(series: dict) -> list[dict]:
 # --- for the subsidy engine (budget reads the HVT only through these) ------------------------------
 
 
+
 def subsidy_available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
     """SELECT (place_id, municipality_id, category, subtype, beds, from_day, to_day) of the days a
     place is available up to ``reference_date`` (day numbers since 1970-01-01): hvt.periods."""
@@ -464,23 +465,30 @@ def subsidy_allocations_sql(reference_date: dt.date) -> tuple[str, list]:
 
 def subsidy_place_facts_digest(reference_date: dt.date) -> dict:
     """A digest of the place facts and allocations a run uses (stored in its inputs, so a later
-    recalculation can tell whether the HVT data changed): counts and a SHA-256 over the rows."""
+    recalculation can tell whether the HVT data changed): counts and a digest of the rows (on
+    PostgreSQL computed in the database; the digest is comparable between runs on one vendor)."""
     import hashlib
 
     from django.db import connection
 
     from hvt.periods import allocations_sql, available_segments_sql
 
-    digest = hashlib.sha256()
     counts = {}
+    parts = []
     with connection.cursor() as cursor:
         for name, (sql, params) in (
             ("segments", available_segments_sql(reference_date)), ("allocations", allocations_sql(reference_date)),
         ):
-            cursor.execute(f"SELECT * FROM ({sql}) q ORDER BY 1, 2, 3, 4, 5, 6", params)  # noqa: S608 - SQL of hvt.periods
-            n = 0
-            for row in cursor:
-                digest.update(repr(tuple(row)).encode())
-                n += 1
+            if connection.vendor == "postgresql":  # hashed in the database: no row travels to Python
+                cursor.execute(
+                    f"SELECT COUNT(*), COALESCE(md5(string_agg(CAST(q AS text), '|' ORDER BY CAST(q AS text))), '')"  # noqa: S608
+                    f" FROM ({sql}) q", params,
+                )
+                n, part = cursor.fetchone()
+            else:
+                cursor.execute(f"SELECT * FROM ({sql}) q ORDER BY 1, 2, 3, 4, 5, 6", params)  # noqa: S608
+                rows = cursor.fetchall()
+                n, part = len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
             counts[name] = n
-    return {"sha256": digest.hexdigest(), **counts}
+            parts.append(part)
+    return {"digest": hashlib.sha256("|".join(parts).encode()).hexdigest(), "vendor": connection.vendor, **counts}

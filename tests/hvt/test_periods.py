@@ -91,3 +91,32 @@ def test_allocation_create_keeps_the_resident_fee(frozen_now):
                                    minors=0, start_date=dt.date(2022, 5, 1), resident_fee_per_day=Decimal("4.50"))
     a.refresh_from_db()
     assert a.resident_fee_per_day == Decimal("4.50")
+
+
+def test_the_available_segments_agree_with_available_q_for_unchanged_places(frozen_now):
+    """The subsidy's SQL reading of "available" and hvt.querysets.available_q give the same beds on
+    every sampled day (places without a change; inside the eligibility window)."""
+    from django.db import connection
+    from django.db.models import Sum
+
+    from hvt import services
+    from hvt.models import ReceptionPlace
+    from hvt.periods import available_segments_sql, day_number
+    from hvt.querysets import available_q
+    from tests.hvt.helpers import register
+
+    frozen_now(dt.datetime(2024, 8, 1, 12, 0))
+    validated(None, capacity=4, start_date=dt.date(2022, 4, 1))
+    closed = validated(None, capacity=2, start_date=dt.date(2022, 5, 1))
+    services.place_close(actor=None, place=closed, end_date=dt.date(2022, 9, 30))
+    register(None, capacity=7, start_date=dt.date(2022, 4, 1))  # never validated
+    validated(None, capacity=3, category=PlaceCategories.CAT2, category_2_subtype="hotel", start_date=dt.date(2023, 7, 1))
+    sql, params = available_segments_sql(dt.date(2024, 7, 31))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        segments = cursor.fetchall()
+    for day in [dt.date(2022, 4, 15), dt.date(2022, 6, 1), dt.date(2022, 10, 1), dt.date(2023, 8, 1)]:
+        n = day_number(day)
+        from_sql = sum(beds for _p, _m, _c, _s, beds, lo, hi in segments if lo <= n <= hi)
+        from_q = ReceptionPlace.objects.filter(available_q(day)).aggregate(b=Sum("capacity"))["b"] or 0
+        assert from_sql == from_q, day
