@@ -68,7 +68,8 @@ def _with(reference_date: dt.date, rates: list[RateRow], categories: tuple[str, 
 
 
 def day_rules_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, list]:
-    """cat2_day and cat3_day: one row per available segment × version in force (days × beds × rate)."""
+    """cat2_day and cat3_day: one row per available segment × version in force (days × beds × rate);
+    days priced at € 0.00 (category 3 in version 1) give no row."""
     head, params = _with(reference_date, rates, ("2", "3"))
     lo, hi = _greatest("s.from_day", "vr.vfrom"), _least("s.to_day", "vr.vuntil")
     sql = (
@@ -77,7 +78,7 @@ def day_rules_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, l
         f" {lo} AS from_day, {hi} AS to_day"
         " FROM seg s JOIN vr ON vr.rule_kind = CASE s.category"
         f" WHEN '2' THEN '{RuleKinds.CAT2_DAY.value}' WHEN '3' THEN '{RuleKinds.CAT3_DAY.value}' END"
-        " AND vr.subtype = s.subtype AND vr.vfrom <= s.to_day AND vr.vuntil >= s.from_day)"
+        " AND vr.subtype = s.subtype AND vr.vfrom <= s.to_day AND vr.vuntil >= s.from_day AND vr.cents > 0)"
         " SELECT rule_kind, place_id, municipality_id, NULL, from_day, to_day, to_day - from_day + 1, beds, cents,"
         " version_number, (to_day - from_day + 1) * beds * cents FROM x"
     )
