@@ -33,6 +33,87 @@ class BudgetLine(models.Model):
         return f"{self.get_tool_display()} {self.year} – {self.get_category_display()}: € {self.amount}"
 
 
+class Payee(models.Model):
+    """Where a municipality's subsidies are paid: its bank account (IBAN, BIC, account holder).
+
+    One per municipality. IBAN and BIC are validated with python-stdnum (budget.validators) and
+    stored in their compact form (no spaces, capitals). ``is_demo`` marks the demo accounts of
+    ``budget.demo``, which must never reach a payment file of a real environment.
+    """
+
+    municipality = models.OneToOneField(
+        "geo.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="payee"
+    )
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    account_holder = models.CharField(_("naam rekeninghouder"), max_length=70)
+    is_demo = models.BooleanField(_("demogegevens"), default=False)
+    updated_at = models.DateTimeField(_("gewijzigd op"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("gewijzigd door"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["municipality__name_nl"]
+        verbose_name = _("begunstigde")
+        verbose_name_plural = _("begunstigden")
+        # The bulk import is central coordination's, like every other import of the product.
+        permissions = [("import_payees", _("Kan rekeningnummers in bulk importeren"))]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.iban_display}"
+
+    @property
+    def iban_display(self) -> str:
+        """The IBAN in groups of four, as printed on statements."""
+        return " ".join(self.iban[i : i + 4] for i in range(0, len(self.iban), 4))
+
+    def clean(self):
+        from budget.validators import validate_bic, validate_iban
+
+        errors = {}
+        for name, validate in (("iban", validate_iban), ("bic", validate_bic)):
+            value = getattr(self, name)
+            if not value:
+                continue
+            try:
+                validate(value)
+            except ValidationError as exc:
+                errors[name] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
+
+class Expenditure(models.Model):
+    """An amount actually spent against a budget line (an invoice or a payment), recorded by
+    central coordination through ``budget.services.expenditure_record``. Entries are never changed
+    or deleted: a credit note or a correction is an entry with a negative amount."""
+
+    budget_line = models.ForeignKey(
+        BudgetLine, verbose_name=_("budgetlijn"), on_delete=models.PROTECT, related_name="expenditures"
+    )
+    date = models.DateField(_("datum"))
+    supplier = models.CharField(_("leverancier"), max_length=200)
+    reference = models.CharField(_("referentie"), max_length=100, blank=True)
+    description = models.CharField(_("omschrijving"), max_length=255, blank=True)
+    amount = models.DecimalField(_("bedrag (EUR)"), max_digits=12, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("geboekt door"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("geboekt op"))
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("uitgave")
+        verbose_name_plural = _("uitgaven")
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="budget_expenditure_not_zero")]
+        indexes = [models.Index(fields=["budget_line", "date"], name="budget_expenditure_line_idx")]
+
+    def __str__(self):
+        return f"{self.date:%d-%m-%Y} {self.supplier} {self.reference}: € {self.amount}"
+
+
 class ApprovedRunError(ValidationError):
     """An approved run, its lines and its payment data never change (DOMAIN §5)."""
 
@@ -224,41 +305,3 @@ class SubsidyLine(models.Model):
     def _refuse_if_approved(self):
         if self.run_id and SubsidyRun.objects.filter(pk=self.run_id, status=RunStatuses.APPROVED).exists():
             raise ApprovedRunError(_("De lijnen van een goedgekeurde berekening kunnen niet gewijzigd worden."))
-
-
-def validate_iban(value: str) -> None:
-    from stdnum import iban
-    from stdnum.exceptions import ValidationError as StdnumError
-
-    try:
-        iban.validate(value)
-    except StdnumError as exc:
-        raise ValidationError(_("Geen geldig IBAN-nummer.")) from exc
-
-
-def validate_bic(value: str) -> None:
-    from stdnum import bic
-    from stdnum.exceptions import ValidationError as StdnumError
-
-    try:
-        bic.validate(value)
-    except StdnumError as exc:
-        raise ValidationError(_("Geen geldige BIC-code.")) from exc
-
-
-class Payee(models.Model):
-    """A municipality's account for the subsidy transfers (IBAN and BIC validated with python-stdnum).
-    Minimal model of the subsidy engine (the payee import and pages are built on it)."""
-
-    municipality = models.OneToOneField("geo.Municipality", on_delete=models.PROTECT, related_name="payee")
-    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
-    bic = models.CharField(_("BIC"), max_length=11, validators=[validate_bic])
-    is_demo = models.BooleanField(_("demogegevens"), default=False)
-
-    class Meta:
-        ordering = ["municipality"]
-        verbose_name = _("begunstigde")
-        verbose_name_plural = _("begunstigden")
-
-    def __str__(self):
-        return f"{self.municipality_id} {self.iban}"

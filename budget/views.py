@@ -8,7 +8,7 @@ from accounts.selectors import user_has_role
 from audit.constants import AuditActions
 from audit.services import audit_log
 from budget.permissions import BUDGET_VIEWERS
-from budget.selectors import budget_lines_by_year, budget_totals
+from budget.selectors import budget_chart, budget_history, budget_lines_by_year, budget_totals, history_table
 from core.exports import Column, Kind, csv_response
 
 
@@ -22,7 +22,11 @@ def overview(request):
     _require_viewer(request)
     lines = budget_lines_by_year()
     details = [(t, lines.get((t.tool, t.year), [])) for t in budget_totals()]
-    return render(request, "budget/overview.html", {"details": details})
+    years, history = budget_history()
+    return render(request, "budget/overview.html", {
+        "details": details, "years": years, "history": history_table(years, history),
+        "chart": budget_chart(years, history),
+    })
 
 
 EXPORT_COLUMNS = [
