@@ -230,10 +230,10 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
     """The changes in one statement, the audit rows after it. The UPDATE re-checks each user row
     it changes (PostgreSQL re-evaluates the WHERE on a row updated concurrently), so a login
     committed meanwhile keeps the user active: only users still idle are deactivated, and the
-    other statements are driven by its RETURNING rows. Its WHERE and ``idle_since`` are compiled from ``selectors.users_idle_for_deactivation``
-    (the one idle rule); its session and token deletes are those of
-    ``accounts.services.sessions_end_for_users`` (the portable path calls that function; this one
-    inlines them to stay one statement; the paths test holds them equal)."""
+    other statements are driven by its RETURNING rows. Its WHERE and ``idle_since`` are compiled
+    from ``selectors.users_idle_for_deactivation`` (the one idle rule); its session and token
+    deletes are those of ``accounts.services.sessions_end_for_users`` (the portable path calls
+    that function; this one inlines them to stay one statement; the paths test holds them equal)."""
     from django.contrib.sessions.models import Session
     from knox.models import get_token_model
 
