@@ -119,7 +119,7 @@ def test_the_subsidy_engines_available_days_agree_with_available_q(data):
     from django.db import connection
 
     sql, params = selectors.subsidy_available_segments_sql(DAY)
-    day = selectors.day_number(DAY)
+    day = selectors.subsidy_day_number(DAY)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT place_id, beds FROM ({sql}) s WHERE from_day <= %s AND to_day >= %s",  # noqa: S608
                        [*params, day, day])
