@@ -447,12 +447,12 @@ def shift_points(series: dict) -> list[dict]:
 
 
 
-def subsidy_available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
+def subsidy_available_segments_sql(reference_date: dt.date, categories: tuple[str, ...] | None = None) -> tuple[str, list]:
     """SELECT (place_id, municipality_id, category, subtype, beds, from_day, to_day) of the days a
     place is available up to ``reference_date`` (day numbers since 1970-01-01): hvt.periods."""
     from hvt.periods import available_segments_sql
 
-    return available_segments_sql(reference_date)
+    return available_segments_sql(reference_date, categories)
 
 
 def subsidy_allocations_sql(reference_date: dt.date) -> tuple[str, list]:
