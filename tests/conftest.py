@@ -11,6 +11,10 @@ from django.db import connections
 
 from core import clock
 
+# A test opens only the databases it declares: `db` / `@pytest.mark.django_db` give `default`; a test
+# that reads or writes the CRT realm (a CRT role, a CRT page, a page render that asks the realm about
+# a signed-in user) says so: `@pytest.mark.django_db(databases=BOTH_DATABASES)` (or the module's
+# `pytestmark`). Opening `crt` costs a transaction per test on a second connection.
 BOTH_DATABASES = ["default", "crt"]
 
 
@@ -51,17 +55,6 @@ def pytest_sessionstart(session):
             problems.append(f"Redis unreachable: {exc}")
     if problems:
         raise pytest.UsageError("REQUIRE_SERVICES=1 but: " + "; ".join(problems))
-
-
-def pytest_collection_modifyitems(items):
-    """Every database test may touch both databases unless it says otherwise: a page render asks
-    the CRT realm (cached) whether the user holds a CRT role, and the realm lives in `crt`."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is None or "databases" in marker.kwargs:
-            continue
-        kwargs = {**marker.kwargs, "databases": BOTH_DATABASES}
-        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
 @pytest.fixture(autouse=True)
