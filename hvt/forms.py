@@ -1,7 +1,8 @@
 """Browser forms. They only collect input; the services decide (and their errors land on the form)."""
 
+from decimal import Decimal
+
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import Municipality
@@ -14,15 +15,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the matching form fields (or on the form as a whole)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class BootstrapMixin:
@@ -108,6 +100,14 @@ class AllocationForm(BootstrapMixin, forms.Form):
     minors = forms.IntegerField(label=_("Minderjarigen"), min_value=0, max_value=30)
     start_date = forms.DateField(label=_("Van"), widget=DateInput())
     end_date = forms.DateField(label=_("Tot en met (optioneel)"), required=False, widget=DateInput())
+    resident_fee_per_day = forms.DecimalField(
+        label=_("Bijdrage van de bewoners per dag (EUR)"), min_value=Decimal("0.00"), max_digits=8, decimal_places=2,
+        initial=Decimal("0.00"), required=False,
+        help_text=_("Wat de bewoners per dag betalen; het wordt afgetrokken van de subsidie voor categorie 2."),
+    )
+
+    def clean_resident_fee_per_day(self):
+        return self.cleaned_data.get("resident_fee_per_day") or Decimal("0.00")
 
 
 class AllocationEndForm(BootstrapMixin, forms.Form):

@@ -108,14 +108,18 @@ class ReceptionPlace(AddressFields):
 
     @property
     def is_available(self) -> bool:
-        """Validated, open, and confirmed where the agency must confirm."""
-        return (
-            self.status == PlaceStatuses.VALIDATED
-            and (not self.needs_agency_confirmation or self.agency_confirmed_on is not None)
+        """Validated and confirmed where the agency must confirm: its capacity counts as available
+        beds on every day it is open (``is_available_on``)."""
+        return self.validated_on is not None and (
+            not self.needs_agency_confirmation or self.agency_confirmed_on is not None
         )
 
     def is_open_on(self, day) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+    def is_available_on(self, day) -> bool:
+        """The Python twin of ``hvt.querysets.available_q(day)`` for one loaded place."""
+        return self.is_available and self.is_open_on(day)
 
 
 class PlacePeriod(models.Model):

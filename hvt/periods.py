@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.utils.translation import gettext as _
+from django.db import connection
 
-from audit.constants import AuditActions
-from audit.services import audit_log
 from core import clock
 from hvt.constants import CATEGORY_2_CONFIRMATION_FROM, EARLIEST_START, PlaceCategories
 from hvt.models import PlacePeriod, ReceptionPlace
@@ -85,7 +81,9 @@ def available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
     A day d is available when the place is validated (validation counts back to the start date and
     is never undone by closing), the period in force on d has start ≤ d ≤ end (open end: up to the
     reference date), d lies in its category's eligibility window, and a category-2 period starting
-    on or after 1 June 2023 has the agency's confirmation. Segments of one place never overlap."""
+    on or after 1 June 2023 has the agency's confirmation. Segments of one place never overlap.
+    It is ``hvt.querysets.available_q`` read over the periods (a test holds the two together for
+    places without a change) plus the subsidy's eligibility window."""
     ref = day_number(min(reference_date, ELIGIBLE_UNTIL))
     cat3 = day_number(CATEGORY_3_ELIGIBLE_FROM)
     eligible_from = f"CASE WHEN f.category = '{PlaceCategories.CAT3.value}' THEN {cat3} ELSE {day_number(ELIGIBLE_FROM)} END"
@@ -120,11 +118,16 @@ def allocations_sql(reference_date: dt.date) -> tuple[str, list]:
 # --- writing periods --------------------------------------------------------------------------------
 
 
+def period_first(place: ReceptionPlace) -> PlacePeriod:
+    """The first period of a newly registered place (unsaved): its facts, open, from the start of
+    the reception."""
+    return PlacePeriod(place=place, valid_from=EARLIEST_START, **{f: getattr(place, f) for f in PERIOD_FACTS})
+
+
 def period_first_create(place: ReceptionPlace) -> PlacePeriod:
-    """The first period of a newly registered place: its facts, open, from the start of reception."""
-    return PlacePeriod.objects.create(
-        place=place, valid_from=EARLIEST_START, **{f: getattr(place, f) for f in PERIOD_FACTS}
-    )
+    period = period_first(place)
+    period.save()
+    return period
 
 
 def periods_create_missing() -> int:
@@ -192,48 +195,32 @@ def periods_apply(place: ReceptionPlace, *, effective_from: dt.date, facts: dict
     return list(place.periods.order_by("valid_from"))
 
 
-@transaction.atomic
-def place_change(*, place: ReceptionPlace, effective_from: dt.date, actor, reason: str = "", **facts) -> ReceptionPlace:
-    """Change capacity, category, subtype or dates of a place *from day D* (``effective_from``):
-    the days before D keep their facts (the subsidy of days already paid is not rewritten unless D
-    lies in the past, which gives a catch-up or a recovery line in the next tranche). The place's
-    own fields become the facts in force today. Capacity never drops below the beds in use from D."""
-    from hvt import services  # the services package imports this module
+def _in_force(periods: list[PlacePeriod], day: dt.date) -> PlacePeriod | None:
+    return next((p for p in periods if p.valid_from <= day and (p.valid_until is None or day <= p.valid_until)), None)
 
-    place = ReceptionPlace.objects.select_for_update().get(pk=place.pk)
-    services._require_scope(actor, place.municipality_id)
+
+def periods_correct(place: ReceptionPlace, facts: dict) -> None:
+    """A correction of a place's current facts (``place_update``, ``place_close``), without a day D:
+    capacity, category and subtype change from the start of the period in force today; the start date
+    is one fact of the place's life (every period); the end date from the period in force on it (or
+    today's, if earlier), so no earlier period keeps counting after the end."""
+    facts = {f: v for f, v in facts.items() if f in PERIOD_FACTS}
     if not facts:
-        raise ValidationError(_("Geef minstens één gegeven op dat wijzigt."))
-    if effective_from < EARLIEST_START:
-        raise ValidationError({"effective_from": _("Een wijziging geldt nooit vóór 14 maart 2022.")})
-    if "start_date" in facts:
-        services._check_start(facts["start_date"])
+        return
     periods = _ensure_periods(place)
-    in_force = [p for p in periods if p.valid_until is None or p.valid_until >= effective_from]
-    for p in in_force:
-        category = facts.get("category", p.category)
-        subtype = facts.get("category_2_subtype", p.category_2_subtype)
-        if "category" in facts and category != PlaceCategories.CAT2 and "category_2_subtype" not in facts:
-            subtype = ""
-            facts["category_2_subtype"] = ""
-        services._check_subtype(category, subtype)
-    if "capacity" in facts:
-        in_use = services.peak_beds(place_id=place.pk, start=effective_from, end=None)
-        if facts["capacity"] < in_use:
-            raise ValidationError(
-                {"capacity": _("De capaciteit kan niet lager dan het gebruik (%(n)s bedden).") % {"n": in_use}}
-            )
-    before = {f: str(getattr(place, f)) for f in PERIOD_FACTS}
-    periods = periods_apply(place, effective_from=effective_from, facts=facts)
-    changed = _sync_place_fields(place, periods)
-    if changed:
-        place.full_clean()
-        place.save(update_fields=[*changed, "updated_at"])
-    audit_log(
-        actor=actor, action=AuditActions.UPDATE, obj=place, reason=reason,
-        changes={
-            "effective_from": str(effective_from),
-            **{f: [before[f], str(v) if v is not None else None] for f, v in facts.items()},
-        },
-    )
-    return place
+    today = clock.today()
+    current = _in_force(periods, today) or periods[-1]
+    if "start_date" in facts:
+        periods = periods_apply(place, effective_from=periods[0].valid_from, facts={"start_date": facts.pop("start_date")})
+    if "end_date" in facts:
+        end = facts.pop("end_date")
+        at_end = _in_force(periods, end) if end is not None else None
+        since = min(current.valid_from, at_end.valid_from) if at_end is not None else current.valid_from
+        periods = periods_apply(place, effective_from=since, facts={"end_date": end})
+    if facts:
+        periods_apply(place, effective_from=current.valid_from, facts=facts)
+
+
+def periods_sync_place_fields(place: ReceptionPlace) -> list[str]:
+    """Put the facts in force today on the place's own fields (unsaved); the changed field names."""
+    return _sync_place_fields(place, list(place.periods.order_by("valid_from")))

@@ -19,7 +19,9 @@ from budget.models import SchemeRate, SchemeVersion, SubsidyLine, Tranche
 from budget.subsidy.sql import RateRow, rule_rows
 from crt.selectors import registered_persons_per_municipality
 from geo.models import Municipality
-from hvt.periods import OPEN_END, day_from_number, day_number
+from hvt.selectors import SUBSIDY_OPEN_END as OPEN_END
+from hvt.selectors import subsidy_day_from_number as day_from_number
+from hvt.selectors import subsidy_day_number as day_number
 from hvt.selectors import subsidy_place_facts_digest
 
 CENT = Decimal("0.01")

@@ -4,6 +4,7 @@ capacity on any day (the place row is locked)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,6 +63,7 @@ def allocation_create(
     end_date: dt.date | None = None,
     moved_from: Allocation | None = None,
     is_demo: bool = False,
+    resident_fee_per_day: Decimal = Decimal("0.00"),
 ) -> Allocation:
     """Assign a household to a validated, open place. The place row is locked (SELECT … FOR
     UPDATE), so two officers allocating the last bed at once are served one after the other and
@@ -74,6 +76,7 @@ def allocation_create(
     allocation = Allocation(
         place=place, household_reference=household_reference, household_size=household_size, adults=adults,
         minors=minors, start_date=start_date, end_date=end_date, moved_from=moved_from, is_demo=is_demo,
+        resident_fee_per_day=resident_fee_per_day,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     allocation.full_clean()
@@ -82,7 +85,7 @@ def allocation_create(
     _audit(actor, AuditActions.CREATE, allocation, {
         "place": place.pk, "household_reference": household_reference, "household_size": household_size,
         "adults": adults, "minors": minors, "start_date": str(start_date),
-        "end_date": str(end_date) if end_date else None,
+        "end_date": str(end_date) if end_date else None, "resident_fee_per_day": str(resident_fee_per_day),
     })
     return allocation
 
@@ -126,5 +129,5 @@ def allocation_move(*, actor, allocation: Allocation, to_place: ReceptionPlace, 
     return allocation_create(
         actor=actor, place=to_place, household_reference=allocation.household_reference,
         household_size=allocation.household_size, adults=allocation.adults, minors=allocation.minors,
-        start_date=move_date, end_date=old_end, moved_from=allocation,
+        start_date=move_date, end_date=old_end, moved_from=allocation, resident_fee_per_day=allocation.resident_fee_per_day,
     )

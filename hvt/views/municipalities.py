@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import municipalities_for_user
 from core import clock
+from core.forms import apply_service_error
 from geo.models import Municipality
 from hvt import selectors, services
 from hvt.constants import NOTE_ROLES, TARGET_ROLES
 from hvt.forms import (
     SteeringNoteForm,
-    apply_service_error,
 )
 from hvt.views.common import role_required
 

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import Roles
 from core import clock
+from core.forms import apply_service_error
 from hvt import selectors, services
 from hvt.constants import WRITE_ROLES, OfferStatuses
 from hvt.forms import (
     OfferForm,
     OfferRejectForm,
     QualityCheckForm,
-    apply_service_error,
 )
 from hvt.views.common import PAGE_SIZE, role_required
 

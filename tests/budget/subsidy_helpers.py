@@ -8,7 +8,6 @@ from budget.models import SubsidyLine, SubsidyRun, Tranche
 from budget.subsidy.services import run_approve, run_calculate
 from hvt import services as hvt
 from hvt.constants import PlaceCategories
-from hvt.models import Allocation
 from tests.factories import make_user
 from tests.hvt.helpers import GENT, GENT_POSTAL
 
@@ -37,10 +36,8 @@ def validate_place(p):
 def allocate(p, *, size, start, end=None, fee=Decimal("0.00"), ref="HH-0001"):
     a = hvt.allocation_create(
         actor=None, place=p, household_reference=ref, household_size=size, adults=size, minors=0,
-        start_date=start, end_date=end,
+        start_date=start, end_date=end, resident_fee_per_day=fee,
     )
-    if fee:
-        Allocation.objects.filter(pk=a.pk).update(resident_fee_per_day=fee)
     return a
 
 

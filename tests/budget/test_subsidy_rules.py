@@ -9,7 +9,7 @@ import pytest
 from budget.constants import RuleKinds as R
 from budget.models import SchemeRate, SchemeVersion, SubsidyLine
 from hvt.constants import PlaceCategories as C
-from hvt.periods import place_change
+from hvt.services import place_change
 from tests.budget.subsidy_helpers import (
     NOW,
     allocate,

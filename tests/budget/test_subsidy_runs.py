@@ -113,3 +113,40 @@ def test_no_float_on_the_money_path():
             if isinstance(node, ast.Constant) and isinstance(node.value, float):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_celery_task_calculates_and_reports_progress():
+    from budget.models import Tranche
+    from budget.subsidy.progress import progress_get
+    from budget.tasks import subsidy_run_calculate
+
+    place(category=C.CAT2, subtype="hotel", capacity=1, start=dt.date(2022, 6, 1))
+    tranche = Tranche.objects.get(code="2022-06")
+    boss = coordinator()
+    assert subsidy_run_calculate.delay(tranche.pk, boss.pk).get() == "1050.00"
+    assert progress_get(tranche.pk) == 100
+    assert SubsidyRun.objects.get(tranche=tranche).progress == 100
+
+
+def test_the_statement_count_does_not_grow_with_the_number_of_places():
+    """One place or twelve (of every rule kind, with allocations): the same number of statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.budget.subsidy_helpers import allocate
+
+    def build(n):
+        for i in range(n):
+            place(capacity=2, start=dt.date(2022, 4, 1))
+            hotel = place(category=C.CAT2, subtype="hotel", capacity=3, start=dt.date(2022, 4, 1))
+            allocate(hotel, size=2, start=dt.date(2022, 5, 1), fee=Decimal("1.00"), ref=f"HH-H{n}-{i}")
+            private = place(category=C.CAT1_PRIVATE, capacity=3, start=dt.date(2022, 4, 1))
+            allocate(private, size=2, start=dt.date(2022, 4, 1), ref=f"HH-P{n}-{i}")
+
+    counts = []
+    for n, code in ((1, "2022-06"), (4, "2022-09")):
+        build(n)
+        with CaptureQueriesContext(connection) as queries:
+            calc(code)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
