@@ -46,9 +46,9 @@ class Payee(models.Model):
     )
     iban = models.CharField(_("IBAN"), max_length=34)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
-    account_holder = models.CharField(_("naam rekeninghouder"), max_length=70, blank=True, default="")
+    account_holder = models.CharField(_("naam rekeninghouder"), max_length=70)
     is_demo = models.BooleanField(_("demogegevens"), default=False)
-    updated_at = models.DateTimeField(_("gewijzigd op"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("gewijzigd door"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -305,19 +305,6 @@ class SubsidyLine(models.Model):
     def _refuse_if_approved(self):
         if self.run_id and SubsidyRun.objects.filter(pk=self.run_id, status=RunStatuses.APPROVED).exists():
             raise ApprovedRunError(_("De lijnen van een goedgekeurde berekening kunnen niet gewijzigd worden."))
-
-
-# Migration 0005_payee names these validators: they stay importable and check with budget.validators.
-def validate_iban(value: str) -> None:
-    from budget.validators import validate_iban as check
-
-    check(value)
-
-
-def validate_bic(value: str) -> None:
-    from budget.validators import validate_bic as check
-
-    check(value)
 
 
 class CorrectionStatuses(models.TextChoices):

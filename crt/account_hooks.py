@@ -29,4 +29,4 @@ def roles_of_user(user) -> frozenset[str]:
 def requires_second_factor(user) -> bool:
     from crt.realm import user_has_any_crt_role_cached
 
-    return user_has_any_crt_role_cached(user.pk)
+    return user_has_any_crt_role_cached(user)

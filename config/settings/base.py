@@ -150,6 +150,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # last_activity is written at most once per interval per user, never on every request.
 LAST_ACTIVITY_WRITE_INTERVAL = timedelta(minutes=5)
+# Licences are checked on every request of a tool (licensing.middleware, the API permission);
+# the test settings switch it off for the other apps' tests, the licensing tests on.
+LICENCE_ENFORCEMENT = True
 
 # django-axes: lock after 5 failures, for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.serializers import StrictJSONSerializer
-from hvt.constants import Category2Subtypes, PlaceCategories
+from hvt.constants import MAX_HOUSEHOLD_SIZE, MAX_OFFER_CAPACITY, MAX_PLACE_CAPACITY, Category2Subtypes, PlaceCategories
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, household_reference_validator
 from hvt.querysets import realisation
 
@@ -37,7 +37,7 @@ class PlaceWriteSerializer(StrictJSONSerializer):
     house_number = serializers.CharField(max_length=20)
     postal_code = serializers.CharField(max_length=4)
     operator = serializers.CharField(max_length=200)
-    capacity = serializers.IntegerField(min_value=1)
+    capacity = serializers.IntegerField(min_value=1, max_value=MAX_PLACE_CAPACITY)
     category = serializers.ChoiceField(choices=PlaceCategories.choices)
     category_2_subtype = serializers.ChoiceField(choices=Category2Subtypes.choices, required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
@@ -50,7 +50,7 @@ class PlaceWriteSerializer(StrictJSONSerializer):
 class PlaceUpdateSerializer(StrictJSONSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     operator = serializers.CharField(max_length=200, required=False)
-    capacity = serializers.IntegerField(min_value=1, required=False)
+    capacity = serializers.IntegerField(min_value=1, max_value=MAX_PLACE_CAPACITY, required=False)
     end_date = serializers.DateField(required=False, allow_null=True)
     accessible = serializers.BooleanField(required=False)
     pets_allowed = serializers.BooleanField(required=False)
@@ -68,9 +68,9 @@ class AllocationSerializer(serializers.ModelSerializer):
 class AllocationWriteSerializer(StrictJSONSerializer):
     place = serializers.IntegerField()
     household_reference = serializers.CharField(max_length=40, validators=[household_reference_validator])
-    household_size = serializers.IntegerField(min_value=1)
-    adults = serializers.IntegerField(min_value=0)
-    minors = serializers.IntegerField(min_value=0)
+    household_size = serializers.IntegerField(min_value=1, max_value=MAX_HOUSEHOLD_SIZE)
+    adults = serializers.IntegerField(min_value=0, max_value=MAX_HOUSEHOLD_SIZE)
+    minors = serializers.IntegerField(min_value=0, max_value=MAX_HOUSEHOLD_SIZE)
     start_date = serializers.DateField()
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
     resident_fee_per_day = serializers.DecimalField(
@@ -101,7 +101,7 @@ class OfferWriteSerializer(StrictJSONSerializer):
     house_number = serializers.CharField(max_length=20)
     postal_code = serializers.CharField(max_length=4)
     operator = serializers.CharField(max_length=200)
-    capacity = serializers.IntegerField(min_value=1)
+    capacity = serializers.IntegerField(min_value=1, max_value=MAX_OFFER_CAPACITY)
     category = serializers.ChoiceField(choices=PlaceCategories.choices, default=PlaceCategories.CAT1_PRIVATE)
     category_2_subtype = serializers.ChoiceField(choices=Category2Subtypes.choices, required=False, allow_blank=True, default="")
     available_from = serializers.DateField()

@@ -12,14 +12,17 @@ from django.utils.translation import gettext as _
 
 from audit.constants import AuditActions
 from hvt.constants import (
+    MAX_HOUSEHOLD_SIZE,
     PlaceStatuses,
 )
 from hvt.models import (
     Allocation,
     ReceptionPlace,
 )
+from hvt.querysets import free_beds
 from hvt.services.common import (
     _audit,
+    _check_at_most,
     _check_start,
     _lock_place,
     _require_scope,
@@ -42,11 +45,11 @@ def _check_allocation_fits(place: ReceptionPlace, allocation: Allocation, *, exc
         if allocation.end_date > place.end_date or allocation.start_date > place.end_date:
             raise ValidationError({"end_date": _("De toewijzing loopt na de einddatum van de plaats.")})
     in_use = peak_beds(place_id=place.pk, start=allocation.start_date, end=allocation.end_date, exclude_pk=exclude_pk)
-    free = place.capacity - in_use
+    free = free_beds(place.capacity, in_use)  # over the period: capacity − the peak of beds in use
     if allocation.household_size > free:
         raise ValidationError(
             {"household_size": _("Niet genoeg vrije bedden in deze periode: %(free)s vrij, %(size)s nodig.")
-             % {"free": max(free, 0), "size": allocation.household_size}}
+             % {"free": free, "size": allocation.household_size}}
         )
 
 
@@ -70,6 +73,7 @@ def allocation_create(
     the beds in use never exceed the capacity on any day."""
     place = _lock_place(place)
     _require_scope(actor, place.municipality_id)
+    _check_at_most(household_size, MAX_HOUSEHOLD_SIZE, "household_size")
     if adults + minors != household_size:
         raise ValidationError({"household_size": _("Gezinsgrootte moet gelijk zijn aan volwassenen + minderjarigen.")})
     _check_start(start_date)

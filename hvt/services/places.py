@@ -20,6 +20,7 @@ from core import clock
 from geo.models import Municipality, PostalCode
 from hvt.constants import (
     EARLIEST_START,
+    MAX_PLACE_CAPACITY,
     WRITE_ROLES,
     PlaceSources,
     PlaceStatuses,
@@ -36,6 +37,7 @@ from hvt.services.common import (
     ScopeError,
     _audit,
     _check_address,
+    _check_at_most,
     _check_period,
     _check_start,
     _check_subtype,
@@ -148,6 +150,7 @@ def _clean_new_place(place: ReceptionPlace, *, actor, lookups: NewPlaceLookups |
     _check_start(place.start_date)
     _check_period(place.start_date, place.end_date)
     _check_subtype(place.category, place.category_2_subtype)
+    _check_at_most(place.capacity, MAX_PLACE_CAPACITY, "capacity")
     if lookups is None:
         place.full_clean()
         return
@@ -254,6 +257,7 @@ def place_update(*, actor, place: ReceptionPlace, **changes) -> ReceptionPlace:
     _check_address(municipality_id=place.municipality_id, postal_code=place.postal_code)
     _check_start(place.start_date)
     _check_subtype(place.category, place.category_2_subtype)
+    _check_at_most(place.capacity, MAX_PLACE_CAPACITY, "capacity")
     in_use = peak_beds(place_id=place.pk, start=EARLIEST_START, end=None)
     if place.capacity is not None and place.capacity < in_use:
         raise ValidationError(

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from budget.models import Payee
+from core import clock
 from hvt.constants import PlaceCategories as C
 from hvt.services import place_change
 from tests.budget.subsidy_helpers import NOW, approve_through, calc, coordinator, place
@@ -25,8 +26,9 @@ def _now(frozen_now):
 
 
 def _payees():
-    Payee.objects.create(municipality_id="44021", iban="BE71096123456769", bic="GKCCBEBB", is_demo=True)
-    Payee.objects.create(municipality_id=HASSELT, iban="BE48001123456727", bic="GEBABEBB", is_demo=True)
+    for refnis, iban, bic in (("44021", "BE71096123456769", "GKCCBEBB"), (HASSELT, "BE48001123456727", "GEBABEBB")):
+        Payee.objects.create(municipality_id=refnis, iban=iban, bic=bic, account_holder=f"DEMO {refnis}",
+                             is_demo=True, updated_at=clock.now())
 
 
 def test_sepa_file_has_one_transfer_per_positive_municipality_and_the_positive_total(tmp_path):
@@ -74,5 +76,7 @@ def test_payee_iban_and_bic_are_validated():
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        Payee(municipality_id="44021", iban="BE00096123456769", bic="GKCCBEBB").full_clean()
-    Payee(municipality_id="44021", iban="BE71096123456769", bic="GKCCBEBB").full_clean()
+        Payee(municipality_id="44021", iban="BE00096123456769", bic="GKCCBEBB", account_holder="x",
+              updated_at=clock.now()).full_clean()
+    Payee(municipality_id="44021", iban="BE71096123456769", bic="GKCCBEBB", account_holder="x",
+          updated_at=clock.now()).full_clean()

@@ -111,3 +111,18 @@ def test_place_list_place_page_api_and_export_agree(data, client, login, gent_of
     figures = dict(zip(rows[0], next(r for r in rows if r[1] == GENT), strict=True))
     assert (figures["Beschikbaar"], figures["Bezet"], figures["Vrij"]) == (str(AVAILABLE), str(OCCUPIED), str(FREE))
     assert figures["Realisatie (%)"] == "73,3"
+
+
+def test_the_subsidy_engines_available_days_agree_with_available_q(data):
+    """hvt.periods writes the same rule as portable SQL over effective-dated periods (for the
+    subsidy engine): on the day, the same places are available with the same beds."""
+    from django.db import connection
+
+    sql, params = selectors.subsidy_available_segments_sql(DAY)
+    day = selectors.day_number(DAY)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT place_id, beds FROM ({sql}) s WHERE from_day <= %s AND to_day >= %s",  # noqa: S608
+                       [*params, day, day])
+        segments = dict(cursor.fetchall())
+    assert segments == dict(ReceptionPlace.objects.filter(available_q(DAY)).values_list("pk", "capacity"))
+    assert sum(segments.values()) == AVAILABLE
