@@ -42,7 +42,7 @@ PARTS = [
     ("CSP, security, CSRF, locale, messages, axes, …", (
         "csp/", "django/middleware/", "whitenoise/", "core/middleware.py", "axes/", "django_htmx/",
         "django/contrib/messages/")),
-    ("view and selectors", ("/hvt/views.py", "/hvt/selectors.py", "/core/views.py", "/core/home.py", "/home.py",
+    ("view and selectors", ("/hvt/views/", "/hvt/selectors.py", "/core/views.py", "/core/home.py", "/home.py",
                             "benchmarks/urls.py", "django/core/paginator.py")),
     ("template rendering", ("django/template/", "/templatetags/", "crispy_forms/", "crispy_bootstrap5/")),
     ("context processors (navigation, …)", ("context_processors.py", "/navigation.py")),

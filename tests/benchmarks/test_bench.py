@@ -61,7 +61,7 @@ def test_profile_charges_time_to_the_innermost_part_and_the_driver():
     sql = _Frame("/venv/psycopg/cursor.py", 3.0)
     licence = _Frame("/app/licensing/middleware.py", 4.0, [_Frame("/venv/django/db/models/query.py", 3.5, [sql])])
     template = _Frame("/venv/django/template/base.py", 2.0)
-    view = _Frame("/app/hvt/views.py", 5.0, [template])
+    view = _Frame("/app/hvt/views/places.py", 5.0, [template])
     root = _Frame("/venv/django/core/handlers/base.py", 10.0, [licence, view])
     total, in_db = profile.attribute(root)
     assert total == pytest.approx({profile.REST: 1.0, "licence check": 4.0, "view and selectors": 3.0,

@@ -1,0 +1,110 @@
+"""What every HVT service shares: the scope check, the address, date and category rules, the place
+lock, the beds in use over a period and the audit call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.selectors import user_in_scope_of
+from audit.services import audit_log
+from geo.selectors import postal_code_belongs_to
+from hvt.constants import (
+    EARLIEST_START,
+    WRITE_ROLES,
+    PlaceCategories,
+)
+from hvt.models import (
+    Allocation,
+    ReceptionPlace,
+)
+
+PLACE_FIELDS = [
+    "municipality_id", "name", "street", "house_number", "postal_code", "operator", "capacity", "category",
+    "category_2_subtype", "start_date", "end_date", "accessible", "pets_allowed", "notes",
+]
+EDITABLE_PLACE_FIELDS = frozenset(PLACE_FIELDS) - {"municipality_id"} | {"municipality"}
+
+
+class ScopeError(ValidationError):
+    """The actor may not change data of this municipality."""
+
+
+def _require_scope(actor, municipality_id: str, *, roles=WRITE_ROLES, permitted: frozenset[str] | None = None) -> None:
+    """Defence in depth: views already 404 outside the scope; imports and the API rely on this.
+    ``permitted``: the municipalities (among those of a batch) the actor may write to, loaded once
+    by ``new_place_lookups`` (with WRITE_ROLES); without it the scope is queried."""
+    if actor is None:  # system work: demo seeding, tasks
+        return
+    if permitted is not None:
+        allowed = municipality_id in permitted
+    else:
+        allowed = user_in_scope_of(actor, municipality_id, roles=roles)
+    if not allowed:
+        raise ScopeError(_("U hebt geen toegang tot gemeente %(refnis)s.") % {"refnis": municipality_id})
+
+
+def _check_address(*, municipality_id: str, postal_code: str,
+                   known_pairs: frozenset[tuple[str, str]] | None = None) -> None:
+    """``known_pairs``: the existing (postal code, municipality) pairs of a batch, loaded once."""
+    if not (postal_code and municipality_id):
+        return
+    if known_pairs is not None:
+        belongs = (postal_code, municipality_id) in known_pairs
+    else:
+        belongs = postal_code_belongs_to(postal_code=postal_code, municipality_refnis=municipality_id)
+    if not belongs:
+        raise ValidationError(
+            {"postal_code": _("Postcode %(code)s hoort niet bij deze gemeente.") % {"code": postal_code}}
+        )
+
+
+def _check_start(start_date, field="start_date") -> None:
+    if start_date and start_date < EARLIEST_START:
+        raise ValidationError({field: _("De startdatum kan niet voor 14 maart 2022 liggen.")})
+
+
+def _check_period(start_date, end_date) -> None:
+    """The Python twin of the hvt_place_period constraint (so a batch is checked without queries)."""
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("De einddatum ligt voor de startdatum van de plaats.")})
+
+
+def _check_subtype(category: str, subtype: str) -> None:
+    if category == PlaceCategories.CAT2 and not subtype:
+        raise ValidationError({"category_2_subtype": _("Kies het type van een plaats van categorie 2.")})
+    if category != PlaceCategories.CAT2 and subtype:
+        raise ValidationError({"category_2_subtype": _("Enkel een plaats van categorie 2 heeft een type.")})
+
+
+def _lock_place(place: ReceptionPlace | int) -> ReceptionPlace:
+    """Lock the place row for the rest of the transaction: allocations on one place are serialised."""
+    pk = place.pk if isinstance(place, ReceptionPlace) else place
+    return ReceptionPlace.objects.select_for_update().get(pk=pk)
+
+
+def peak_beds(*, place_id: int, start: dt.date, end: dt.date | None, exclude_pk: int | None = None) -> int:
+    """The highest number of beds in use on any day of [start, end] (end None: open-ended)."""
+    qs = Allocation.objects.filter(place_id=place_id).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    changes: dict[dt.date, int] = defaultdict(int)
+    for a_start, a_end, size in qs.values_list("start_date", "end_date", "household_size"):
+        changes[max(a_start, start)] += size
+        if a_end is not None:
+            changes[a_end + dt.timedelta(days=1)] -= size
+    peak = running = 0
+    for day in sorted(changes):
+        running += changes[day]
+        peak = max(peak, running)
+    return peak
+
+
+def _audit(actor, action, obj, changes, reason=""):
+    audit_log(actor=actor, action=action, obj=obj, changes=changes, reason=reason)

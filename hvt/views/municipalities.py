@@ -1,0 +1,65 @@
+"""Targets and the VLOT view of its municipalities (overview, detail with steering notes)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.selectors import municipalities_for_user
+from core import clock
+from geo.models import Municipality
+from hvt import selectors, services
+from hvt.constants import NOTE_ROLES, TARGET_ROLES
+from hvt.forms import (
+    SteeringNoteForm,
+    apply_service_error,
+)
+from hvt.views.common import role_required
+
+# --- targets and the VLOT view ---------------------------------------------------------------------
+
+
+@role_required(*TARGET_ROLES)
+def target_list(request):
+    round_ = selectors.target_round_current()
+    targets = selectors.target_list_for_user(request.user, round_=round_)
+    page = Paginator(targets, 100).get_page(request.GET.get("pagina"))
+    return render(request, "hvt/target_list.html", {"round": round_, "page": page})
+
+
+@role_required(*NOTE_ROLES)
+def municipality_list(request):
+    """VLOT overview: the municipalities of its provinces with places and capacity."""
+    rows = selectors.municipality_overview_for_user(request.user)
+    return render(request, "hvt/municipality_list.html", {"rows": rows})
+
+
+@role_required(*NOTE_ROLES)
+def municipality_detail(request, refnis: str):
+    if not municipalities_for_user(request.user, roles=NOTE_ROLES).filter(pk=refnis).exists():
+        raise Http404
+    municipality = get_object_or_404(Municipality.objects.select_related("province"), pk=refnis)
+    form = SteeringNoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.steering_note_create(actor=request.user, municipality=municipality, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Notitie bewaard."))
+            return redirect("hvt:municipality_detail", refnis=refnis)
+    # One aggregate query instead of a count plus every available place loaded to sum in Python.
+    summary = selectors.place_list_for_user(request.user, municipality=refnis).order_by().aggregate(
+        places=Count("pk"), available_beds=Sum("capacity", filter=selectors.available_q(clock.today())),
+    )
+    summary["available_beds"] = summary["available_beds"] or 0
+    return render(request, "hvt/municipality_detail.html", {
+        "municipality": municipality, "form": form, "summary": summary,
+        "notes": selectors.steering_notes_for_user(request.user, refnis)[:50],
+        "targets": selectors.target_list_for_user(request.user).filter(municipality_id=refnis)[:1],
+    })

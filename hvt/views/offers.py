@@ -1,0 +1,77 @@
+"""Portal offers and the municipality's validation queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.constants import Roles
+from core import clock
+from hvt import selectors, services
+from hvt.constants import WRITE_ROLES, OfferStatuses
+from hvt.forms import (
+    OfferForm,
+    OfferRejectForm,
+    QualityCheckForm,
+    apply_service_error,
+)
+from hvt.views.common import PAGE_SIZE, role_required
+
+# --- portal offers and the validation queue --------------------------------------------------------
+
+
+@role_required(Roles.PORTAL_USER)
+def offer_list(request):
+    return render(request, "hvt/offer_list.html", {"offers": selectors.offer_list_for_portal_user(request.user)})
+
+
+@role_required(Roles.PORTAL_USER)
+def offer_create(request):
+    form = OfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_submit(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Bedankt. Uw aanbod is doorgestuurd naar de gemeente."))
+            return redirect("hvt:offer_list")
+    return render(request, "hvt/form.html", {"form": form, "title": _("Een opvangplaats aanbieden"),
+                                             "cancel": reverse("hvt:offer_list")})
+
+
+@role_required(*WRITE_ROLES)
+def offer_queue(request):
+    offers = selectors.offer_queue_for_user(request.user)
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "hvt/offer_queue.html", {"page": page})
+
+
+@role_required(*WRITE_ROLES)
+def offer_decide(request, pk: int):
+    offer = get_object_or_404(selectors.offer_queue_for_user(request.user, status=""), pk=pk)
+    check_form = QualityCheckForm(request.POST if request.POST.get("decision") == "validate" else None,
+                                  initial={"checked_on": clock.today()}, prefix="check")
+    reject_form = OfferRejectForm(request.POST if request.POST.get("decision") == "reject" else None, prefix="reject")
+    if request.method == "POST" and offer.status == OfferStatuses.OFFERED:
+        if request.POST.get("decision") == "validate" and check_form.is_valid():
+            try:
+                place = services.offer_validate(actor=request.user, offer=offer, **check_form.cleaned_data)
+            except ValidationError as exc:
+                apply_service_error(check_form, exc)
+            else:
+                messages.success(request, _("Aanbod gevalideerd: de opvangplaats is aangemaakt."))
+                return redirect("hvt:place_detail", pk=place.pk)
+        elif request.POST.get("decision") == "reject" and reject_form.is_valid():
+            try:
+                services.offer_reject(actor=request.user, offer=offer, reason=reject_form.cleaned_data["reason"])
+            except ValidationError as exc:
+                apply_service_error(reject_form, exc)
+            else:
+                messages.success(request, _("Aanbod afgewezen."))
+                return redirect("hvt:offer_queue")
+    return render(request, "hvt/offer_decide.html", {"offer": offer, "check_form": check_form, "reject_form": reject_form})

@@ -1,0 +1,204 @@
+"""Places: list, export, registration, detail, changes, quality check, closing, agency confirmation."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.constants import Roles
+from accounts.selectors import municipalities_for_user, user_has_role
+from audit.constants import AuditActions
+from audit.services import audit_log
+from core import clock
+from core.exports import neutralise_cell
+from hvt import selectors, services
+from hvt.constants import READ_ROLES, WRITE_ROLES, PlaceStatuses
+from hvt.forms import (
+    CloseForm,
+    PlaceFilterForm,
+    PlaceForm,
+    QualityCheckForm,
+    apply_service_error,
+)
+from hvt.views.common import PAGE_SIZE, role_required
+
+# --- places ----------------------------------------------------------------------------------------
+
+
+def _place_filters(request) -> tuple[PlaceFilterForm, dict]:
+    """The filter form of the place list (municipalities in the read scope) and the selector
+    arguments it yields; shared by the page and its CSV export."""
+    scope = municipalities_for_user(request.user, roles=READ_ROLES).only("pk", "name_nl")
+    form = PlaceFilterForm(request.GET or None, municipalities=scope)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"], "municipality": data["municipality"].pk if data["municipality"] else "",
+            "category": data["category"], "status": data["status"], "with_free_beds": data["free"],
+        }
+    return form, filters
+
+
+@role_required(*READ_ROLES)
+def place_list(request):
+    form, filters = _place_filters(request)
+    places = selectors.place_list_for_user(request.user, **filters)
+    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(request, "hvt/place_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "can_write": selectors.can_write(request.user),
+    })
+
+
+EXPORT_COLUMNS = [
+    ("id", "id"), ("refnis", "municipality_id"), ("gemeente", "municipality.name_nl"), ("naam", "name"),
+    ("straat", "street"), ("huisnummer", "house_number"), ("postcode", "postal_code"), ("uitbater", "operator"),
+    ("categorie", "category"), ("type_categorie_2", "category_2_subtype"), ("capaciteit", "capacity"),
+    ("in_gebruik_vandaag", "beds_in_use"), ("status", "status"), ("startdatum", "start_date"), ("einddatum", "end_date"),
+]
+
+
+def _value(obj, path):
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return "" if obj is None else obj
+
+
+@role_required(*READ_ROLES)
+def place_export(request):
+    """The filtered list as CSV (same scope and filters as the page); formulas neutralised; audited."""
+    _form, filters = _place_filters(request)
+    places = selectors.place_list_for_user(request.user, **filters)
+    audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="hvt.receptionplace",
+              object_repr="export opvangplaatsen", changes={"filters": {k: str(v) for k, v in filters.items() if v}})
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def rows():
+        yield "\ufeff" + writer.writerow([name for name, _ in EXPORT_COLUMNS])
+        for place in places.iterator(chunk_size=2000):
+            yield writer.writerow([neutralise_cell(_value(place, path)) for _, path in EXPORT_COLUMNS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="opvangplaatsen.csv"'
+    return response
+
+
+@role_required(*WRITE_ROLES)
+def place_create(request):
+    scope = municipalities_for_user(request.user, roles=WRITE_ROLES)
+    form = PlaceForm(request.POST or None, municipalities=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = services.place_register(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Opvangplaats geregistreerd. Registreer de woningkwaliteitscontrole om ze te valideren."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats registreren"),
+                                             "cancel": reverse("hvt:place_list")})
+
+
+@role_required(*READ_ROLES)
+def place_detail(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, with_history=True)
+    allocations = list(place.allocations.all())
+    checks = list(place.quality_checks.all())
+    today = clock.today()
+    in_use = sum(a.household_size for a in allocations if a.is_active_on(today))
+    free_today = max(place.capacity - in_use, 0) if place.is_available and place.is_open_on(today) else 0
+    # A large site has thousands of past allocations: show current and future ones unless asked.
+    show_all = request.GET.get("alle") == "1"
+    current = [a for a in allocations if a.end_date is None or a.end_date >= today]
+    timeline = selectors.place_timeline(place)
+    return render(request, "hvt/place_detail.html", {
+        "place": place, "allocations": allocations if show_all else current, "past_hidden": 0 if show_all
+        else len(allocations) - len(current), "checks": checks, "in_use": in_use, "free_today": free_today,
+        "today": today, "timeline": timeline if show_all else timeline[-40:],
+        "timeline_hidden": 0 if show_all else max(len(timeline) - 40, 0),
+        "can_write": selectors.can_write_place(request.user, place),
+        "can_confirm": place.needs_agency_confirmation and place.agency_confirmed_on is None
+        and user_has_role(request.user, Roles.HVT_COORDINATOR),
+    })
+
+
+@role_required(*WRITE_ROLES)
+def place_edit(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    scope = municipalities_for_user(request.user, roles=WRITE_ROLES)
+    initial = {f: getattr(place, f) for f in PlaceForm.base_fields if f != "municipality"}
+    initial["municipality"] = place.municipality_id
+    form = PlaceForm(request.POST or None, initial=initial, municipalities=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.place_update(actor=request.user, place=place, **{
+                **form.cleaned_data, "municipality": form.cleaned_data["municipality"],
+            })
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Opvangplaats gewijzigd."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats wijzigen"), "place": place,
+                                             "cancel": reverse("hvt:place_detail", args=[place.pk])})
+
+
+@role_required(*WRITE_ROLES)
+def place_quality_check(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    form = QualityCheckForm(request.POST or None, initial={"checked_on": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            validate = place.status == PlaceStatuses.REGISTERED and bool(request.POST.get("validate"))
+            services.quality_check_record(actor=request.user, place=place, validate=validate, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Controle geregistreerd en plaats gevalideerd.") if validate
+                             else _("Controle geregistreerd."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/quality_check.html", {"form": form, "place": place})
+
+
+@role_required(*WRITE_ROLES)
+def place_close(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    form = CloseForm(request.POST or None, initial={"end_date": clock.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.place_close(actor=request.user, place=place, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("Opvangplaats afgesloten."))
+            return redirect("hvt:place_detail", pk=place.pk)
+    return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats afsluiten"), "place": place,
+                                             "cancel": reverse("hvt:place_detail", args=[place.pk])})
+
+
+@require_POST
+@role_required(Roles.HVT_COORDINATOR)
+def place_confirm(request, pk: int):
+    place = selectors.place_get_for_user(request.user, pk, for_write=True)
+    try:
+        services.place_confirm_by_agency(actor=request.user, place=place)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Bevestiging van het agentschap geregistreerd."))
+    return redirect("hvt:place_detail", pk=place.pk)
