@@ -1,0 +1,55 @@
+/*
+ * Accessibility fixes for widgets of Django's admin that axe-core reports (tests/e2e/test_axe_matrix.py):
+ * - the two-box selector's search icons (span.help-tooltip with aria-label) get role="img", so the
+ *   label is allowed (aria-prohibited-attr);
+ * - select2 (autocomplete fields) gets the field's label as the accessible name of its combobox and
+ *   of its search box (aria-input-field-name, label).
+ * Widgets are built after the page loads, so changes to the form are watched.
+ */
+(function () {
+  "use strict";
+
+  function labelFor(id) {
+    var label = id ? document.querySelector('label[for="' + id + '"]') : null;
+    return label ? label.textContent.replace(/[:*]\s*$/, "").trim() : "";
+  }
+
+  function fix(root) {
+    root.querySelectorAll("span.help-tooltip[aria-label]:not([role])").forEach(function (el) {
+      el.setAttribute("role", "img");
+    });
+    root.querySelectorAll("select.admin-autocomplete, select[data-select2-id]").forEach(function (select) {
+      var name = labelFor(select.id);
+      var container = select.nextElementSibling;
+      if (!name || !container || !container.classList.contains("select2")) {
+        return;
+      }
+      container.querySelectorAll('[role="combobox"], .select2-selection').forEach(function (el) {
+        if (!el.getAttribute("aria-label")) {
+          el.setAttribute("aria-label", name);
+        }
+      });
+      container.querySelectorAll(".select2-search__field").forEach(function (el) {
+        if (!el.getAttribute("aria-label")) {
+          el.setAttribute("aria-label", name);
+        }
+      });
+    });
+    document.querySelectorAll(".select2-container--open .select2-search__field:not([aria-label])").forEach(function (el) {
+      el.setAttribute("aria-label", el.closest(".select2-container") ? "Zoeken" : "");
+    });
+  }
+
+  function start() {
+    fix(document);
+    new MutationObserver(function () {
+      fix(document);
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
