@@ -24,7 +24,7 @@
       if (!name || !container || !container.classList.contains("select2")) {
         return;
       }
-      container.querySelectorAll('[role="combobox"], .select2-selection').forEach(function (el) {
+      container.querySelectorAll('[role="combobox"], [role="textbox"], .select2-selection').forEach(function (el) {
         if (!el.getAttribute("aria-label")) {
           el.setAttribute("aria-label", name);
         }
@@ -33,6 +33,14 @@
         if (!el.getAttribute("aria-label")) {
           el.setAttribute("aria-label", name);
         }
+      });
+    });
+    // a multiple choice lists the chosen items and its search box in one <ul>: not a list for
+    // assistive technology (the select itself is the control)
+    root.querySelectorAll(".select2-selection--multiple > ul:not([role])").forEach(function (el) {
+      el.setAttribute("role", "none");
+      Array.prototype.forEach.call(el.children, function (child) {
+        child.setAttribute("role", "none");
       });
     });
     document.querySelectorAll(".select2-container--open .select2-search__field:not([aria-label])").forEach(function (el) {
