@@ -6,7 +6,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from audit.constants import AuditActions
 from audit.services import audit_log
 from core import clock
 from core.exports import neutralise_cell
+from core.paging import paginate
 from hvt import selectors, services
 from hvt.constants import READ_ROLES, WRITE_ROLES, PlaceStatuses
 from hvt.forms import (
@@ -52,11 +52,12 @@ def _place_filters(request) -> tuple[PlaceFilterForm, dict]:
 def place_list(request):
     form, filters = _place_filters(request)
     places = selectors.place_list_for_user(request.user, **filters)
-    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    paging = paginate(request, places, default_size=PAGE_SIZE)  # page numbers, page size, filters kept
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "hvt/place_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "can_write": selectors.can_write(request.user),
+        "form": form, "page": paging["page"], "paging": paging, "query": query.urlencode(),
+        "can_write": selectors.can_write(request.user),
     })
 
 

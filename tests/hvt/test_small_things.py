@@ -35,3 +35,21 @@ def test_home_card_under_50_percent_opens_only_those_municipalities(login):
     assert response.context["lagging_only"] is True
     assert all(r["realisation"] is not None and r["realisation"] < 50 for r in response.context["overview"]["rows"])
     assert "Alleen de gemeenten onder 50 % realisatie." in response.content.decode()
+
+
+def test_the_place_list_has_page_numbers_a_page_size_and_keeps_its_filters(login, officer):
+    from hvt.models import ReceptionPlace
+
+    for i in range(3):
+        register(officer, street=f"Lijststraat {i}", house_number=str(i + 1))
+    place = ReceptionPlace.objects.first()
+    ReceptionPlace.objects.bulk_create([
+        ReceptionPlace(**{f.attname: getattr(place, f.attname) for f in ReceptionPlace._meta.concrete_fields
+                          if f.attname != "id"} | {"house_number": str(100 + i)}) for i in range(120)])
+    client = login(officer)
+    body = client.get("/hvt/plaatsen/?q=Lijststraat&per=25&pagina=2").content.decode()
+    assert 'aria-current="page"><span class="page-link">2<' in body
+    assert "q=Lijststraat&amp;per=25&amp;pagina=3" in body  # the filter survives paging
+    assert 'aria-label="Pagina 5"' in body  # the last page is numbered (123 places, 25 a page)
+    assert '<option value="25" selected>' in body
+    assert len(client.get("/hvt/plaatsen/?q=Lijststraat&per=100").context["page"]) == 100
