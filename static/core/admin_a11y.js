@@ -35,6 +35,20 @@
         }
       });
     });
+    // a split date/time field (e.g. django-celery-beat's schedules): each half named after the field
+    root.querySelectorAll('p.datetime input[id$="_0"]:not([aria-label]), p.datetime input[id$="_1"]:not([aria-label])')
+      .forEach(function (el) {
+        var base = labelFor(el.id.slice(0, -2)) || labelFor(el.id.slice(0, -2) + "_0");
+        if (base) {
+          el.setAttribute("aria-label", base + (el.id.slice(-2) === "_0" ? " (datum)" : " (tijd)"));
+        }
+      });
+    // a filter choice without text (an empty value in a third-party list filter)
+    root.querySelectorAll("#changelist-filter a").forEach(function (el) {
+      if (!el.textContent.trim() && !el.getAttribute("aria-label")) {
+        el.setAttribute("aria-label", "(leeg)");
+      }
+    });
     // a multiple choice lists the chosen items and its search box in one <ul>: not a list for
     // assistive technology (the select itself is the control)
     root.querySelectorAll(".select2-selection--multiple > ul:not([role])").forEach(function (el) {
