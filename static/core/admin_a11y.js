@@ -38,7 +38,12 @@
     // a split date/time field (e.g. django-celery-beat's schedules): each half named after the field
     root.querySelectorAll('p.datetime input[id$="_0"]:not([aria-label]), p.datetime input[id$="_1"]:not([aria-label])')
       .forEach(function (el) {
-        var base = labelFor(el.id.slice(0, -2)) || labelFor(el.id.slice(0, -2) + "_0");
+        if (el.labels && el.labels.length) {
+          return;
+        }
+        var row = el.closest(".form-row, .fieldBox, .flex-container");
+        var label = row ? row.querySelector("label") : null;
+        var base = label ? label.textContent.replace(/[:*]\s*$/, "").trim() : "";
         if (base) {
           el.setAttribute("aria-label", base + (el.id.slice(-2) === "_0" ? " (datum)" : " (tijd)"));
         }
