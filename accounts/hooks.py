@@ -13,6 +13,13 @@ order) defining any of:
   ``accounts.services.user_deactivate`` / ``user_reactivate`` (licensing releases and restores
   licences there). A ValidationError undoes the whole change. The dicts are merged into the
   audit event.
+* ``role_grant_check(*, user, role)``: called by ``accounts.services.role_assign`` before a role
+  is granted; raises ValidationError to refuse it (licensing: a full-licence role needs no
+  limited licence for its tool).
+* ``roles_of_user(user) -> frozenset[str]``: the roles this app's realm gives the user (the CRT
+  roles); ``roles_in_every_realm`` adds them to the default realm's roles.
+* ``requires_second_factor(user) -> bool``: whether this realm makes the account pass a second
+  factor (the CRT: every CRT role). Called on every request: keep it cheap (cached).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collections.abc import Callable
 from functools import cache
 from types import ModuleType
 
+from accounts.selectors import roles_for_user
 from core.registry import app_modules
 
 
@@ -63,3 +71,21 @@ def user_reactivated(**kwargs) -> dict:
     for function in _functions("user_reactivated"):
         details.update(function(**kwargs) or {})
     return details
+
+
+def role_grant_check(*, user, role: str) -> None:
+    for function in _functions("role_grant_check"):
+        function(user=user, role=role)
+
+
+def roles_in_every_realm(user) -> frozenset[str]:
+    """The user's roles in the default realm and in every other one (fresh from the database)."""
+    user._role_cache = None
+    roles = set(roles_for_user(user))
+    for function in _functions("roles_of_user"):
+        roles.update(function(user))
+    return frozenset(roles)
+
+
+def requires_second_factor(user) -> bool:
+    return any(function(user) for function in _functions("requires_second_factor"))

@@ -1,4 +1,7 @@
-"""Django permissions of the general roles (see accounts.roles)."""
+"""Django permissions of the general roles (see accounts.roles).
+
+The roles live here, above ``audit``: the audit permissions of a role are declared here too, so
+that ``audit`` knows no role."""
 
 from accounts.constants import Roles
 
@@ -18,5 +21,11 @@ ACCOUNT_ADMIN = [
 ROLE_PERMISSIONS = {
     Roles.SUPPORT: ACCOUNT_ADMIN,
     Roles.HVT_COORDINATOR: ACCOUNT_ADMIN + ["geo.view_municipality", "geo.view_populationfigure", "geo.add_populationfigure"],
-    Roles.HVT_SECURITY_AUDITOR: ["accounts.view_user", "accounts.view_organisation", "accounts.view_roleassignment"],
+    Roles.HVT_SECURITY_AUDITOR: [
+        "accounts.view_user",
+        "accounts.view_organisation",
+        "accounts.view_roleassignment",
+        "audit.view_auditevent",
+        "audit.view_audit_trail",
+    ],
 }

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.constants import FLANDERS_ROLES, MUNICIPAL_ROLES, PROVINCIAL_ROLES, Roles
-from accounts.models import RoleAssignment, User
+from accounts.constants import FLANDERS_ROLES, MUNICIPAL_ROLES, PROVINCIAL_ROLES
+from accounts.models import RoleAssignment
 from geo.models import Municipality, MunicipalityUserObjectPermission, Province, ProvinceUserObjectPermission
 
 MUNICIPALITY_SCOPE_PERM = "scope_municipality"
@@ -83,11 +83,3 @@ def scope_filter(queryset: QuerySet, user, *, field: str = "municipality", roles
 
 def user_in_scope_of(user, municipality_refnis: str, *, roles=None) -> bool:
     return municipalities_for_user(user, roles=roles).filter(pk=municipality_refnis).exists()
-
-
-def users_with_role(role: str) -> QuerySet[User]:
-    return User.objects.filter(role_assignments__role=role, is_active=True)
-
-
-def role_is(role: str) -> Roles:
-    return Roles(role)

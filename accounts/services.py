@@ -78,9 +78,7 @@ def role_assign(
         raise RoleError(_("Een gemeentelijke rol heeft minstens één gemeente nodig."))
     if role in PROVINCIAL_ROLES and not provinces:
         raise RoleError(_("Een VLOT-rol heeft minstens één provincie nodig."))
-    from licensing.services import licence_role_check  # a full-licence role needs no limited licence
-
-    licence_role_check(user=user, role=role)
+    hooks.role_grant_check(user=user, role=role)  # licensing: a full-licence role needs no limited licence
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, defaults={"organisation": organisation})
     if not created and organisation is not None:
         assignment.organisation = organisation

@@ -1,5 +1,6 @@
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import hooks
 from accounts.constants import TWO_FACTOR_ROLES
 from accounts.selectors import roles_for_user
 
@@ -10,9 +11,7 @@ def requires_two_factor(user) -> bool:
         return False
     if user.is_staff or user.is_superuser or roles_for_user(user) & TWO_FACTOR_ROLES:
         return True
-    from crt.realm import user_has_any_crt_role_cached  # the realm table, read-only
-
-    return user_has_any_crt_role_cached(user.pk)
+    return hooks.requires_second_factor(user)  # the CRT realm: every CRT role
 
 
 def confirmed_device(user) -> TOTPDevice | None:

@@ -16,11 +16,13 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.apps import apps
 from django.db import connections, transaction
 
-VERSION = 2  # 2: licences for the role holders; CRT persons spread over municipalities with address history
+VERSION = 3  # 2: licences for the role holders; CRT persons spread over municipalities with address history
+# 3: effective-dated place periods (5 % of the places change capacity), category-2 subtypes, resident fees
 BENCH_PASSWORD = "Bench-password-2022"
 START = dt.date(2022, 3, 14)
 TODAY = dt.date(2026, 11, 1)
@@ -284,22 +286,50 @@ def _places(n: dict, rng: random.Random) -> int:
         places.append(ReceptionPlace(
             municipality_id=m, street=rng.choice(STREETS), house_number=str(rng.randint(1, 250)),
             postal_code=postal.get(m, "9000"), operator=f"Uitbater {i % 997}", capacity=capacity, category=category,
-            category_2_subtype="hotel" if category == "2" else "", start_date=start, end_date=end, status=status,
+            category_2_subtype=rng.choice(SUBTYPES) if category == "2" else "", start_date=start, end_date=end, status=status,
             source="import", validated_on=start if status != "registered" else None,
             agency_confirmed_on=start if category == "2" else None, closed_on=end,
         ))
     ReceptionPlace.objects.bulk_create(places, batch_size=BATCH)
+    _periods(rng)
     return len(places)
+
+
+SUBTYPES = ["hotel", "hotel", "youth_hostel", "holiday_park", "service_flat", "bnb"]
+
+
+def _periods(rng: random.Random) -> None:
+    """One open period per place; 5 % of the places change capacity from a day after their start
+    (the place keeps the capacity in force today), so the subsidy engine meets split periods."""
+    from hvt.models import PlacePeriod, ReceptionPlace
+
+    rows, changed = [], []
+    for pk, capacity, category, subtype, start, end in ReceptionPlace.objects.order_by("pk").values_list(
+        "pk", "capacity", "category", "category_2_subtype", "start_date", "end_date"
+    ):
+        facts = dict(category=category, category_2_subtype=subtype, start_date=start, end_date=end)
+        if rng.random() < 0.05:
+            split = start + dt.timedelta(days=rng.randint(30, 400))
+            new = max(1, capacity + rng.choice([-2, -1, 1, 2, 4]))
+            rows.append(PlacePeriod(place_id=pk, valid_from=START, valid_until=split - dt.timedelta(days=1),
+                                    capacity=capacity, **facts))
+            rows.append(PlacePeriod(place_id=pk, valid_from=split, capacity=new, **facts))
+            if split <= TODAY:
+                changed.append(ReceptionPlace(pk=pk, capacity=new))
+        else:
+            rows.append(PlacePeriod(place_id=pk, valid_from=START, capacity=capacity, **facts))
+    PlacePeriod.objects.bulk_create(rows, batch_size=BATCH)
+    ReceptionPlace.objects.bulk_update(changed, ["capacity"], batch_size=BATCH)
 
 
 @transaction.atomic
 def _allocations(n: dict, rng: random.Random) -> int:
     from hvt.models import Allocation, ReceptionPlace
 
-    places = list(ReceptionPlace.objects.order_by("pk").values_list("pk", "start_date", "end_date", "capacity"))
+    places = list(ReceptionPlace.objects.order_by("pk").values_list("pk", "start_date", "end_date", "capacity", "category"))
     rows = []
     for i in range(n["allocations"]):
-        pk, start, end, capacity = places[rng.randrange(len(places))]
+        pk, start, end, capacity, category = places[rng.randrange(len(places))]
         last = end or TODAY
         begin = start + dt.timedelta(days=rng.randint(0, max(0, (last - start).days)))
         stop = None if rng.random() < 0.3 else min(last, begin + dt.timedelta(days=rng.randint(14, 400)))
@@ -310,6 +340,7 @@ def _allocations(n: dict, rng: random.Random) -> int:
         rows.append(Allocation(
             place_id=pk, household_reference=f"HH-{i:07d}", household_size=size, adults=adults, minors=size - adults,
             start_date=begin, end_date=stop,
+            resident_fee_per_day=Decimal("5.00") if category == "2" and i % 3 == 0 else Decimal("0.00"),
         ))
     Allocation.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)

@@ -599,3 +599,83 @@ def crt_reports_page(ctx) -> Bench:
 
     return Bench(orm=orm, databases=("crt", "default"), note="whole request incl. session, auth, second factor, "
                  f"licence, template: six tables (285 municipalities) on {GUIDANCE_DAY:%d-%m-%Y}")
+
+
+# --- 10. Subsidy run of one tranche (issue 9): the engine vs a hand-written SQL twin -----------------------
+SUBSIDY_TRANCHE = "2024-06"
+
+
+def _subsidy_check(r):
+    problems = []
+    full = r.extra.get("full_run_ms")
+    if full is not None and full >= 30_000:
+        problems.append(f"whole run {full / 1000:.1f} s ≥ 30 s")
+    if r.ratio is not None and r.ratio > 3:
+        problems.append(f"{r.ratio:.1f}× its SQL > 3×")
+    return "; ".join(problems) or None
+
+
+# The twin: the category-2 day entitlement (version 1 rates, one version) per municipality written
+# directly in PostgreSQL with date ranges — a different formulation of the same reading of "available".
+SUBSIDY_TWIN_SQL = """
+    WITH f AS (
+        SELECT pp.place_id, pl.municipality_id, pp.capacity, pp.category_2_subtype AS subtype,
+               daterange(pp.valid_from, pp.valid_until, '[]')
+               * daterange(pp.start_date, pp.end_date, '[]')
+               * daterange(DATE '2022-03-14', LEAST(%(ref)s::date, DATE '2025-03-31'), '[]') AS r
+        FROM hvt_placeperiod pp JOIN hvt_receptionplace pl ON pl.id = pp.place_id
+        WHERE pp.category = '2' AND pl.validated_on IS NOT NULL
+          AND NOT (pp.start_date >= DATE '2023-06-01' AND pl.agency_confirmed_on IS NULL)
+    )
+    SELECT municipality_id, SUM((upper(r) - lower(r)) * capacity * rate.cents)
+    FROM f JOIN (VALUES ('hotel', 3500), ('bnb', 3500), ('youth_hostel', 2000), ('holiday_park', 1000),
+                        ('service_flat', 2000)) AS rate(subtype, cents) ON rate.subtype = f.subtype
+    WHERE NOT isempty(r)
+    GROUP BY municipality_id
+"""
+
+
+@operation("subsidy_run", title=f"Subsidy run of tranche {SUBSIDY_TRANCHE}: the engine's day entitlement vs its SQL twin",
+           target="≤ 3× SQL and < 30 s for the whole run", check=_subsidy_check)
+def subsidy_run(ctx) -> Bench:
+    _need("hvt.PlacePeriod")
+    Tranche = _need("budget.Tranche")
+    from budget.constants import RuleKinds
+    from budget.subsidy.engine import _entitlements, calculate, scheme_rates
+    from budget.subsidy.sql import day_rules_sql
+
+    tranche = Tranche.objects.filter(code=SUBSIDY_TRANCHE).first()
+    if tranche is None:
+        raise NotAvailable("the shipped tranches are missing")
+    periods = _fetch("SELECT COUNT(*), COUNT(DISTINCT place_id) FROM hvt_placeperiod")[0]
+    # The whole run once (all seven rules, previous payments, CRT counts, input digest), timed here:
+    # the < 30 s target is about it.
+    t0 = time.perf_counter()
+    full = calculate(tranche)
+    full_ms = (time.perf_counter() - t0) * 1000
+    lines_by_rule: dict[str, int] = {}
+    for line in full.lines:
+        lines_by_rule[line.rule_kind] = lines_by_rule.get(line.rule_kind, 0) + 1
+    state = {"full_run_ms": round(full_ms), "lines": len(full.lines)}
+
+    def orm():  # the engine's own path for the day rules: its SQL, grouping into lines, Decimal
+        rates, _ = scheme_rates()
+        sql_text, params = day_rules_sql(tranche.reference_date, rates)
+        lines = _entitlements(_fetch(sql_text, params))
+        out: dict[str, int] = {}
+        for (_place, rule), line in lines.items():
+            if rule == RuleKinds.CAT2_DAY:
+                out[line.municipality_id] = out.get(line.municipality_id, 0) + int(line.entitlement_to_date * 100)
+        return out
+
+    def sql():
+        return {m: int(c) for m, c in _fetch(SUBSIDY_TWIN_SQL, {"ref": tranche.reference_date})}
+
+    bench = Bench(orm=orm, sql=sql, same=lambda a, b: a == b, repeat=3,
+                  note=f"{periods[0]:,} periods of {periods[1]:,} places; the whole run "
+                       f"(budget.subsidy.engine.calculate, all seven rules) took {full_ms / 1000:.1f} s for "
+                       f"{len(full.lines):,} lines ({', '.join(f'{k} {v:,}' for k, v in sorted(lines_by_rule.items()))}); "
+                       "compared: the engine's day-rule path (portable SQL over day numbers + grouping in Python) "
+                       "vs the cat2_day entitlement in PostgreSQL date ranges")
+    bench.state = state
+    return bench

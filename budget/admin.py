@@ -1,7 +1,29 @@
-from django.contrib import admin
+"""Django admin of the budget app: budget lines, the municipalities' bank accounts (payees, with the
+bulk import) and the recorded spending (read-only: it is recorded on /budget/uitgaven/). Writes go
+through budget.services."""
 
-from budget.models import BudgetLine
-from budget.services import budget_line_set
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.selectors import scope_filter
+from budget.constants import RunStatuses
+from budget.models import (
+    BudgetLine,
+    Expenditure,
+    Payee,
+    SchemeRate,
+    SchemeVersion,
+    SubsidyLine,
+    SubsidyRun,
+    SubsidyScheme,
+    Tranche,
+)
+from budget.permissions import PAYEE_EDITORS
+from budget.services import budget_line_set, payee_set
+from core.admin import ImportUploadMixin, ReadOnlyAdminMixin
+from core.forms import apply_service_error
 
 
 @admin.register(BudgetLine)
@@ -17,3 +39,161 @@ class BudgetLineAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PayeeForm(forms.ModelForm):
+    """Saved by ``payee_set`` as the last step of validation (in a savepoint), so the service's
+    checks are the admin's and its refusal shows on the form."""
+
+    actor = None
+    saved = None
+
+    class Meta:
+        model = Payee
+        fields = ["municipality", "iban", "bic", "account_holder", "is_demo"]
+
+    def _post_clean(self):
+        if self._errors:
+            return
+        data = self.cleaned_data
+        municipality = data.get("municipality") or self.instance.municipality
+        try:
+            with transaction.atomic():
+                self.saved = payee_set(
+                    municipality=municipality, iban=data["iban"], bic=data.get("bic", ""),
+                    account_holder=data["account_holder"], is_demo=data.get("is_demo", False), actor=self.actor,
+                )
+        except ValidationError as exc:
+            apply_service_error(self, exc)
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc))
+
+    def save(self, commit=True):
+        self.save_m2m = lambda: None
+        return self.saved
+
+
+@admin.register(Payee)
+class PayeeAdmin(ImportUploadMixin, admin.ModelAdmin):
+    """Import: the "budget.payees" kind (budget/imports.py). Never deleted: a municipality's account
+    is changed (audited), not removed."""
+
+    form = PayeeForm
+    list_display = ["municipality", "iban_display", "bic", "account_holder", "is_demo", "updated_at", "updated_by"]
+    list_filter = ["is_demo", "municipality__province"]
+    search_fields = ["municipality__name_nl", "=municipality__refnis", "iban", "account_holder"]
+    list_select_related = ["municipality", "updated_by"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return scope_filter(qs, request.user, roles=PAYEE_EDITORS)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["municipality"] if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = form.saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the object up (scoped queryset) before it checks the permission: check first.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(Expenditure)
+class ExpenditureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "budget_line", "supplier", "reference", "amount", "created_by", "created_at"]
+    list_filter = ["budget_line__tool", "budget_line__year", "budget_line__category"]
+    search_fields = ["supplier", "reference"]
+    list_select_related = ["budget_line", "created_by"]
+    date_hierarchy = "date"
+
+
+# --- subsidies (docs/SUBSIDY.md) --------------------------------------------------------------------
+
+
+class SchemeRateInline(admin.TabularInline):
+    model = SchemeRate
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _version_used(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not _version_used(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _version_used(obj)
+
+
+def _version_used(version) -> bool:
+    """A version that priced an approved run keeps its amounts (a change is a new version)."""
+    if version is None or version.pk is None:
+        return False
+    return SubsidyRun.objects.filter(
+        status=RunStatuses.APPROVED, tranche__reference_date__gte=version.valid_from
+    ).exists()
+
+
+@admin.register(SubsidyScheme)
+class SubsidySchemeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(SchemeVersion)
+class SchemeVersionAdmin(admin.ModelAdmin):
+    list_display = ["scheme", "number", "valid_from", "note"]
+    inlines = [SchemeRateInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["scheme", "number", "valid_from"] if _version_used(obj) else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tranche)
+class TrancheAdmin(admin.ModelAdmin):
+    list_display = ["code", "reference_date", "correction_deadline", "payment_date", "guidance_factor", "paid_on"]
+
+    def get_readonly_fields(self, request, obj=None):
+        approved = obj is not None and SubsidyRun.objects.filter(tranche=obj, status=RunStatuses.APPROVED).exists()
+        return ["code", "reference_date", "correction_deadline", "guidance_factor"] if approved else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SubsidyLineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = SubsidyLine
+    fields = ["municipality", "place", "rule_kind", "days", "beds", "rate", "entitlement_to_date",
+              "previously_paid", "amount"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = False
+
+
+@admin.register(SubsidyRun)
+class SubsidyRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Runs are written by budget.subsidy.services only; an approved run never changes."""
+
+    list_display = ["tranche", "status", "total", "finished_at", "approved_by", "approved_at"]
+    list_filter = ["status"]
+
+
+@admin.register(SubsidyLine)
+class SubsidyLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["run", "municipality", "place", "rule_kind", "days", "beds", "rate", "amount"]
+    list_filter = ["rule_kind", "run__tranche"]
+    list_select_related = ["run__tranche", "municipality", "place"]
+    raw_id_fields = ["place"]

@@ -1,7 +1,7 @@
 """The Celery app. Redis is the broker when REDIS_URL is set; otherwise tasks run in process.
 
 Beat uses django-celery-beat's DatabaseScheduler; the default jobs are installed as database rows
-by ``manage.py install_schedule`` (see config/schedule.py), so the admin is where they change.
+by ``manage.py install_schedule`` (see core/beat.py), so the admin is where they change.
 """
 
 import os

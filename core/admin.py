@@ -1,6 +1,8 @@
 """Shared admin building blocks, and the stored import in the Django admin.
 
 * ``ReadOnlyAdminMixin``: an admin that shows rows and never adds, changes or deletes them.
+* ``ServiceModelForm`` / ``ServiceAdminMixin``: an admin form whose save is a service call (the
+  service's refusal lands on the form through ``core.forms.apply_service_error``).
 * ``ImportUploadMixin`` gives a model admin an upload page (``admin:<app>_<model>_import``) for the
   import kind of its model (core.importing); the upload becomes an ``Import`` and its check runs in a
   task. Used by hvt's ReceptionPlaceAdmin and geo's PopulationFigureAdmin.
@@ -11,8 +13,10 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -50,6 +54,56 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ServiceModelForm(forms.ModelForm):
+    """An admin form whose save is a service call, so the service's rules hold in the admin too and
+    its refusal shows on the form like any other error.
+
+    The admin saves only a valid form, so the service runs as the last step of validation, once
+    every field and model rule has passed: ``call_service(data)`` (in a savepoint: all or
+    nothing) returns the saved row, which ``save`` hands to the admin; a ValidationError goes onto
+    the form through ``core.forms.apply_service_error`` (``service_field_map`` renames the
+    service's argument names to fields). No rule is copied into the form and nothing is tried and
+    rolled back: the service is the one place of the rule, and its write is the admin's save.
+    """
+
+    service_field_map: dict[str, str] = {}
+    actor = None  # the signed-in user: ServiceAdminMixin.get_form (or CrtModelAdmin) sets it per request
+    service_result = None
+
+    def call_service(self, data: dict):
+        raise NotImplementedError
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or self._errors:
+            return
+        try:
+            with transaction.atomic(using=router.db_for_write(self._meta.model)):
+                self.service_result = self.call_service(self.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(self, exc, field_map=self.service_field_map)
+
+    def save(self, commit=True):
+        self.save_m2m = lambda: None  # the service saved everything
+        return self.service_result
+
+
+class ServiceAdminMixin:
+    """A model admin whose forms (``ServiceModelForm``) save through a service: the form gets the
+    signed-in user as ``actor`` and the admin's own save is skipped (the service saved the row)."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, ServiceModelForm):
+            form.actor = request.user  # a class made for this request (modelform_factory)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(form, ServiceModelForm):
+            return  # the service saved it while the form was validated
+        super().save_model(request, obj, form, change)
 
 
 def progress_payload(imp: Import) -> dict:

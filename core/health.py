@@ -35,10 +35,10 @@ def check_celery(redis_status: dict) -> dict:
         return {"status": "in_process"}
     if redis_status["status"] != "ok":
         return {"status": "down", "error": "broker unreachable"}
-    from config.celery import app
+    from celery import current_app  # the project's app (config.celery), set as current at start-up
 
     try:
-        replies = app.control.ping(timeout=1.0)
+        replies = current_app.control.ping(timeout=1.0)
     except Exception as exc:
         return {"status": "down", "error": exc.__class__.__name__}
     if not replies:

@@ -36,7 +36,7 @@ def _trusted(entries: tuple[str, ...]):
 
 
 def trusted_networks():
-    return _trusted(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    return _trusted(tuple(settings.TRUSTED_PROXIES))
 
 
 def parse_ip(value: str | None) -> IPAddress | None:

@@ -17,3 +17,16 @@ def may_manage_user(actor, target) -> bool:
     from crt.users import crt_may_manage_user
 
     return crt_may_manage_user(actor, target)
+
+
+def roles_of_user(user) -> frozenset[str]:
+    from crt.realm import crt_roles_for_user
+
+    user._crt_grants = None  # fresh from the database
+    return crt_roles_for_user(user)
+
+
+def requires_second_factor(user) -> bool:
+    from crt.realm import user_has_any_crt_role_cached
+
+    return user_has_any_crt_role_cached(user)

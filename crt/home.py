@@ -12,7 +12,7 @@ from crt.realm import crt_roles_for_user, user_has_any_crt_role_cached
 
 
 def cards(user) -> list[dict]:
-    if not user_has_any_crt_role_cached(user.pk):
+    if not user_has_any_crt_role_cached(user):
         return []
     if CrtRoles.CASE_MANAGER not in crt_roles_for_user(user):
         return []

@@ -5,7 +5,7 @@ from crt.realm import crt_roles_for_user, user_has_any_crt_role_cached
 
 
 def items(user):
-    if not user_has_any_crt_role_cached(user.pk):  # cached: HVT pages do not query the CRT database
+    if not user_has_any_crt_role_cached(user):  # cached: HVT pages do not query the CRT database
         return []
     roles = crt_roles_for_user(user)
     out = []

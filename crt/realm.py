@@ -51,19 +51,24 @@ def user_has_crt_role(user, *roles: str) -> bool:
     return bool(held) if not roles else not held.isdisjoint(roles)
 
 
-def user_has_any_crt_role_cached(user_id: int) -> bool:
-    """Cheap check used on every request by the 2FA middleware (cached for a minute)."""
-    key = f"crt:has-role:{user_id}"
+def user_has_any_crt_role_cached(user) -> bool:
+    """Cheap check used on every request (the 2FA middleware, the navigation, the start page):
+    cached for a minute, and memoised on the user object, so a request reads the cache once."""
+    memo = getattr(user, "_has_any_crt_role", None)
+    if memo is not None:
+        return memo
+    key = f"crt:has-role:{user.pk}"
     try:
         value = cache.get(key)
     except Exception:  # a cache outage must not lock people out
         value = None
     if value is None:
-        value = RoleAssignment.objects.using("crt").filter(user_id=user_id).exists()
+        value = RoleAssignment.objects.using("crt").filter(user_id=user.pk).exists()
         try:
             cache.set(key, value, _CACHE_SECONDS)
         except Exception:
             logger.warning("cache unavailable; CRT role check not cached")
+    user._has_any_crt_role = value
     return value
 
 
@@ -91,6 +96,7 @@ def crt_role_assign(*, user, role: str, organisation: Organisation | None = None
             database="crt",
         )
     cache.delete(f"crt:has-role:{user.pk}")
+    user._has_any_crt_role = user._crt_grants = None
     return assignment
 
 
@@ -103,4 +109,5 @@ def crt_role_revoke(*, user, role: str, actor=None) -> bool:
                 object_id=user.pk, changes={"role": role}, database="crt",
             )
     cache.delete(f"crt:has-role:{user.pk}")
+    user._has_any_crt_role = user._crt_grants = None
     return bool(deleted)

@@ -12,5 +12,10 @@ def municipality_population_latest() -> QuerySet[Municipality]:
     )
 
 
+def municipalities_of_postal_code(postal_code: str) -> QuerySet[Municipality]:
+    """The municipalities a postal code belongs to (none outside Flanders, several for a shared code)."""
+    return Municipality.objects.filter(pk__in=PostalCode.objects.filter(code=postal_code).values("municipality"))
+
+
 def postal_code_belongs_to(*, postal_code: str, municipality_refnis: str) -> bool:
     return PostalCode.objects.filter(code=postal_code, municipality_id=municipality_refnis).exists()

@@ -4,12 +4,11 @@ read; writes go through hvt.services (bulk import via core's stored import, agen
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Roles
 from accounts.selectors import scope_filter, user_has_role
-from core.admin import ImportUploadMixin
+from core.admin import ImportUploadMixin, ReadOnlyAdminMixin, ServiceAdminMixin, ServiceModelForm
 from hvt import services
 from hvt.constants import READ_ROLES
 from hvt.models import (
@@ -34,7 +33,7 @@ class HistoryPermissionMixin:
         return super().history_view(request, object_id, extra_context)
 
 
-class ScopedReadOnlyAdmin(HistoryPermissionMixin, admin.ModelAdmin):
+class ScopedReadOnlyAdmin(ReadOnlyAdminMixin, HistoryPermissionMixin, admin.ModelAdmin):
     """Read-only in the admin (changes go through the services); rows limited to the user's scope."""
 
     scope_field = "municipality"
@@ -44,15 +43,6 @@ class ScopedReadOnlyAdmin(HistoryPermissionMixin, admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return scope_filter(qs, request.user, field=self.scope_field, roles=READ_ROLES)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReceptionPlace)
@@ -119,16 +109,24 @@ class CapacitySnapshotAdmin(ScopedReadOnlyAdmin):
     show_full_result_count = False
 
 
-class TargetRoundForm(forms.ModelForm):
+class TargetRoundForm(ServiceModelForm):
+    """Saved by ``services.target_round_create``: its refusals (no population figures, …) show on the form."""
+
     keep_overrides = forms.BooleanField(label=_("Aanpassingen van de vorige ronde behouden"), required=False, initial=True)
 
     class Meta:
         model = TargetRound
         fields = ["total", "effective_on", "note"]
 
+    def call_service(self, data):
+        return services.target_round_create(
+            actor=self.actor, total=data["total"], effective_on=data["effective_on"], note=data.get("note") or "",
+            keep_overrides=data.get("keep_overrides", True),
+        )
+
 
 @admin.register(TargetRound)
-class TargetRoundAdmin(HistoryPermissionMixin, admin.ModelAdmin):
+class TargetRoundAdmin(ServiceAdminMixin, HistoryPermissionMixin, admin.ModelAdmin):
     """A coordinator enters a Flemish total; the service spreads it (largest remainder)."""
 
     form = TargetRoundForm
@@ -147,51 +145,23 @@ class TargetRoundAdmin(HistoryPermissionMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return
-        created = services.target_round_create(
-            actor=request.user, total=obj.total, effective_on=obj.effective_on, note=obj.note,
-            keep_overrides=form.cleaned_data.get("keep_overrides", True),
-        )
-        obj.pk = created.pk
-        obj._state.adding = False
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+class TargetOverrideForm(ServiceModelForm):
+    """Saved by ``services.target_override_set``: the round keeps adding up to its total."""
 
-        class CheckedForm(form):
-            def clean(self):
-                data = super().clean()
-                from geo.models import PopulationFigure
-
-                if not PopulationFigure.objects.exists():
-                    raise ValidationError(_("Er zijn geen bevolkingscijfers: importeer ze eerst."))
-                return data
-
-        return CheckedForm
-
-
-class TargetOverrideForm(forms.ModelForm):
     class Meta:
         model = MunicipalityTarget
         fields = ["override", "override_reason"]
 
-    def clean(self):
-        data = super().clean()
-        value = data.get("override")
-        if value is not None:
-            others = (
-                MunicipalityTarget.objects.filter(round=self.instance.round_id, override__isnull=False)
-                .exclude(pk=self.instance.pk).aggregate(s=Sum("override"))["s"] or 0
-            )
-            if others + value > self.instance.round.total:
-                raise ValidationError(_("De aanpassingen zijn samen groter dan het totaal van de ronde."))
-        return data
+    def call_service(self, data):
+        return services.target_override_set(
+            actor=self.actor, target=self.instance, value=data.get("override"),
+            reason=data.get("override_reason") or "",
+        )
 
 
 @admin.register(MunicipalityTarget)
-class MunicipalityTargetAdmin(HistoryPermissionMixin, admin.ModelAdmin):
+class MunicipalityTargetAdmin(ServiceAdminMixin, HistoryPermissionMixin, admin.ModelAdmin):
     form = TargetOverrideForm
     list_display = ["municipality", "round", "population", "computed", "override", "assigned"]
     list_filter = ["round"]
@@ -213,9 +183,3 @@ class MunicipalityTargetAdmin(HistoryPermissionMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_model(self, request, obj, form, change):
-        services.target_override_set(
-            actor=request.user, target=obj, value=form.cleaned_data.get("override"),
-            reason=form.cleaned_data.get("override_reason") or "",
-        )

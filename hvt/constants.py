@@ -11,6 +11,10 @@ from accounts.constants import Roles
 EARLIEST_START = dt.date(2022, 3, 14)
 # A category-2 place starting from this date needs the Flemish agency's confirmation.
 CATEGORY_2_CONFIRMATION_FROM = dt.date(2023, 6, 1)
+# Upper limits checked by the services (forms, API, admin and import alike; forms show them as max).
+MAX_PLACE_CAPACITY = 5000
+MAX_OFFER_CAPACITY = 500
+MAX_HOUSEHOLD_SIZE = 30
 
 
 class PlaceCategories(models.TextChoices):

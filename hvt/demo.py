@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -31,6 +32,7 @@ from hvt.models import (
     SteeringNote,
     TargetRound,
 )
+from hvt.periods import periods_create_missing
 
 STREETS = ["Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Schoolstraat", "Nieuwstraat", "Kapelstraat",
            "Hoogstraat", "Beekstraat", "Veldstraat", "Lindenlaan", "Kasteelstraat", "Bosstraat", "Marktplein"]
@@ -155,6 +157,7 @@ def seed(stdout, *, small: bool = False) -> None:
                 notes="Demogegevens", is_demo=True,
             ))
     ReceptionPlace.objects.bulk_create(places, batch_size=1000)
+    periods_create_missing()  # one open period per place: the effective-dated facts (docs/SUBSIDY.md)
     places = list(ReceptionPlace.objects.filter(is_demo=True).order_by("pk"))
     checks, allocations, counter = [], [], [0]
     for place in places:
@@ -165,6 +168,10 @@ def seed(stdout, *, small: bool = False) -> None:
             ))
             allocations.extend(_lanes(rng, place, today, counter))
     QualityCheck.objects.bulk_create(checks, batch_size=2000)
+    fees = random.Random(2022)  # its own stream: the rest of the demo data stays as it was
+    for allocation in allocations:  # some hotels charge their residents (category-2 resident fee)
+        if allocation.place.category == PlaceCategories.CAT2 and fees.random() < 0.3:
+            allocation.resident_fee_per_day = Decimal("5.00")
     Allocation.objects.bulk_create(allocations, batch_size=2000)
     stdout.write(f"  {len(places)} demo reception places, {len(allocations)} allocations")
     _offers_notes_targets(stdout, rng, postal, today)

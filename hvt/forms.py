@@ -1,11 +1,20 @@
 """Browser forms. They only collect input; the services decide (and their errors land on the form)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import Municipality
-from hvt.constants import Category2Subtypes, PlaceCategories, PlaceStatuses
+from hvt.constants import (
+    MAX_HOUSEHOLD_SIZE,
+    MAX_OFFER_CAPACITY,
+    MAX_PLACE_CAPACITY,
+    Category2Subtypes,
+    PlaceCategories,
+    PlaceStatuses,
+)
 from hvt.models import household_reference_validator, postal_code_validator
 
 
@@ -14,15 +23,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def apply_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the matching form fields (or on the form as a whole)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class BootstrapMixin:
@@ -62,7 +62,7 @@ class PlaceForm(BootstrapMixin, forms.Form):
     house_number = forms.CharField(label=_("Huisnummer"), max_length=20)
     postal_code = forms.CharField(label=_("Postcode"), max_length=4, validators=[postal_code_validator])
     operator = forms.CharField(label=_("Uitbater"), max_length=200)
-    capacity = forms.IntegerField(label=_("Capaciteit (bedden)"), min_value=1, max_value=5000)
+    capacity = forms.IntegerField(label=_("Capaciteit (bedden)"), min_value=1, max_value=MAX_PLACE_CAPACITY)
     category = forms.ChoiceField(label=_("Categorie"), choices=PlaceCategories.choices)
     category_2_subtype = forms.ChoiceField(label=_("Type (enkel categorie 2)"), required=False,
                                            choices=[("", "—")] + list(Category2Subtypes.choices))
@@ -127,11 +127,19 @@ class AllocationForm(BootstrapMixin, forms.Form):
         label=_("Referentie gezin (pseudoniem, nooit een naam)"), max_length=40,
         validators=[household_reference_validator],
     )
-    household_size = forms.IntegerField(label=_("Gezinsgrootte"), min_value=1, max_value=30)
-    adults = forms.IntegerField(label=_("Volwassenen"), min_value=0, max_value=30)
-    minors = forms.IntegerField(label=_("Minderjarigen"), min_value=0, max_value=30)
+    household_size = forms.IntegerField(label=_("Gezinsgrootte"), min_value=1, max_value=MAX_HOUSEHOLD_SIZE)
+    adults = forms.IntegerField(label=_("Volwassenen"), min_value=0, max_value=MAX_HOUSEHOLD_SIZE)
+    minors = forms.IntegerField(label=_("Minderjarigen"), min_value=0, max_value=MAX_HOUSEHOLD_SIZE)
     start_date = forms.DateField(label=_("Van"), widget=DateInput())
     end_date = forms.DateField(label=_("Tot en met (optioneel)"), required=False, widget=DateInput())
+    resident_fee_per_day = forms.DecimalField(
+        label=_("Bijdrage van de bewoners per dag (EUR)"), min_value=Decimal("0.00"), max_digits=8, decimal_places=2,
+        initial=Decimal("0.00"), required=False,
+        help_text=_("Wat de bewoners per dag betalen; het wordt afgetrokken van de subsidie voor categorie 2."),
+    )
+
+    def clean_resident_fee_per_day(self):
+        return self.cleaned_data.get("resident_fee_per_day") or Decimal("0.00")
 
 
 class AllocationEndForm(BootstrapMixin, forms.Form):
@@ -158,7 +166,7 @@ class OfferForm(BootstrapMixin, forms.Form):
     house_number = forms.CharField(label=_("Huisnummer"), max_length=20)
     postal_code = forms.CharField(label=_("Postcode"), max_length=4, validators=[postal_code_validator])
     operator = forms.CharField(label=_("Aanbieder (organisatie of contactpersoon)"), max_length=200)
-    capacity = forms.IntegerField(label=_("Aantal bedden"), min_value=1, max_value=500)
+    capacity = forms.IntegerField(label=_("Aantal bedden"), min_value=1, max_value=MAX_OFFER_CAPACITY)
     category = forms.ChoiceField(label=_("Soort plaats"), choices=PlaceCategories.choices, initial=PlaceCategories.CAT1_PRIVATE)
     category_2_subtype = forms.ChoiceField(label=_("Type (enkel categorie 2)"), required=False,
                                            choices=[("", "—")] + list(Category2Subtypes.choices))
@@ -168,26 +176,10 @@ class OfferForm(BootstrapMixin, forms.Form):
     pets_allowed = forms.BooleanField(label=_("Huisdieren toegelaten"), required=False)
     notes = forms.CharField(label=_("Opmerkingen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def clean(self):
-        data = super().clean()
-        postal_code = data.get("postal_code")
-        if postal_code and not data.get("municipality"):
-            from geo.models import PostalCode
-
-            matches = list(Municipality.objects.filter(
-                pk__in=PostalCode.objects.filter(code=postal_code).values("municipality")
-            )[:2])
-            if not matches:
-                self.add_error("postal_code", _("Deze postcode ligt niet in Vlaanderen."))
-            elif len(matches) > 1:
-                self.add_error("municipality", _("Deze postcode hoort bij meerdere gemeenten: kies de gemeente."))
-            else:
-                data["municipality"] = matches[0]
-        return data
-
     def service_kwargs(self) -> dict:
+        """Without a municipality the service takes the one of the postal code (or refuses)."""
         data = dict(self.cleaned_data)
-        data["municipality"] = data["municipality"].pk
+        data["municipality"] = data["municipality"].pk if data["municipality"] else None
         return data
 
 

@@ -1,8 +1,7 @@
 """Start-page cards of the HVT (collected by core.home): what each role needs first, in its scope,
 with a fixed number of queries whatever the number of places."""
 
-from django.db.models import Count, F, Q, Sum, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from accounts.constants import Roles
@@ -27,7 +26,8 @@ def _place_cards(user) -> list[dict]:
         open=Count("pk", filter=~Q(status=PlaceStatuses.CLOSED)),
         waiting=Count("pk", filter=Q(status=PlaceStatuses.REGISTERED)),
         available=Count("pk", filter=selectors.available_q(day)),
-        free=Sum(Greatest(F("capacity") - F("beds_in_use"), Value(0)), filter=selectors.available_q(day)),
+        # hvt.querysets.free_beds summed over the available places: capacity − beds in use, never clamped.
+        free=Sum(F("capacity") - F("beds_in_use"), filter=selectors.available_q(day)),
     )
     return [
         {

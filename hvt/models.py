@@ -4,6 +4,8 @@ indicative targets, steering notes and nightly snapshots.
 Rules live in hvt.services; the constraints here are the database's last line of defence.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -109,14 +111,60 @@ class ReceptionPlace(AddressFields):
 
     @property
     def is_available(self) -> bool:
-        """Validated, open, and confirmed where the agency must confirm."""
-        return (
-            self.status == PlaceStatuses.VALIDATED
-            and (not self.needs_agency_confirmation or self.agency_confirmed_on is not None)
+        """Validated and confirmed where the agency must confirm: its capacity counts as available
+        beds on every day it is open (``is_available_on``)."""
+        return self.validated_on is not None and (
+            not self.needs_agency_confirmation or self.agency_confirmed_on is not None
         )
 
     def is_open_on(self, day) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+    def is_available_on(self, day) -> bool:
+        """The Python twin of ``hvt.querysets.available_q(day)`` for one loaded place."""
+        return self.is_available and self.is_open_on(day)
+
+
+class PlacePeriod(models.Model):
+    """The facts of a place in force from ``valid_from`` up to and including ``valid_until`` (NULL:
+    open). The periods of a place never overlap; the one in force on day d holds that day's
+    capacity, category and dates. A change "from day D" (``place_change``) closes the period in
+    force at D - 1 and opens a new one, so the days before D keep their facts (docs/SUBSIDY.md).
+    ReceptionPlace's own fields stay the facts in force today."""
+
+    place = models.ForeignKey(ReceptionPlace, verbose_name=_("opvangplaats"), on_delete=models.CASCADE, related_name="periods")
+    valid_from = models.DateField(_("geldt vanaf"))
+    valid_until = models.DateField(_("geldt tot en met"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("capaciteit (bedden)"), validators=[MinValueValidator(1)])
+    category = models.CharField(_("categorie"), max_length=12, choices=PlaceCategories.choices)
+    category_2_subtype = models.CharField(
+        _("type (categorie 2)"), max_length=20, choices=Category2Subtypes.choices, blank=True
+    )
+    start_date = models.DateField(_("startdatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["place", "valid_from"]
+        verbose_name = _("periode van een opvangplaats")
+        verbose_name_plural = _("periodes van opvangplaatsen")
+        indexes = [models.Index(fields=["place", "valid_from"], name="hvt_period_place_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "valid_from"], name="hvt_period_once_per_day"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_period_capacity_positive",
+                                  violation_error_message=_("Een opvangplaats heeft minstens 1 bed.")),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")), name="hvt_period_validity",
+                violation_error_message=_("Een periode van een opvangplaats eindigt niet voor ze begint."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_period_dates",
+                violation_error_message=_("De einddatum kan niet voor de startdatum liggen."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.place_id} {self.valid_from}–{self.valid_until or ''}"
 
 
 class QualityCheck(models.Model):
@@ -163,6 +211,10 @@ class Allocation(models.Model):
     start_date = models.DateField(_("van"))
     end_date = models.DateField(_("tot en met"), null=True, blank=True)
     end_reason = models.CharField(_("reden einde"), max_length=200, blank=True)
+    resident_fee_per_day = models.DecimalField(
+        _("bijdrage van de bewoners per dag (EUR)"), max_digits=8, decimal_places=2, default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
     moved_from = models.OneToOneField(
         "self", verbose_name=_("verhuisd uit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="moved_to"
     )
@@ -180,6 +232,8 @@ class Allocation(models.Model):
                                   violation_error_message=_("De gezinsgrootte moet gelijk zijn aan het aantal volwassenen plus het aantal minderjarigen.")),
             models.CheckConstraint(condition=Q(household_size__gte=1), name="hvt_alloc_size_positive",
                                   violation_error_message=_("Een toewijzing telt minstens 1 persoon.")),
+            models.CheckConstraint(condition=Q(resident_fee_per_day__gte=0), name="hvt_alloc_fee_not_negative",
+                                  violation_error_message=_("De bijdrage per dag kan niet negatief zijn.")),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_alloc_period",
                 violation_error_message=_("De toewijzing kan niet eindigen voor ze begint."),

@@ -12,7 +12,6 @@ from accounts.constants import Roles
 from accounts.selectors import municipalities_for_user, scope_filter, user_has_role
 from core import clock
 from hvt.constants import (
-    CATEGORY_2_CONFIRMATION_FROM,
     NOTE_ROLES,
     READ_ROLES,
     TARGET_ROLES,
@@ -22,6 +21,22 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+from hvt.periods import OPEN_END as SUBSIDY_OPEN_END  # noqa: F401 - for the budget app
+from hvt.periods import day_from_number as subsidy_day_from_number  # noqa: F401 - for the budget app
+from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the budget app
+from hvt.querysets import (
+    COLLECTIVE_CATEGORIES,
+    INDIVIDUAL_CATEGORIES,
+    SHIFT_REFERENCE,
+    available_q,
+    beds_in_use_on,
+    free_beds,
+    last_point_of_month,
+    occupied_q,
+    open_on_q,
+    percentage,
+    realisation,
+)
 
 
 def can_read(user) -> bool:
@@ -34,29 +49,6 @@ def can_write(user) -> bool:
 
 def can_write_place(user, place: ReceptionPlace) -> bool:
     return can_write(user) and municipalities_for_user(user, roles=WRITE_ROLES).filter(pk=place.municipality_id).exists()
-
-
-def available_q(day: dt.date, prefix: str = "") -> Q:
-    """Validated, open on ``day`` and, where needed, confirmed by the agency: counts as available."""
-    return (
-        Q(**{f"{prefix}status": PlaceStatuses.VALIDATED})
-        & Q(**{f"{prefix}start_date__lte": day})
-        & (Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day}))
-        & ~Q(**{f"{prefix}category": PlaceCategories.CAT2, f"{prefix}start_date__gte": CATEGORY_2_CONFIRMATION_FROM,
-                f"{prefix}agency_confirmed_on__isnull": True})
-    )
-
-
-def _beds_in_use_on(day: dt.date):
-    used = (
-        Allocation.objects.filter(place=OuterRef("pk"), start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .order_by()
-        .values("place")
-        .annotate(beds=Sum("household_size"))
-        .values("beds")
-    )
-    return Coalesce(Subquery(used, output_field=IntegerField()), Value(0))
 
 
 def place_list_for_user(
@@ -72,7 +64,7 @@ def place_list_for_user(
     """The places in the user's read scope, annotated with beds in use today (one query per page)."""
     day = day or clock.today()
     qs = scope_filter(ReceptionPlace.objects.all(), user, roles=READ_ROLES).select_related("municipality")
-    qs = qs.annotate(beds_in_use=_beds_in_use_on(day))
+    qs = qs.annotate(beds_in_use=beds_in_use_on(day))
     if q:
         q = q.strip()
         condition = Q(street__icontains=q) | Q(operator__icontains=q) | Q(name__icontains=q) | Q(postal_code=q)
@@ -100,15 +92,47 @@ def place_get_for_user(user, pk: int, *, for_write: bool = False, with_history: 
     return get_object_or_404(qs, pk=pk)
 
 
-def place_free_beds(place: ReceptionPlace, day: dt.date | None = None) -> int:
+def place_beds_on(place: ReceptionPlace, day: dt.date | None = None) -> dict:
+    """One place on ``day``: ``in_use`` (its allocations active that day), ``available`` (its capacity
+    when available that day, else 0) and ``free`` (hvt.querysets.free_beds; 0 when not available).
+    Uses the prefetched allocations when there are (the place page), else one aggregate query."""
     day = day or clock.today()
-    if not place.is_available or not place.is_open_on(day):
-        return 0
-    used = (
-        place.allocations.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .aggregate(beds=Sum("household_size"))["beds"] or 0
-    )
-    return max(place.capacity - used, 0)
+    cache = getattr(place, "_prefetched_objects_cache", {})
+    if "allocations" in cache:
+        in_use = sum(a.household_size for a in cache["allocations"] if a.is_active_on(day))
+    else:
+        in_use = place.allocations.filter(open_on_q(day)).aggregate(beds=Sum("household_size"))["beds"] or 0
+    if not place.is_available_on(day):
+        return {"in_use": in_use, "available": 0, "free": 0}
+    return {"in_use": in_use, "available": place.capacity, "free": free_beds(place.capacity, in_use)}
+
+
+def place_free_beds(place: ReceptionPlace, day: dt.date | None = None) -> int:
+    return place_beds_on(place, day)["free"]
+
+
+def place_allocations_on(place: ReceptionPlace, day: dt.date, *, can_write: bool = False) -> list[Allocation]:
+    """The place's (prefetched) allocations, each marked ``active`` (active on ``day``), ``current``
+    (not ended before ``day``) and ``can_change`` (current, and the user may write: end or move it)."""
+    allocations = list(place.allocations.all())
+    for allocation in allocations:
+        allocation.active = allocation.is_active_on(day)
+        allocation.current = allocation.end_date is None or allocation.end_date >= day
+        allocation.can_change = can_write and allocation.current
+    return allocations
+
+
+def place_actions(user, place: ReceptionPlace) -> dict:
+    """What ``user`` may do with ``place`` on its page: change it (write scope), allocate a
+    household (writable, validated, not closed and confirmed where needed) and confirm it as the
+    agency (coordinator, category 2 from 1 June 2023, not yet confirmed)."""
+    can_write = can_write_place(user, place)
+    return {
+        "can_write": can_write,
+        "can_allocate": can_write and place.status == PlaceStatuses.VALIDATED and place.is_available,
+        "can_confirm": place.needs_agency_confirmation and place.agency_confirmed_on is None
+        and user_has_role(user, Roles.HVT_COORDINATOR),
+    }
 
 
 def _capacity_changes(place: ReceptionPlace) -> list[dict]:
@@ -234,20 +258,18 @@ def municipality_overview_for_user(user, *, day: dt.date | None = None) -> Query
 
 
 def capacity_evolution_for_user(user, *, municipality: str = "") -> list[dict]:
-    """Monthly evolution (first snapshot of each month) of available and occupied beds per
+    """Monthly evolution (the last snapshot of each month, as the dashboard: hvt.querysets) of available and occupied beds per
     category in the user's scope, from the nightly snapshots: one aggregate query."""
     from hvt.models import CapacitySnapshot
 
     qs = scope_filter(CapacitySnapshot.objects.all(), user, roles=READ_ROLES)
     if municipality:
         qs = qs.filter(municipality_id=municipality)
+    qs = last_point_of_month(qs)
     rows = qs.values("date", "category").annotate(available=Sum("available"), occupied=Sum("occupied")).order_by("date")
-    months: dict[tuple[int, int], dict] = {}
+    months: dict[dt.date, dict] = {}
     for row in rows:
-        key = (row["date"].year, row["date"].month)
-        month = months.setdefault(key, {"date": row["date"], "categories": {}})
-        if row["date"] != month["date"]:
-            continue  # only the first snapshot date of the month
+        month = months.setdefault(row["date"], {"date": row["date"], "categories": {}})
         month["categories"][row["category"]] = {"available": row["available"], "occupied": row["occupied"]}
     out = []
     for month in months.values():
@@ -267,9 +289,6 @@ def capacity_evolution_for_user(user, *, municipality: str = "") -> list[dict]:
 # reads no HVT capacity data.
 DASHBOARD_ROLES = TARGET_ROLES
 CATEGORY_KEYS = [c for c, _label in PlaceCategories.choices]
-# The shift of DOMAIN §4: individual housing (category 1) against collective sites (categories 2 and 3).
-INDIVIDUAL_CATEGORIES = frozenset({PlaceCategories.CAT1_PUBLIC, PlaceCategories.CAT1_PRIVATE})
-COLLECTIVE_CATEGORIES = frozenset({PlaceCategories.CAT2, PlaceCategories.CAT3})
 
 
 def _current_round_id(day: dt.date):
@@ -277,10 +296,6 @@ def _current_round_id(day: dt.date):
     effective = TargetRound.objects.filter(effective_on__lte=day).order_by("-effective_on", "-pk").values("pk")[:1]
     future = TargetRound.objects.order_by("-effective_on", "-pk").values("pk")[:1]
     return Coalesce(Subquery(effective), Subquery(future))
-
-
-def _realisation(available: int, target: int | None) -> float | None:
-    return round(100 * available / target, 1) if target else None
 
 
 def _totals(label: str, rows: list[dict]) -> dict:
@@ -294,8 +309,8 @@ def _totals(label: str, rows: list[dict]) -> dict:
     return {
         "label": label, "municipalities": len(rows), "categories": cats, "available": available,
         "occupied": occupied, "free": sum(r["free"] for r in rows),
-        "occupancy": round(100 * occupied / available, 1) if available else None,
-        "target": target, "realisation": _realisation(available_in_target, target),
+        "occupancy": percentage(occupied, available),
+        "target": target, "realisation": realisation(available_in_target, target),
     }
 
 
@@ -335,9 +350,7 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
     }
     occupied = {
         r["place__municipality"]: r for r in
-        Allocation.objects.filter(available_q(day, prefix="place__"), place__municipality__in=scope.values("pk"),
-                                  start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).order_by()
+        Allocation.objects.filter(occupied_q(day), place__municipality__in=scope.values("pk")).order_by()
         .values("place__municipality").annotate(**{
             f"occupied_{i}": Sum("household_size", filter=Q(place__category=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
@@ -349,15 +362,15 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
         for i, category in enumerate(CATEGORY_KEYS):
             beds = available.get(r["refnis"], empty).get(f"available_{i}") or 0
             used = occupied.get(r["refnis"], empty).get(f"occupied_{i}") or 0
-            categories[category] = {"available": beds, "occupied": used, "free": beds - used}
+            categories[category] = {"available": beds, "occupied": used, "free": free_beds(beds, used)}
         beds = sum(c["available"] for c in categories.values())
         used = sum(c["occupied"] for c in categories.values())
         rows.append({
             "refnis": r["refnis"], "name": r["name_nl"], "province_id": r["province_id"],
             "province": r["province__name_nl"], "categories": categories, "available": beds,
-            "occupied": used, "free": beds - used,
-            "occupancy": round(100 * used / beds, 1) if beds else None,
-            "target": r["target"], "realisation": _realisation(beds, r["target"]),
+            "occupied": used, "free": free_beds(beds, used),
+            "occupancy": percentage(used, beds),
+            "target": r["target"], "realisation": realisation(beds, r["target"]),
         })
     if sort == "realisation":
         rows.sort(key=lambda r: (r["realisation"] is None, r["realisation"] or 0, r["name"]))
@@ -391,9 +404,6 @@ def capacity_series_for_user(user, *, start: dt.date | None = None, end: dt.date
     user's dashboard scope, summed in SQL per date (one query). ``monthly`` (default: when the
     range spans more than 180 days) keeps the last snapshot date of each month, chosen in SQL too.
     Returns {"monthly", "labels": [iso dates], "series": {category: {"available": [...], "occupied": [...]}}}."""
-    from django.db.models import Max
-    from django.db.models.functions import TruncMonth
-
     from hvt.models import CapacitySnapshot
 
     qs = scope_filter(CapacitySnapshot.objects.all(), user, roles=DASHBOARD_ROLES)
@@ -406,9 +416,7 @@ def capacity_series_for_user(user, *, start: dt.date | None = None, end: dt.date
     if monthly is None:
         monthly = start is None or (end or clock.today()) - start > dt.timedelta(days=180)
     if monthly:
-        month_ends = (qs.order_by().annotate(month=TruncMonth("date")).values("month")
-                      .annotate(last=Max("date")).values("last"))
-        qs = qs.filter(date__in=month_ends)
+        qs = last_point_of_month(qs)
     rows = qs.order_by().values("date", "category").annotate(
         available=Sum("available"), occupied=Sum("occupied")).order_by("date", "category")
     labels: list[str] = []
@@ -428,3 +436,75 @@ def capacity_series_for_user(user, *, start: dt.date | None = None, end: dt.date
             "occupied": [values.get(d, (0, 0))[1] for d in dates],
         }
     return {"monthly": monthly, "labels": labels, "series": series}
+
+
+def shift_points(series: dict) -> list[dict]:
+    """Occupied beds in individual housing (category 1) against collective sites (2 and 3) at the
+    last point before ``SHIFT_REFERENCE`` and at the last point of ``series`` (capacity_series_for_user):
+    the shift of DOMAIN §4 in figures; ``share`` is a percentage with one decimal."""
+    labels = series["labels"]
+    if not labels:
+        return []
+    points = []
+    before = [i for i, label in enumerate(labels) if label < SHIFT_REFERENCE.isoformat()]
+    if before and before[-1] != len(labels) - 1:
+        points.append(before[-1])
+    points.append(len(labels) - 1)
+    out = []
+    for i in points:
+        individual = sum(series["series"][c]["occupied"][i] for c in INDIVIDUAL_CATEGORIES)
+        collective = sum(series["series"][c]["occupied"][i] for c in COLLECTIVE_CATEGORIES)
+        out.append({"date": labels[i], "individual": individual, "collective": collective,
+                    "share": percentage(individual, individual + collective)})
+    return out
+
+
+# --- for the subsidy engine (budget reads the HVT only through these) ------------------------------
+
+
+
+def subsidy_available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
+    """SELECT (place_id, municipality_id, category, subtype, beds, from_day, to_day) of the days a
+    place is available up to ``reference_date`` (day numbers since 1970-01-01): hvt.periods."""
+    from hvt.periods import available_segments_sql
+
+    return available_segments_sql(reference_date)
+
+
+def subsidy_allocations_sql(reference_date: dt.date) -> tuple[str, list]:
+    """SELECT (allocation_id, place_id, size, fee_cents, start_day, end_day) of the allocations
+    started by ``reference_date``: hvt.periods."""
+    from hvt.periods import allocations_sql
+
+    return allocations_sql(reference_date)
+
+
+def subsidy_place_facts_digest(reference_date: dt.date) -> dict:
+    """A digest of the place facts and allocations a run uses (stored in its inputs, so a later
+    recalculation can tell whether the HVT data changed): counts and a digest of the rows (on
+    PostgreSQL computed in the database; the digest is comparable between runs on one vendor)."""
+    import hashlib
+
+    from django.db import connection
+
+    from hvt.periods import allocations_sql, available_segments_sql
+
+    counts = {}
+    parts = []
+    with connection.cursor() as cursor:
+        for name, (sql, params) in (
+            ("segments", available_segments_sql(reference_date)), ("allocations", allocations_sql(reference_date)),
+        ):
+            if connection.vendor == "postgresql":  # hashed in the database: no row travels to Python
+                cursor.execute(
+                    f"SELECT COUNT(*), COALESCE(md5(string_agg(CAST(q AS text), '|' ORDER BY CAST(q AS text))), '')"  # noqa: S608
+                    f" FROM ({sql}) q", params,
+                )
+                n, part = cursor.fetchone()
+            else:
+                cursor.execute(f"SELECT * FROM ({sql}) q ORDER BY 1, 2, 3, 4, 5, 6", params)  # noqa: S608
+                rows = cursor.fetchall()
+                n, part = len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
+            counts[name] = n
+            parts.append(part)
+    return {"digest": hashlib.sha256("|".join(parts).encode()).hexdigest(), "vendor": connection.vendor, **counts}

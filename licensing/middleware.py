@@ -17,7 +17,7 @@ class LicenceRequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            getattr(settings, "LICENCE_ENFORCEMENT", True)
+            settings.LICENCE_ENFORCEMENT
             and user is not None
             and user.is_authenticated
             and not user_may_use_path(user, request.path)

@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from accounts.constants import Roles
 from accounts.models import User
@@ -330,3 +330,16 @@ def portal_logins_per_month(*, period: PlanPeriod | None) -> list[dict]:
         .order_by("month")
     )
     return [{**row, "allowance": allowance, "over": row["users"] > allowance} for row in rows]
+
+
+def plan_cost_per_start_year() -> dict[int, Decimal]:
+    """What the licence pools of each plan cost (seats × unit price, every tool and type), keyed by
+    the year the plan starts in (the 2024 plan runs April 2024 – March 2025): one grouped query.
+    Read by the budget's "budget vs actual" page next to the licence line."""
+    rows = (
+        LicencePool.objects.annotate(year=ExtractYear("period__starts_on"))
+        .values("year")
+        .annotate(cost=Sum(F("seats") * F("unit_price"), output_field=DecimalField(max_digits=14, decimal_places=2)))
+        .order_by("year")
+    )
+    return {row["year"]: Decimal(str(row["cost"])).quantize(Decimal("0.01")) for row in rows}

@@ -14,22 +14,21 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, models, transaction
-from django.db.models import CharField, DateTimeField, Exists, F, JSONField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db import connection, transaction
+from django.db.models import DateTimeField, Exists, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import hooks
 from accounts import services as account_services
 from accounts.models import User
-from accounts.selectors import roles_for_user
 from accounts.services import sessions_end_for_users
 from audit.constants import AuditActions
-from audit.models import AuditEvent
-from audit.services import audit_log
+from audit.services import audit_log, audit_log_rows
 from core import clock
-from core import context as audit_context
+from core.sql import insert_from_select
 from licensing import selectors
 from licensing.constants import (
     FULL_LICENCE_ROLES,
@@ -58,14 +57,6 @@ def _sweep_lock(key: int = SWEEP_LOCK_KEY) -> None:
 
 
 # --- Licences ----------------------------------------------------------------------------------
-
-
-def _roles_of(user) -> frozenset[str]:
-    from crt.realm import crt_roles_for_user  # the CRT realm, read-only
-
-    user._role_cache = None
-    user._crt_grants = None
-    return roles_for_user(user) | crt_roles_for_user(user)
 
 
 def _forget_licences(user) -> None:
@@ -135,7 +126,7 @@ def licence_assign(*, user: User, pool: LicencePool, actor: User | None = None) 
             code="already_licensed",
         )
     if pool.licence_type == LicenceTypes.LIMITED:
-        needs_full = sorted(r for r in _roles_of(user) if r in FULL_LICENCE_ROLES and ROLE_TOOL[r] == pool.tool)
+        needs_full = sorted(r for r in hooks.roles_in_every_realm(user) if r in FULL_LICENCE_ROLES and ROLE_TOOL[r] == pool.tool)
         if needs_full:
             raise ValidationError(
                 _("%(user)s heeft een rol die een volledige licentie vereist (%(roles)s).")
@@ -219,38 +210,19 @@ def licences_restore(*, user: User, actor: User | None, now: dt.datetime) -> dic
 # --- The idle sweep ------------------------------------------------------------------------------
 
 
-def _insert_from_select(model: type[models.Model], columns: dict[str, models.Expression], queryset) -> int:
-    """INSERT INTO model (columns) SELECT <expressions> FROM <queryset>: one statement for any
-    number of rows (bulk_create would need the rows in Python, and batches on SQLite)."""
-    aliases = {f"_insert_{i}": expression for i, expression in enumerate(columns.values())}
-    select = queryset.annotate(**aliases).values_list(*aliases).order_by()
-    sql, params = select.query.sql_with_params()
-    quote = connection.ops.quote_name
-    target = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
-    with connection.cursor() as cursor:
-        # Table and column names come from the model's metadata, values are parameters.
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({target}) {sql}", params)  # noqa: S608
-        return cursor.rowcount
-
-
-def _audit_rows(queryset, *, action: str, object_repr: str, now: dt.datetime, reason: str, changes: dict) -> None:
-    """One audit event per user of ``queryset`` (rows with ``user_id`` and ``username``), one statement."""
-    _insert_from_select(
-        AuditEvent,
-        {
-            "occurred_at": Value(now, output_field=DateTimeField()),
-            "actor_id": Value(None, output_field=models.BigIntegerField()),
-            "actor_username": Value(SWEEP_ACTOR),
-            "action": Value(action),
-            "object_type": Value("accounts.user"),
-            "object_id": Cast("user_id", CharField(max_length=64)),
-            "object_repr": F(object_repr),
-            "changes": Value(changes, output_field=JSONField()),
-            "reason": Value(reason),
-            "request_id": Value(""),
-            "client_ip": Value(None, output_field=models.GenericIPAddressField()),
-        },
-        queryset,
+def _audit_deactivations(events, *, run_id: int, now: dt.datetime) -> None:
+    """One audit event per deactivated user (``events``: the run's deactivation events)."""
+    audit_log_rows(
+        events,
+        actor=None,
+        username=SWEEP_ACTOR,
+        action=AuditActions.DEACTIVATE,
+        object_type=User._meta.label_lower,
+        object_id="user_id",
+        object_repr="username",
+        changes={"run": run_id, "by": SWEEP_ACTOR},
+        reason="idle_40_days",
+        occurred_at=now,
     )
 
 
@@ -271,9 +243,11 @@ def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -
     sent by their own daily job (``users_idle_warn``), and the sweep never depends on them.
 
     A constant number of SQL statements whatever the number of users, in one transaction. On
-    PostgreSQL: the advisory lock and one statement (a data-modifying CTE: UPDATE … RETURNING of
-    the users still idle, the run row with its counter, the events, the licences, sessions, tokens
-    and audit rows). SQLite (no data-modifying CTEs) takes the portable path, about a dozen.
+    PostgreSQL: the advisory lock, one statement (a data-modifying CTE: UPDATE … RETURNING of
+    the users still idle, the run row with its counter, the events, the licences, sessions and
+    tokens) and the audit rows (``audit.services``). SQLite (no data-modifying CTEs) takes the
+    portable path, about a dozen. ``tests/licensing/test_sweep_paths.py`` runs both on the same
+    data and compares every effect.
     """
     with transaction.atomic():
         _sweep_lock()
@@ -282,17 +256,14 @@ def users_idle_sweep(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) -
         return _deactivate_idle_portable(now=now, source=source)
 
 
-def _run_repr(*, now: dt.datetime, source: str) -> str:
-    return str(SweepRun(now=now, source=source))
-
-
 def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
-    """One statement. The UPDATE re-checks each user row it changes (PostgreSQL re-evaluates the
-    WHERE on a row updated concurrently), so a login committed meanwhile keeps the user active:
-    only users still idle are deactivated, and the other statements are driven by its RETURNING
-    rows. Keep its WHERE in step with ``selectors.users_idle_for_deactivation``, and its session
-    and token deletes in step with ``accounts.services.sessions_end_for_users`` (the portable path
-    calls that function; this one inlines it to stay one statement)."""
+    """The changes in one statement, the audit rows after it. The UPDATE re-checks each user row
+    it changes (PostgreSQL re-evaluates the WHERE on a row updated concurrently), so a login
+    committed meanwhile keeps the user active: only users still idle are deactivated, and the
+    other statements are driven by its RETURNING rows. Its WHERE and ``idle_since`` are compiled from ``selectors.users_idle_for_deactivation``
+    (the one idle rule); its session and token deletes are those of
+    ``accounts.services.sessions_end_for_users`` (the portable path calls that function; this one
+    inlines them to stay one statement; the paths test holds them equal)."""
     from django.contrib.sessions.models import Session
     from knox.models import get_token_model
 
@@ -307,37 +278,23 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
     def col(model, name: str) -> str:
         return quote(model._meta.get_field(name).column)
 
-    u, r, e, a, au = User, SweepRun, DeactivationEvent, LicenceAssignment, AuditEvent
+    u, r, e, a = User, SweepRun, DeactivationEvent, LicenceAssignment
     started = clock.now()
     SweepRun(started_at=started, now=now, source=source).full_clean()  # no query: no unique fields
-    ctx = audit_context.current()
     params = {
-        "cutoff": selectors.deactivation_cutoff(now=now),
         "now": now,
-        "now_iso": now.isoformat(),
         "started": started,
         "source": source,
         "reason": ReleaseReasons.IDLE,
-        "actor": SWEEP_ACTOR,
-        "deactivate": AuditActions.DEACTIVATE,
-        "other": AuditActions.OTHER,
-        "user_type": u._meta.label_lower,
-        "run_type": r._meta.label_lower,
-        "run_repr": _run_repr(now=now, source=source)[:200],
-        "request_id": ctx.request_id,
-        "client_ip": ctx.client_ip,
     }
-    audit_columns = ", ".join(
-        col(au, name)
-        for name in ("occurred_at", "actor_id", "actor_username", "action", "object_type", "object_id", "object_repr",
-                     "changes", "reason", "request_id", "client_ip")
-    )
-    idle_since = f"COALESCE({col(u, 'last_activity')}, {col(u, 'date_joined')})"
+    idle = selectors.users_idle_for_deactivation(now=now)
+    where, where_params = _compiled(idle, idle.query.where, "where")
+    idle_since, since_params = _compiled(idle, idle.query.annotations["idle_since"], "since")
     # Table and column names come from the models' metadata, every value is a parameter.
     sql = f"""
         WITH deactivated AS (
             UPDATE {table(u)} SET {col(u, 'is_active')} = false
-            WHERE {col(u, 'is_active')} AND NOT {col(u, 'is_technical_account')} AND {idle_since} < %(cutoff)s
+            WHERE {where}
             RETURNING {col(u, 'id')} AS id, {col(u, 'username')} AS username,
                       {col(u, 'organisation')} AS organisation_id, {idle_since} AS idle_since
         ), run AS (
@@ -367,31 +324,32 @@ def _deactivate_idle_postgresql(*, now: dt.datetime, source: str) -> SweepRun:
         ), tokens AS (
             DELETE FROM {table(Token)} WHERE {col(Token, 'user')} IN (SELECT id FROM deactivated)
             RETURNING 1
-        ), user_audit AS (
-            INSERT INTO {table(au)} ({audit_columns})
-            SELECT %(now)s, NULL, %(actor)s, %(deactivate)s, %(user_type)s, d.id::text, d.username,
-                   jsonb_build_object('run', run.id, 'by', %(actor)s::text), 'idle_40_days', '', NULL
-            FROM deactivated d CROSS JOIN run
-            RETURNING 1
-        ), run_audit AS (
-            INSERT INTO {table(au)} ({audit_columns})
-            SELECT %(started)s, NULL, %(actor)s, %(other)s, %(run_type)s, run.id::text, %(run_repr)s,
-                   jsonb_build_object('now', %(now_iso)s::text, 'deactivated', run.deactivated, 'warned', 0,
-                                      'source', %(source)s::text, 'job', 'deactivation'),
-                   'idle_sweep', %(request_id)s, %(client_ip)s::inet
-            FROM run
-            RETURNING 1
         )
         SELECT run.id, run.deactivated, (SELECT count(*) FROM licences), (SELECT count(*) FROM sessions),
                (SELECT count(*) FROM tokens)
         FROM run
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, {**params, **where_params, **since_params})
         run_id, deactivated, _licences, _sessions, _tokens = cursor.fetchone()
     run = SweepRun(pk=run_id, started_at=started, now=now, source=source, deactivated=deactivated, warned=0)
     run._state.adding, run._state.db = False, connection.alias
+    if deactivated:
+        _audit_deactivations(DeactivationEvent.objects.filter(run_id=run_id), run_id=run_id, now=now)
+    _run_audit(run, job="deactivation", reason="idle_sweep")
     return run
+
+
+def _compiled(queryset, node, prefix: str) -> tuple[str, dict]:
+    """The SQL of a part of ``queryset`` (its WHERE, an annotation) with named parameters
+    ``%(<prefix>_<i>)s``, to be embedded in a hand-written statement on the same table."""
+    sql, params = queryset.query.get_compiler(connection=connection).compile(node)
+    names = [f"{prefix}_{i}" for i in range(len(params))]
+    pieces = sql.split("%s")
+    if len(pieces) != len(params) + 1:
+        raise ValueError(f"cannot embed {sql!r}")
+    named = pieces[0] + "".join(f"%({name})s{piece}" for name, piece in zip(names, pieces[1:], strict=True))
+    return named, dict(zip(names, params, strict=True))
 
 
 def _deactivate_idle_portable(*, now: dt.datetime, source: str) -> SweepRun:
@@ -401,7 +359,7 @@ def _deactivate_idle_portable(*, now: dt.datetime, source: str) -> SweepRun:
     run = SweepRun(started_at=clock.now(), now=now, source=source)
     run.full_clean()
     run.save()
-    _insert_from_select(
+    insert_from_select(
         DeactivationEvent,
         {
             "run": Value(run.pk),
@@ -428,14 +386,7 @@ def _deactivate_idle_portable(*, now: dt.datetime, source: str) -> SweepRun:
             deactivation=Subquery(events.filter(user_id=OuterRef("user_id")).values("pk")[:1]),
         )
         sessions_end_for_users(user_ids=events.values("user_id"))
-        _audit_rows(
-            events,
-            action=AuditActions.DEACTIVATE,
-            object_repr="username",
-            now=now,
-            reason="idle_40_days",
-            changes={"run": run.pk, "by": SWEEP_ACTOR},
-        )
+        _audit_deactivations(events, run_id=run.pk, now=now)
         SweepRun.objects.filter(pk=run.pk).update(deactivated=deactivated)
     run.deactivated = deactivated
     _run_audit(run, job="deactivation", reason="idle_sweep")
@@ -476,7 +427,7 @@ def users_idle_warn(*, now: dt.datetime, source: str = SweepSources.SCHEDULE) ->
 
 
 def _warn_idle(*, run: SweepRun, now: dt.datetime) -> int:
-    inserted = _insert_from_select(
+    inserted = insert_from_select(
         IdleWarning,
         {
             "run": Value(run.pk),
@@ -507,12 +458,16 @@ def _warn_idle(*, run: SweepRun, now: dt.datetime) -> int:
                 )
             )
     get_connection().send_messages(messages)
-    _audit_rows(
+    audit_log_rows(
         warnings.annotate(username=F("user__username")),
+        actor=None,
+        username=SWEEP_ACTOR,
         action=AuditActions.OTHER,
+        object_type=User._meta.label_lower,
+        object_id="user_id",
         object_repr="username",
-        now=now,
-        reason="idle_warning",
         changes={"run": run.pk, "by": SWEEP_ACTOR},
+        reason="idle_warning",
+        occurred_at=now,
     )
     return len(recipients)

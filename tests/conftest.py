@@ -120,7 +120,7 @@ def _reference_data_after_flush(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         from accounts.roles import roles_sync
-        from config.schedule import schedule_install
+        from core.beat import schedule_install
         from geo.models import Municipality
         from geo.services import reference_data_load
 
@@ -150,7 +150,7 @@ def frozen_now():
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (provinces, 285 municipalities, mergers) in every test database, once."""
     from accounts.roles import roles_sync
-    from config.schedule import schedule_install
+    from core.beat import schedule_install
     from geo.services import reference_data_load
 
     with django_db_blocker.unblock():

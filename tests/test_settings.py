@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from config.schedule import beat_schedule
+from core.beat import beat_schedule
 
 PROJECT_ROOT = settings.BASE_DIR
 
@@ -172,7 +172,7 @@ def test_pages_keep_working_with_redis_down(client, login):
 def test_install_schedule_creates_the_defaults_once_and_keeps_an_admin_edit():
     from django_celery_beat.models import PeriodicTask
 
-    from config.schedule import schedule_install
+    from core.beat import schedule_install
 
     PeriodicTask.objects.all().delete()  # the test database has them installed already
     created = schedule_install()

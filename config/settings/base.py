@@ -150,6 +150,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # last_activity is written at most once per interval per user, never on every request.
 LAST_ACTIVITY_WRITE_INTERVAL = timedelta(minutes=5)
+# Licences are checked on every request of a tool (licensing.middleware, the API permission);
+# the test settings switch it off for the other apps' tests, the licensing tests on.
+LICENCE_ENFORCEMENT = True
 
 # django-axes: lock after 5 failures, for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -282,7 +285,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every dotted path here is imported by a test. Each app adds its jobs in its own module
-# (<app>/schedule.py, BEAT_SCHEDULE); config.celery collects them.
+# (<app>/schedule.py, BEAT_SCHEDULE); core.beat collects them.
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- REST API ------------------------------------------------------------------------------------
@@ -363,3 +366,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# The debtor of the subsidy payment file (SEPA pain.001.001.03). Demo defaults: a made-up account with
+# valid check digits (not a real account of the Flemish government); set them in production.
+SUBSIDY_DEBTOR_NAME = env("SUBSIDY_DEBTOR_NAME", default="Vlaamse overheid (DEMO)")
+SUBSIDY_DEBTOR_IBAN = env("SUBSIDY_DEBTOR_IBAN", default="BE05068123456775")
+SUBSIDY_DEBTOR_BIC = env("SUBSIDY_DEBTOR_BIC", default="GKCCBEBB")

@@ -6,60 +6,24 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import router, transaction
 from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from audit.constants import AuditActions
 from audit.services import audit_log
-from core.forms import apply_service_error
+from core.admin import ServiceModelForm
 from crt import selectors
 from crt.admin.site import ADMIN_LOG_VIA
 from crt.constants import CrtRoles, ReadPurposes
 from crt.models import AuditEvent
 from crt.realm import user_has_crt_role
-
-
-class ServiceModelForm(forms.ModelForm):
-    """An admin form whose save is a service call, so the service's rules hold in the admin too and
-    its refusal shows on the form like any other error.
-
-    The admin saves only a valid form, so the service runs as the last step of validation, once
-    every field and model rule has passed: ``call_service(data)`` (in a savepoint: all or
-    nothing) returns the saved row, which ``save`` hands to the admin; a ValidationError goes onto
-    the form through ``core.forms.apply_service_error`` (``service_field_map`` renames the
-    service's argument names to fields). No rule is copied into the form and nothing is tried and
-    rolled back: the service is the one place of the rule, and its write is the admin's save.
-    """
-
-    service_field_map: dict[str, str] = {}
-    actor = None  # the signed-in user: CrtModelAdmin.get_form sets it for each request
-    service_result = None
-
-    def call_service(self, data: dict):
-        raise NotImplementedError
-
-    def full_clean(self):
-        super().full_clean()
-        if not self.is_bound or self._errors:
-            return
-        try:
-            with transaction.atomic(using=router.db_for_write(self._meta.model)):
-                self.service_result = self.call_service(self.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(self, exc, field_map=self.service_field_map)
-
-    def save(self, commit=True):
-        self.save_m2m = lambda: None  # the service saved everything
-        return self.service_result
 
 
 class CrtModelAdmin(admin.ModelAdmin):

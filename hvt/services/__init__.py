@@ -6,6 +6,7 @@
 * ``offers``: portal offers, validated into a place or rejected;
 * ``targets``: target rounds spread by population (largest remainder) and overrides;
 * ``notes``: steering notes;
+* ``periods``: a change of capacity, category or dates from day D (effective-dated facts);
 * ``snapshots``: the capacity snapshot of a day;
 * ``common``: the scope check, the address/date/category rules, the place lock, beds in use, audit.
 
@@ -19,6 +20,7 @@ from hvt.services.allocations import allocation_create, allocation_end, allocati
 from hvt.services.common import EDITABLE_PLACE_FIELDS, PLACE_FIELDS, ScopeError, peak_beds
 from hvt.services.notes import steering_note_create
 from hvt.services.offers import offer_reject, offer_submit, offer_validate
+from hvt.services.periods import place_change
 from hvt.services.places import (
     NewPlaceLookups,
     PlaceBatchError,
@@ -39,6 +41,7 @@ __all__ = [
     "EDITABLE_PLACE_FIELDS", "PLACE_FIELDS", "NewPlaceLookups", "PlaceBatchError", "ScopeError",
     "allocation_create", "allocation_end", "allocation_move", "largest_remainder", "new_place_lookups",
     "offer_reject", "offer_submit", "offer_validate", "peak_beds", "place_close", "place_confirm_by_agency",
-    "place_input_check", "place_register", "place_register_bulk", "place_update", "place_validate", "quality_check_record",
+    "place_change", "place_input_check", "place_register", "place_register_bulk", "place_update", "place_validate",
+    "quality_check_record",
     "snapshot_take", "steering_note_create", "target_override_set", "target_round_create",
 ]

@@ -4,6 +4,7 @@ capacity on any day (the place row is locked)."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,14 +12,17 @@ from django.utils.translation import gettext as _
 
 from audit.constants import AuditActions
 from hvt.constants import (
+    MAX_HOUSEHOLD_SIZE,
     PlaceStatuses,
 )
 from hvt.models import (
     Allocation,
     ReceptionPlace,
 )
+from hvt.querysets import free_beds
 from hvt.services.common import (
     _audit,
+    _check_at_most,
     _check_start,
     _lock_place,
     _require_scope,
@@ -52,11 +56,11 @@ def _check_allocation_fits(place: ReceptionPlace, allocation: Allocation, *, exc
         if allocation.end_date > place.end_date or allocation.start_date > place.end_date:
             raise ValidationError({"end_date": _("De toewijzing loopt na de einddatum van de plaats.")})
     in_use = peak_beds(place_id=place.pk, start=allocation.start_date, end=allocation.end_date, exclude_pk=exclude_pk)
-    free = place.capacity - in_use
+    free = free_beds(place.capacity, in_use)  # over the period: capacity − the peak of beds in use
     if allocation.household_size > free:
         raise ValidationError(
             {"household_size": _("Niet genoeg vrije bedden in deze periode: %(free)s vrij, %(size)s nodig.")
-             % {"free": max(free, 0), "size": allocation.household_size}}
+             % {"free": free, "size": allocation.household_size}}
         )
 
 
@@ -73,6 +77,7 @@ def allocation_create(
     end_date: dt.date | None = None,
     moved_from: Allocation | None = None,
     is_demo: bool = False,
+    resident_fee_per_day: Decimal = Decimal("0.00"),
 ) -> Allocation:
     """Assign a household to a validated, open place. The place row is locked (SELECT … FOR
     UPDATE), so two officers allocating the last bed at once are served one after the other and
@@ -82,9 +87,11 @@ def allocation_create(
     allocation = Allocation(
         place=place, household_reference=household_reference, household_size=household_size, adults=adults,
         minors=minors, start_date=start_date, end_date=end_date, moved_from=moved_from, is_demo=is_demo,
+        resident_fee_per_day=resident_fee_per_day,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     errors_together(  # every rule at once, each next to its field (the constraints' Python twins)
+        lambda: _check_at_most(household_size, MAX_HOUSEHOLD_SIZE, "household_size"),
         lambda: _check_size_sum(household_size, adults, minors),
         lambda: _check_start(start_date),
         lambda: _check_allocation_period(start_date, end_date),
@@ -95,7 +102,7 @@ def allocation_create(
     _audit(actor, AuditActions.CREATE, allocation, {
         "place": place.pk, "household_reference": household_reference, "household_size": household_size,
         "adults": adults, "minors": minors, "start_date": str(start_date),
-        "end_date": str(end_date) if end_date else None,
+        "end_date": str(end_date) if end_date else None, "resident_fee_per_day": str(resident_fee_per_day),
     })
     return allocation
 
@@ -139,5 +146,5 @@ def allocation_move(*, actor, allocation: Allocation, to_place: ReceptionPlace, 
     return allocation_create(
         actor=actor, place=to_place, household_reference=allocation.household_reference,
         household_size=allocation.household_size, adults=allocation.adults, minors=allocation.minors,
-        start_date=move_date, end_date=old_end, moved_from=allocation,
+        start_date=move_date, end_date=old_end, moved_from=allocation, resident_fee_per_day=allocation.resident_fee_per_day,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import user_in_scope_of
 from audit.services import audit_log
-from geo.selectors import postal_code_belongs_to
+from geo.selectors import municipalities_of_postal_code, postal_code_belongs_to
 from hvt.constants import (
     EARLIEST_START,
     WRITE_ROLES,
@@ -85,6 +85,23 @@ def _check_period(start_date, end_date) -> None:
     """The Python twin of the hvt_place_period constraint (so a batch is checked without queries)."""
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("De einddatum ligt voor de startdatum van de plaats.")})
+
+
+def _check_at_most(value, maximum: int, field: str) -> None:
+    """The upper limits of hvt.constants (capacity, household size)."""
+    if value is not None and value > maximum:
+        raise ValidationError({field: _("Ten hoogste %(max)s.") % {"max": maximum}})
+
+
+def municipality_of_postal_code(postal_code: str) -> str:
+    """The one municipality (REFNIS) of a postal code; a ValidationError when there is none (not in
+    Flanders) or several (the caller must choose the municipality)."""
+    matches = list(municipalities_of_postal_code(postal_code).values_list("pk", flat=True)[:2])
+    if not matches:
+        raise ValidationError({"postal_code": _("Deze postcode ligt niet in Vlaanderen.")})
+    if len(matches) > 1:
+        raise ValidationError({"municipality": _("Deze postcode hoort bij meerdere gemeenten: kies de gemeente.")})
+    return matches[0]
 
 
 def _check_subtype(category: str, subtype: str) -> None:

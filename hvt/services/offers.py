@@ -14,6 +14,7 @@ from audit.constants import AuditActions
 from core import clock
 from geo.models import Municipality
 from hvt.constants import (
+    MAX_OFFER_CAPACITY,
     OfferStatuses,
     PlaceCategories,
     PlaceSources,
@@ -26,9 +27,11 @@ from hvt.services.common import (
     ScopeError,
     _audit,
     _check_address,
+    _check_at_most,
     _check_start,
     _check_subtype,
     _require_scope,
+    municipality_of_postal_code,
 )
 from hvt.services.places import place_register, place_validate, quality_check_record
 
@@ -39,7 +42,6 @@ from hvt.services.places import place_register, place_validate, quality_check_re
 def offer_submit(
     *,
     actor,
-    municipality: Municipality | str,
     street: str,
     house_number: str,
     postal_code: str,
@@ -52,11 +54,17 @@ def offer_submit(
     accessible: bool = False,
     pets_allowed: bool = False,
     notes: str = "",
+    municipality: Municipality | str | None = None,
 ) -> PlaceOffer:
-    """A portal user offers a place; it lands in the validation queue of the address's municipality."""
+    """A portal user offers a place; it lands in the validation queue of the address's municipality.
+    Without ``municipality`` it is the one municipality of the postal code (refused when the code is
+    not in Flanders or is shared by several municipalities: then the user chooses)."""
     if not user_has_role(actor, Roles.PORTAL_USER):
         raise ScopeError(_("Enkel een portaalgebruiker kan een plaats aanbieden."))
     municipality_id = municipality.pk if isinstance(municipality, Municipality) else municipality
+    if not municipality_id:
+        municipality_id = municipality_of_postal_code(postal_code)
+    _check_at_most(capacity, MAX_OFFER_CAPACITY, "capacity")
     _check_address(municipality_id=municipality_id, postal_code=postal_code)
     _check_start(available_from, field="available_from")
     _check_subtype(category, category_2_subtype)

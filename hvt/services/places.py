@@ -15,26 +15,29 @@ from django.utils.translation import gettext as _
 from accounts.constants import Roles
 from accounts.selectors import municipalities_for_user, user_has_role
 from audit.constants import AuditActions
-from audit.models import AuditEvent
-from audit.services import model_changes
-from core import clock, context
+from audit.services import audit_log_bulk, model_changes
+from core import clock
 from geo.models import Municipality, PostalCode
 from hvt.constants import (
     EARLIEST_START,
+    MAX_PLACE_CAPACITY,
     WRITE_ROLES,
     PlaceSources,
     PlaceStatuses,
 )
 from hvt.models import (
+    PlacePeriod,
     QualityCheck,
     ReceptionPlace,
 )
+from hvt.periods import PERIOD_FACTS, period_first, period_first_create, periods_correct
 from hvt.services.common import (
     EDITABLE_PLACE_FIELDS,
     PLACE_FIELDS,
     ScopeError,
     _audit,
     _check_address,
+    _check_at_most,
     _check_period,
     _check_start,
     _check_subtype,
@@ -69,13 +72,26 @@ def place_register(
     """Register a place in the actor's scope. The postal code must belong to the municipality; the
     start date is never before 14 March 2022. The place still needs validation to be available."""
     place = _new_place(
-        municipality=municipality, name=name, street=street, house_number=house_number, postal_code=postal_code,
-        operator=operator, capacity=capacity, category=category, category_2_subtype=category_2_subtype,
-        start_date=start_date, end_date=end_date, accessible=accessible, pets_allowed=pets_allowed, notes=notes,
-        source=source, is_demo=is_demo,
+        municipality=municipality,
+        name=name,
+        street=street,
+        house_number=house_number,
+        postal_code=postal_code,
+        operator=operator,
+        capacity=capacity,
+        category=category,
+        category_2_subtype=category_2_subtype,
+        start_date=start_date,
+        end_date=end_date,
+        accessible=accessible,
+        pets_allowed=pets_allowed,
+        notes=notes,
+        source=source,
+        is_demo=is_demo,
     )
     _clean_new_place(place, actor=actor)
     place.save()
+    period_first_create(place)
     _audit(actor, AuditActions.CREATE, place, model_changes(place, PLACE_FIELDS + ["source"]))
     return place
 
@@ -109,7 +125,9 @@ def new_place_lookups(*, actor, municipality_ids, postal_codes) -> NewPlaceLooku
     pairs = frozenset()
     if permitted and codes:
         pairs = frozenset(
-            PostalCode.objects.filter(code__in=codes, municipality_id__in=permitted).values_list("code", "municipality_id")
+            PostalCode.objects.filter(code__in=codes, municipality_id__in=permitted).values_list(
+                "code", "municipality_id"
+            )
         )
     return NewPlaceLookups(permitted, pairs)
 
@@ -142,6 +160,7 @@ def _clean_new_place(place: ReceptionPlace, *, actor, lookups: NewPlaceLookups |
         lambda: _check_start(place.start_date),
         lambda: _check_period(place.start_date, place.end_date),
         lambda: _check_subtype(place.category, place.category_2_subtype),
+        lambda: _check_at_most(place.capacity, MAX_PLACE_CAPACITY, "capacity"),
     )
     if lookups is None:
         # Every rule at once; the check constraints' Python twins above say it per field (the
@@ -155,11 +174,18 @@ def _clean_new_place(place: ReceptionPlace, *, actor, lookups: NewPlaceLookups |
         errors = exc.update_error_dict(errors)
     if place.municipality_id not in lookups.municipalities:  # only reachable for the system actor (no scope)
         field = ReceptionPlace._meta.get_field("municipality")
-        errors["municipality"] = [ValidationError(
-            field.error_messages["invalid"], code="invalid",
-            params={"model": Municipality._meta.verbose_name, "pk": place.municipality_id,
-                    "field": "refnis", "value": place.municipality_id},
-        )]
+        errors["municipality"] = [
+            ValidationError(
+                field.error_messages["invalid"],
+                code="invalid",
+                params={
+                    "model": Municipality._meta.verbose_name,
+                    "pk": place.municipality_id,
+                    "field": "refnis",
+                    "value": place.municipality_id,
+                },
+            )
+        ]
     try:
         place.full_clean(exclude={"municipality"}, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -174,10 +200,12 @@ class PlaceBatchError(ValidationError):
 
     def __init__(self, errors: dict[int, ValidationError]):
         self.errors = dict(sorted(errors.items()))
-        super().__init__([
-            ValidationError("%(n)s: %(messages)s", params={"n": i + 1, "messages": " ".join(e.messages)})
-            for i, e in self.errors.items()
-        ])
+        super().__init__(
+            [
+                ValidationError("%(n)s: %(messages)s", params={"n": i + 1, "messages": " ".join(e.messages)})
+                for i, e in self.errors.items()
+            ]
+        )
 
 
 @transaction.atomic
@@ -216,27 +244,15 @@ def place_register_bulk(
     ReceptionPlace.objects.bulk_create(new, batch_size=batch_size)
     if any(p.pk is None for p in new):  # every supported database returns the ids (PostgreSQL, SQLite ≥ 3.35)
         raise RuntimeError("bulk_create did not return the ids of the new places")
+    PlacePeriod.objects.bulk_create([period_first(p) for p in new], batch_size=batch_size)
     fields = PLACE_FIELDS + ["source"]
-    _audit_bulk(actor, AuditActions.CREATE, [(p, model_changes(p, fields)) for p in new], batch_size=batch_size)
+    audit_log_bulk(
+        actor=actor,
+        action=AuditActions.CREATE,
+        items=[(p, model_changes(p, fields)) for p in new],
+        batch_size=batch_size,
+    )
     return new
-
-
-def _audit_bulk(actor, action, items: list[tuple], *, batch_size: int = 1000) -> None:
-    """One ``bulk_create`` of audit events for (object, changes) pairs: the fields audit_log writes
-    (time from the clock, actor, action, object type/id/text, changes, request id and client IP)."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    actor_id = actor.pk if authenticated else None
-    actor_username = actor.get_username()[:150] if authenticated else ""
-    ctx = context.current()
-    now = clock.now()
-    AuditEvent.objects.bulk_create([
-        AuditEvent(
-            occurred_at=now, actor_id=actor_id, actor_username=actor_username, action=action,
-            object_type=obj._meta.label_lower, object_id=str(obj.pk or ""), object_repr=str(obj)[:200],
-            changes=changes or {}, reason="", request_id=ctx.request_id, client_ip=ctx.client_ip,
-        )
-        for obj, changes in items
-    ], batch_size=batch_size)
 
 
 @transaction.atomic
@@ -258,6 +274,7 @@ def place_update(*, actor, place: ReceptionPlace, **changes) -> ReceptionPlace:
     _check_address(municipality_id=place.municipality_id, postal_code=place.postal_code)
     _check_start(place.start_date)
     _check_subtype(place.category, place.category_2_subtype)
+    _check_at_most(place.capacity, MAX_PLACE_CAPACITY, "capacity")
     in_use = peak_beds(place_id=place.pk, start=EARLIEST_START, end=None)
     if place.capacity is not None and place.capacity < in_use:
         raise ValidationError(
@@ -266,6 +283,7 @@ def place_update(*, actor, place: ReceptionPlace, **changes) -> ReceptionPlace:
     _check_period_covers_allocations(place)
     place.full_clean()
     place.save()
+    periods_correct(place, {f: getattr(place, f) for f in PERIOD_FACTS if f in changes})
     _audit(actor, AuditActions.UPDATE, place, model_changes(place, PLACE_FIELDS, before))
     return place
 
@@ -274,10 +292,15 @@ def _check_period_covers_allocations(place: ReceptionPlace) -> None:
     allocations = place.allocations.all()
     if allocations.filter(start_date__lt=place.start_date).exists():
         raise ValidationError({"start_date": _("Er zijn toewijzingen die vóór deze startdatum beginnen.")})
-    if place.end_date is not None and allocations.filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=place.end_date) | Q(start_date__gt=place.end_date)
-    ).exists():
-        raise ValidationError({"end_date": _("Er zijn toewijzingen die na deze einddatum doorlopen; beëindig ze eerst.")})
+    if (
+        place.end_date is not None
+        and allocations.filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=place.end_date) | Q(start_date__gt=place.end_date)
+        ).exists()
+    ):
+        raise ValidationError(
+            {"end_date": _("Er zijn toewijzingen die na deze einddatum doorlopen; beëindig ze eerst.")}
+        )
 
 
 @transaction.atomic
@@ -301,18 +324,32 @@ def quality_check_record(
     if checked_on > clock.today():
         raise ValidationError({"checked_on": _("De datum van de controle ligt in de toekomst.")})
     check = QualityCheck(
-        place=place, checked_on=checked_on, inspector=inspector, no_category_3_defects=no_category_3_defects,
-        no_critical_category_2_defects=no_critical_category_2_defects, not_uninhabitable=not_uninhabitable,
-        no_overcrowding=no_overcrowding, notes=notes, recorded_by=actor,
+        place=place,
+        checked_on=checked_on,
+        inspector=inspector,
+        no_category_3_defects=no_category_3_defects,
+        no_critical_category_2_defects=no_critical_category_2_defects,
+        not_uninhabitable=not_uninhabitable,
+        no_overcrowding=no_overcrowding,
+        notes=notes,
+        recorded_by=actor,
     )
     check.full_clean()
     check.save()
-    _audit(actor, AuditActions.CREATE, check, {
-        "place": place.pk, "checked_on": str(checked_on), "passed": check.passed,
-        "no_category_3_defects": no_category_3_defects,
-        "no_critical_category_2_defects": no_critical_category_2_defects,
-        "not_uninhabitable": not_uninhabitable, "no_overcrowding": no_overcrowding,
-    })
+    _audit(
+        actor,
+        AuditActions.CREATE,
+        check,
+        {
+            "place": place.pk,
+            "checked_on": str(checked_on),
+            "passed": check.passed,
+            "no_category_3_defects": no_category_3_defects,
+            "no_critical_category_2_defects": no_critical_category_2_defects,
+            "not_uninhabitable": not_uninhabitable,
+            "no_overcrowding": no_overcrowding,
+        },
+    )
     if validate:
         place_validate(actor=actor, place=place)
     return check
@@ -370,9 +407,17 @@ def place_close(*, actor, place: ReceptionPlace, end_date: dt.date, reason: str 
     place.closed_on = clock.today()
     place.full_clean()
     place.save()
-    _audit(actor, AuditActions.UPDATE, place, {
-        "status": [before["status"], PlaceStatuses.CLOSED], "end_date": [before["end_date"], str(end_date)],
-    }, reason=reason)
+    periods_correct(place, {"end_date": end_date})
+    _audit(
+        actor,
+        AuditActions.UPDATE,
+        place,
+        {
+            "status": [before["status"], PlaceStatuses.CLOSED],
+            "end_date": [before["end_date"], str(end_date)],
+        },
+        reason=reason,
+    )
     return place
 
 

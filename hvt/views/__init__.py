@@ -8,7 +8,7 @@ does not hold answers 403.
 """
 
 from hvt.views.allocations import allocation_create, allocation_end, allocation_move
-from hvt.views.dashboard import capacity_evolution, dashboard, dashboard_export, dashboard_table
+from hvt.views.dashboard import capacity_evolution, dashboard, dashboard_export
 from hvt.views.municipalities import municipality_detail, municipality_list, target_list
 from hvt.views.offers import offer_create, offer_decide, offer_list, offer_queue
 from hvt.views.places import (
@@ -25,7 +25,7 @@ from hvt.views.start import index
 
 __all__ = [
     "allocation_create", "allocation_end", "allocation_move", "capacity_evolution", "dashboard", "dashboard_export",
-    "dashboard_table", "index", "municipality_detail", "municipality_list", "offer_create", "offer_decide",
+    "index", "municipality_detail", "municipality_list", "offer_create", "offer_decide",
     "offer_list", "offer_queue", "place_close", "place_confirm", "place_create", "place_detail", "place_edit",
     "place_export", "place_list", "place_quality_check", "target_list",
 ]

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.forms import apply_service_error
 from hvt import selectors, services
 from hvt.constants import WRITE_ROLES
 from hvt.forms import (
     AllocationEndForm,
     AllocationForm,
     AllocationMoveForm,
-    apply_service_error,
 )
 from hvt.views.common import role_required
 

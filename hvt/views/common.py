@@ -1,26 +1,18 @@
-"""What the HVT pages share: the role check (403 for a role the user does not hold) and the page size."""
+"""What the HVT pages share: who may open them and the page size.
+
+Deny answer: ``Deny.FORBIDDEN`` (403) for a role the user does not hold — an HVT page's existence is
+no secret; anonymous users go to the login page (``core.access``). Objects outside the user's scope
+answer 404 from the selectors, as everywhere."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-
 from accounts.selectors import user_has_role
+from core.access import Deny, access_required
 
 PAGE_SIZE = 50
+DENY = Deny.FORBIDDEN
 
 
 def role_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, *args, **kwargs):
-            if not user_has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    """``core.access.access_required`` with the HVT's deny answer: the user holds one of ``roles``."""
+    return access_required(lambda user: user_has_role(user, *roles), deny_with=DENY)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from accounts.selectors import municipalities_for_user
 from audit.constants import AuditActions
 from audit.services import audit_log
-from core.exports import neutralise_cell
+from core.exports import Column, Kind, export_format, export_response
 from hvt import selectors
 from hvt.constants import READ_ROLES
 from hvt.home import LAGGING_BELOW  # one threshold for the home card and the list
@@ -51,27 +48,6 @@ def _dashboard_params(request):
     return provinces, province, sort
 
 
-def _shift(series: dict) -> list[dict]:
-    """Occupied beds in individual housing (category 1) against collective sites (2 and 3) at the
-    last point before 2024, and at the last point: the shift of DOMAIN §4 in figures."""
-    labels = series["labels"]
-    if not labels:
-        return []
-    points = []
-    before = [i for i, label in enumerate(labels) if label < "2024-01-01"]
-    if before and before[-1] != len(labels) - 1:
-        points.append(before[-1])
-    points.append(len(labels) - 1)
-    out = []
-    for i in points:
-        individual = sum(series["series"][c]["occupied"][i] for c in selectors.INDIVIDUAL_CATEGORIES)
-        collective = sum(series["series"][c]["occupied"][i] for c in selectors.COLLECTIVE_CATEGORIES)
-        total = individual + collective
-        out.append({"date": labels[i], "individual": individual, "collective": collective,
-                    "share": round(100 * individual / total, 1) if total else None})
-    return out
-
-
 @role_required(*selectors.DASHBOARD_ROLES)
 def dashboard(request):
     """Realisation against target per municipality, occupancy per category and the evolution
@@ -105,64 +81,48 @@ def dashboard(request):
     export_query.pop("periode", None)
     return render(request, "hvt/dashboard.html", {
         "overview": overview, "provinces": provinces, "province": province, "sort": sort, "period": period,
-        "chart": chart, "shift": _shift(series), "query": query.urlencode(), "export_query": export_query.urlencode(),
+        "chart": chart, "shift": selectors.shift_points(series), "query": query.urlencode(),
+        "export_query": export_query.urlencode(),
         "lagging_only": lagging_only, "lagging_below": LAGGING_BELOW, "all_query": all_query.urlencode(),
     })
 
 
-def dashboard_table(overview: dict) -> tuple[list[str], list[list]]:
-    """The dashboard table as header + rows (municipalities, then province totals and the total):
-    exactly the figures on the page, for the CSV and XLSX exports."""
-    header = [_("Provincie"), _("NIS-code"), _("Gemeente")]
-    for _key, label in overview["categories"]:
-        header += [f"{label} – {_('beschikbaar')}", f"{label} – {_('bezet')}"]
-    header += [_("Beschikbaar"), _("Bezet"), _("Vrij"), _("Bezetting (%)"), _("Objectief"), _("Realisatie (%)")]
+def dashboard_columns(overview: dict) -> list[Column]:
+    """The dashboard table's columns: exactly the figures on the page, for the CSV and XLSX exports."""
 
-    def figures(item):
-        out = []
-        for key, _label in overview["categories"]:
-            out += [item["categories"][key]["available"], item["categories"][key]["occupied"]]
-        return out + [item["available"], item["occupied"], item["free"], item["occupancy"], item["target"],
-                      item["realisation"]]
+    def category(key, figure):
+        return lambda item: item["categories"][key][figure]
 
-    rows = [[r["province"], r["refnis"], r["name"], *figures(r)] for r in overview["rows"]]
-    rows += [[t["label"], "", _("Totaal provincie"), *figures(t)] for t in overview["provinces"]]
-    rows.append(["", "", _("Totaal"), *figures(overview["total"])])
-    return header, [[neutralise_cell("" if v is None else v) for v in row] for row in rows]
+    columns = [Column(_("Provincie"), "province"), Column(_("NIS-code"), "refnis"), Column(_("Gemeente"), "name")]
+    for key, label in overview["categories"]:
+        columns += [Column(f"{label} – {_('beschikbaar')}", category(key, "available"), Kind.INTEGER),
+                    Column(f"{label} – {_('bezet')}", category(key, "occupied"), Kind.INTEGER)]
+    return columns + [
+        Column(_("Beschikbaar"), "available", Kind.INTEGER), Column(_("Bezet"), "occupied", Kind.INTEGER),
+        Column(_("Vrij"), "free", Kind.INTEGER), Column(_("Bezetting (%)"), "occupancy", Kind.PERCENT),
+        Column(_("Objectief"), "target", Kind.INTEGER), Column(_("Realisatie (%)"), "realisation", Kind.PERCENT),
+    ]
+
+
+def dashboard_rows(overview: dict) -> list[dict]:
+    """The municipalities, then the province totals and the total, as rows of ``dashboard_columns``."""
+    return [
+        *overview["rows"],
+        *({**t, "province": t["label"], "refnis": "", "name": _("Totaal provincie")} for t in overview["provinces"]),
+        {**overview["total"], "province": "", "refnis": "", "name": _("Totaal")},
+    ]
 
 
 @role_required(*selectors.DASHBOARD_ROLES)
 def dashboard_export(request):
     """The dashboard table as CSV (default) or XLSX (?formaat=xlsx); same scope, filter and order
-    as the page; formulas neutralised; audited."""
+    as the page; formulas neutralised (core.exports); audited."""
     _provinces, province, sort = _dashboard_params(request)
     overview = selectors.capacity_overview_for_user(request.user, province=province, sort=SORTS.get(sort, ""))
-    header, rows = dashboard_table(overview)
-    fmt = "xlsx" if request.GET.get("formaat") == "xlsx" else "csv"
+    fmt = export_format(request)
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="hvt.dashboard",
               object_repr="export dashboard opvangcapaciteit",
               changes={"format": fmt, "province": province, "sort": sort, "day": overview["day"].isoformat(),
                        "municipalities": len(overview["rows"])})
-    filename = f"dashboard-opvang-{overview['day']:%Y-%m-%d}"
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Dashboard"
-        sheet.append([neutralise_cell(h) for h in header])
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([neutralise_cell(h) for h in header])
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return export_response(fmt=fmt, filename=f"dashboard-opvang-{overview['day']:%Y-%m-%d}",
+                           columns=dashboard_columns(overview), rows=dashboard_rows(overview), sheet="Dashboard")

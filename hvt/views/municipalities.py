@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import municipalities_for_user
 from core import clock
+from core.forms import apply_service_error
 from core.paging import paginate
 from geo.models import Municipality
 from hvt import selectors, services
 from hvt.constants import NOTE_ROLES, TARGET_ROLES
 from hvt.forms import (
     SteeringNoteForm,
-    apply_service_error,
 )
 from hvt.views.common import role_required
 

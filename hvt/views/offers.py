@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import Roles
 from core import clock
+from core.forms import apply_service_error
 from core.paging import paginate
 from hvt import selectors, services
 from hvt.constants import WRITE_ROLES, OfferStatuses
@@ -17,7 +18,6 @@ from hvt.forms import (
     OfferForm,
     OfferRejectForm,
     QualityCheckForm,
-    apply_service_error,
 )
 from hvt.views.common import PAGE_SIZE, role_required
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from accounts.constants import Roles
-from accounts.selectors import user_has_role
 from hvt import selectors
+from hvt.constants import READ_ROLES
+from hvt.views.common import role_required
 
 
-@login_required
+@role_required(*READ_ROLES, Roles.PORTAL_USER)
 def index(request):
     if selectors.can_read(request.user):
         return redirect("hvt:place_list")
-    if user_has_role(request.user, Roles.PORTAL_USER):
-        return redirect("hvt:offer_list")
-    raise PermissionDenied
+    return redirect("hvt:offer_list")

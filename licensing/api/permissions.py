@@ -14,7 +14,7 @@ class HasToolLicence(BasePermission):
     message = "Geen licentie voor deze tool. Vraag een licentie aan bij support."
 
     def has_permission(self, request, view):
-        if not getattr(settings, "LICENCE_ENFORCEMENT", True):
+        if not settings.LICENCE_ENFORCEMENT:
             return True
         user = request.user
         return bool(user and user.is_authenticated and user_may_use_path(user, request.path))

@@ -115,3 +115,12 @@ def test_confirm_action_uses_the_service(client, login, coordinator, gent_office
 def test_superuser_without_the_coordinator_role_cannot_set_targets(client, login, make_user):
     login(make_user(None, is_superuser=True, is_staff=True))
     assert client.get(reverse("admin:hvt_targetround_add")).status_code == 403
+
+
+def test_admin_target_round_shows_the_services_refusal_on_the_form(client, login, coordinator):
+    """No population figures: the service refuses (no rule copied into the form) and nothing is kept."""
+    login(coordinator)
+    response = client.post(reverse("admin:hvt_targetround_add"), {"total": 100, "effective_on": "2024-01-01"})
+    assert response.status_code == 200
+    assert "Er zijn geen bevolkingscijfers" in response.content.decode()
+    assert not TargetRound.objects.exists()

@@ -15,7 +15,7 @@ from audit.constants import AuditActions
 from audit.models import AuditEvent
 from core import context
 from hvt import services
-from hvt.models import ReceptionPlace
+from hvt.models import PlacePeriod, ReceptionPlace
 from hvt.resources import PlaceResource
 from tests.hvt.helpers import ANTWERPEN, ANTWERPEN_POSTAL, GENT, GENT_POSTAL, register
 
@@ -167,9 +167,11 @@ def test_only_the_batch_inserts_grow_with_the_rows(gent_officer):
         statements = [q["sql"].lstrip().upper() for q in queries]
         other.append(len([s for s in statements if not s.startswith("INSERT")]))
         inserts.append(len(statements) - other[-1])
-        assert inserts[-1] == insert_statements(ReceptionPlace, n) + insert_statements(AuditEvent, n)
+        assert inserts[-1] == (
+            insert_statements(ReceptionPlace, n) + insert_statements(PlacePeriod, n) + insert_statements(AuditEvent, n)
+        )
     assert other[0] == other[1]
-    assert inserts[0] == 2  # one for the places, one for the events
+    assert inserts[0] == 3  # one for the places, one for their first periods, one for the events
 
 
 def test_service_refuses_the_batch_and_names_every_failing_place(gent_officer):

@@ -109,10 +109,13 @@ def test_same_statements_whatever_the_number_of_idle_users(sizes, pool, mailoutb
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="the ≤ 10 target is PostgreSQL's (CI runs it)")
-def test_postgresql_sweep_is_the_lock_and_one_statement(pool):
+def test_postgresql_sweep_is_the_lock_one_statement_and_the_audit_rows(pool):
+    """The lock, one statement for every change, then audit.services: one INSERT … SELECT for the
+    users' events and one for the run's."""
     _population(10, pool)
     with CaptureQueriesContext(connection) as captured:
         users_idle_sweep(now=NOW)
     statements = [q["sql"] for q in captured if not q["sql"].upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    assert len(statements) == 2, statements
+    assert len(statements) == 4, statements
     assert "pg_advisory_xact_lock" in statements[0] and statements[1].lstrip().startswith("WITH")
+    assert all(s.startswith('INSERT INTO "audit_auditevent"') for s in statements[2:]), statements[2:]

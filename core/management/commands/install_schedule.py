@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from config.schedule import schedule_install
+from core.beat import schedule_install
 
 
 class Command(BaseCommand):

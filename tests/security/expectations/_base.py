@@ -79,6 +79,11 @@ FORBIDDEN = Outcome("FORBIDDEN", frozenset({403}))
 NOT_FOUND = Outcome("NOT_FOUND", frozenset({404}))
 LOGIN = Outcome("LOGIN", login_redirect=True)  # exactly: sent to a login page
 IN_SCOPE_ONLY = Outcome("IN_SCOPE_ONLY", scoped=True)
+# Under LICENCE_ENFORCEMENT, a signed-in user without a licence for the tool of the path (HVT under
+# /hvt/ and /api/v1/hvt/, CRT under /crt/): 403 with the no-licence page (JSON under /api/).
+NO_LICENCE = Outcome("NO_LICENCE", frozenset({403}))
+# The denials: a POST by a principal denied on GET must get the very same answer and write nothing.
+DENIALS = frozenset({"DENY", "FORBIDDEN", "NOT_FOUND", "LOGIN", "DENY(out of scope)", "NO_LICENCE"})
 
 
 def status(*codes: int) -> Outcome:
@@ -98,6 +103,14 @@ class Entry:
     ``obj`` builds an object at a Scope and returns the URL kwargs: the URL is then requested
     for an object INSIDE and one OUTSIDE the user's scope (ALLOW = both 200, DENY = neither,
     IN_SCOPE_ONLY = inside 200 and outside 403/404).
+
+    The URL is also POSTed (empty form) by every principal. A principal denied on GET must get the
+    same answer to the POST and nothing may be written; any other principal must not be denied
+    (a form re-rendered with errors, a redirect, 400 from the API, 405 where POST is not accepted).
+    ``post`` overrides that for URLs whose GET does not tell who may POST (a POST-only view that
+    answers 405 to every GET, an admin page some may view but not change): ALLOW / IN_SCOPE_ONLY
+    there mean "not denied", DENY a denial. ``writes`` names the model a POST creates or changes
+    ("hvt.receptionplace"): its row count must not move on a denied POST (admin rules set it).
     """
 
     default: Outcome
@@ -106,21 +119,37 @@ class Entry:
     obj: ObjBuilder | None = None
     query: str = ""
     note: str = ""
+    post: Entry | None = None
+    writes: str = ""
+    is_post_table: bool = False  # made by posts(): the outcomes of a POST, the parent entry has the obj
 
     def __post_init__(self):
         unknown = set(self.roles) - set(PRINCIPALS)
         if unknown:
             raise ValueError(f"unknown principals in entry: {sorted(unknown)}")
-        if self.obj is None and (self.default.scoped or any(o.scoped for o in self.roles.values())):
+        if self.post is not None and self.obj is None and any(o.scoped for o in self.post.roles.values()):
+            raise ValueError("a POST table with IN_SCOPE_ONLY needs an obj builder on the entry")
+        if not self.is_post_table and self.obj is None and (self.default.scoped or any(o.scoped for o in self.roles.values())):
             raise ValueError("IN_SCOPE_ONLY needs an obj builder (inside and outside the scope)")
 
     def outcome_for(self, principal: str) -> Outcome:
         return self.roles.get(principal, self.default)
 
+    def post_outcome_for(self, principal: str) -> Outcome | None:
+        """The declared POST outcome, or None: derived from the GET outcome (see the class)."""
+        return None if self.post is None else self.post.outcome_for(principal)
+
 
 def only(principals: Iterable[str], outcome: Outcome = ALLOW, *, otherwise: Outcome = DENY, **kw) -> Entry:
     """``principals`` get ``outcome``; every other principal ``otherwise``."""
     return Entry(default=otherwise, roles={p: outcome for p in principals}, **kw)
+
+
+def posts(rows: Mapping[str, Outcome] | Iterable[str], *, default: Outcome = DENY) -> Entry:
+    """The outcomes of a POST, for ``Entry(post=...)``: a table, or the principals let through
+    (ALLOW: not denied; IN_SCOPE_ONLY: inside the scope only); everyone else ``default``."""
+    table_rows = dict(rows) if isinstance(rows, Mapping) else {p: ALLOW for p in rows}
+    return Entry(default=default, roles=table_rows, is_post_table=True)
 
 
 def everyone(outcome: Outcome = ALLOW, **kw) -> Entry:
@@ -157,14 +186,17 @@ class AdminRule:
     def entries(self, namespace: str, app_label: str, model_name: str) -> dict[str, Entry]:
         prefix = f"{namespace}:{app_label}_{model_name}"
         viewers = set(self.view) | set(self.change)
+        model = f"{app_label}.{model_name}"
         out = {
-            f"{prefix}_changelist": only(viewers, otherwise=self.denied),
-            f"{prefix}_add": only(self.add, otherwise=self.denied),
+            f"{prefix}_changelist": only(viewers, otherwise=self.denied, writes=model),
+            f"{prefix}_add": only(self.add, otherwise=self.denied, writes=model),
         }
         if self.obj is not None:
-            out[f"{prefix}_change"] = only(viewers, otherwise=self.denied, obj=self.obj)
-            out[f"{prefix}_history"] = only(viewers, otherwise=self.denied, obj=self.obj)
-            out[f"{prefix}_delete"] = only(self.delete, otherwise=self.denied, obj=self.obj)
+            # Who may only view gets the change page but a POST to it is refused (403).
+            changers = posts(self.change)
+            out[f"{prefix}_change"] = only(viewers, otherwise=self.denied, obj=self.obj, post=changers, writes=model)
+            out[f"{prefix}_history"] = only(viewers, otherwise=self.denied, obj=self.obj, writes=model)
+            out[f"{prefix}_delete"] = only(self.delete, otherwise=self.denied, obj=self.obj, writes=model)
         return out
 
 

@@ -14,6 +14,7 @@ from tests.security.expectations._base import (
     Entry,
     everyone,
     logged_in,
+    posts,
     roles,
     status,
 )
@@ -26,7 +27,7 @@ EXPECTATIONS = {
     # The login form; a logged-in user is sent on to the home page.
     "accounts:login": Entry(default=status(302), roles={ANONYMOUS: ALLOW}),
     # Logout is a POST; a GET is refused with 405 for everyone.
-    "accounts:logout": everyone(status(405)),
+    "accounts:logout": everyone(status(405), post=posts([], default=status(302))),
     # The second-factor step: anonymous → login; the matrix users have passed it → home page.
     "accounts:otp": Entry(default=status(302), roles={ANONYMOUS: LOGIN}),
     # A link from an e-mail with a token that is not valid: the Dutch "link niet geldig" page for

@@ -12,6 +12,7 @@ from tests.security.expectations._base import (
     Entry,
     everyone,
     only,
+    posts,
     roles,
     status,
 )
@@ -25,7 +26,7 @@ EXPECTATIONS = {
     # The login form: shown to anyone who may not use the site; staff are sent on to the index.
     "admin:login": Entry(default=ALLOW, roles={p: status(302) for p in STAFF}),
     # Logout is a POST (405); whoever may not use the site is sent to its index (which sends to the login).
-    "admin:logout": only(STAFF, status(405), otherwise=status(302)),
+    "admin:logout": only(STAFF, status(405), otherwise=status(302), post=posts([], default=status(302))),
     "admin:password_change": only(STAFF),
     "admin:password_change_done": only(STAFF),
     "admin:jsi18n": only(STAFF),

@@ -1,4 +1,4 @@
-"""Permission-matrix entries for the budget app (overview, CSV export, admin)."""
+"""Permission-matrix entries for the budget app (overview, exports, payees, spending, admin)."""
 
 from accounts.constants import Roles
 from tests.security.expectations._base import SUPERUSER_NO_CRT, AdminRule, Scope, only, roles
@@ -6,6 +6,8 @@ from tests.security.expectations._base import SUPERUSER_NO_CRT, AdminRule, Scope
 # budget.permissions.BUDGET_VIEWERS; everyone else 404 (anonymous: the login page). The superuser
 # holds no role, so the pages refuse it too (roles, not Django flags, open the app pages).
 VIEWERS = roles(Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATOR)
+# budget.permissions.PAYEE_EDITORS (Django permissions view/add/change payee) and the superuser.
+PAYEE_ADMINS = roles(Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATOR, SUPERUSER_NO_CRT)
 
 
 def budget_line(scope: Scope) -> dict:
@@ -15,9 +17,43 @@ def budget_line(scope: Scope) -> dict:
     return {"object_id": line.pk}
 
 
+def payee(scope: Scope) -> dict:
+    from budget.demo import demo_iban
+    from budget.services import payee_set
+
+    return {"object_id": payee_set(municipality=scope.municipality, iban=demo_iban(scope.municipality),
+                                   account_holder=f"Matrix {scope.name}").pk}
+
+
+def expenditure(scope: Scope) -> dict:
+    import datetime as dt
+    from decimal import Decimal
+
+    from budget.models import BudgetLine, Expenditure
+    from tests.factories import make_user
+
+    line = BudgetLine.objects.get(tool="hvt", year=2024, category="licences")
+    entry = Expenditure.objects.create(
+        budget_line=line, date=dt.date(2024, 5, 1), supplier="Matrix", reference=f"M-{scope.name}",
+        amount=Decimal("1.00"), created_by=make_user(), created_at=dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
+    )
+    return {"object_id": entry.pk}
+
+
 EXPECTATIONS: dict = {
     "budget:overview": only(VIEWERS),
     "budget:export": only(VIEWERS),
+    # budget.permissions.PAYEE_READERS: the municipal officer's page lists only their municipality's
+    # account (tests/budget/test_payees.py checks the scope of the rows).
+    "budget:payees": only(VIEWERS | roles(Roles.HVT_MUNICIPAL_FULL)),
+    # budget.import_payees: central coordination, like every bulk import (the subsidy coordinator edits one by one).
+    # Actual spending: budget vs actual (page and CSV/XLSX) and the entries for the budget viewers;
+    # recording (budget.permissions.SPENDING_RECORDERS) is central coordination's only.
+    "budget:actual": only(VIEWERS),
+    "budget:actual_export": only(VIEWERS),
+    "budget:spending": only(VIEWERS),
+    "budget:spending_new": only(roles(Roles.HVT_COORDINATOR)),
+    "admin:budget_payee_import": only(roles(Roles.HVT_COORDINATOR, SUPERUSER_NO_CRT)),
 }
 
 ADMIN_MODELS: dict = {
@@ -28,4 +64,66 @@ ADMIN_MODELS: dict = {
         delete=frozenset(),  # budget lines are never deleted (BudgetLineAdmin.has_delete_permission)
         obj=budget_line,
     ),
+    "admin:budget.payee": AdminRule(
+        view=PAYEE_ADMINS, add=PAYEE_ADMINS, change=PAYEE_ADMINS,
+        delete=frozenset(),  # an account is changed, never deleted
+        obj=payee,
+    ),
+    # Spending is recorded on /budget/uitgaven/ (a service); the admin only shows it.
+    "admin:budget.expenditure": AdminRule(
+        view=roles(Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATOR, SUPERUSER_NO_CRT),
+        delete=frozenset(),
+        obj=expenditure,
+    ),
 }
+
+
+# --- subsidies (docs/SUBSIDY.md): runs and lines are read-only everywhere (written by services) ---
+
+
+def _version(scope: Scope) -> dict:
+    from budget.models import SchemeVersion
+
+    return {"object_id": SchemeVersion.objects.get(number=1).pk}
+
+
+def _tranche(scope: Scope) -> dict:
+    from budget.models import Tranche
+
+    return {"object_id": Tranche.objects.get(code="2022-06").pk}
+
+
+def _scheme(scope: Scope) -> dict:
+    from budget.models import SubsidyScheme
+
+    return {"object_id": SubsidyScheme.objects.get().pk}
+
+
+def _run(scope: Scope) -> dict:
+    from budget.models import SubsidyRun, Tranche
+
+    run, _ = SubsidyRun.objects.get_or_create(tranche=Tranche.objects.get(code="2022-06"))
+    return {"object_id": run.pk}
+
+
+def _line(scope: Scope) -> dict:
+    from decimal import Decimal
+
+    from budget.models import SubsidyLine, SubsidyRun, Tranche
+
+    run, _ = SubsidyRun.objects.get_or_create(tranche=Tranche.objects.get(code="2022-06"))
+    line = SubsidyLine.objects.create(run=run, municipality_id="44021", rule_kind="guidance",
+                                      entitlement_to_date=Decimal("1.00"), amount=Decimal("1.00"))
+    return {"object_id": line.pk}
+
+
+SUBSIDY_READERS = roles(Roles.HVT_SUBSIDY_COORDINATOR, Roles.HVT_COORDINATOR, SUPERUSER_NO_CRT)
+SUBSIDY_EDITORS = roles(Roles.HVT_SUBSIDY_COORDINATOR, SUPERUSER_NO_CRT)
+
+ADMIN_MODELS.update({
+    "admin:budget.subsidyscheme": AdminRule(view=SUBSIDY_READERS, obj=_scheme),
+    "admin:budget.schemeversion": AdminRule(view=SUBSIDY_READERS, add=SUBSIDY_EDITORS, change=SUBSIDY_EDITORS, obj=_version),
+    "admin:budget.tranche": AdminRule(view=SUBSIDY_READERS, add=SUBSIDY_EDITORS, change=SUBSIDY_EDITORS, obj=_tranche),
+    "admin:budget.subsidyrun": AdminRule(view=SUBSIDY_READERS, obj=_run),
+    "admin:budget.subsidyline": AdminRule(view=SUBSIDY_READERS, obj=_line),
+})

@@ -10,6 +10,7 @@ from tests.security.expectations._base import (
     everyone,
     logged_in,
     only,
+    posts,
     roles,
     status,
 )
@@ -42,7 +43,8 @@ EXPECTATIONS = {
     # another user's own import is 404 (tests/core/test_import_admin.py).
     "admin:core_import_progress": only(IMPORTERS, obj=stored_import),
     # Confirming is a POST (405 on a GET for staff); only the uploader may (tests/security/test_admin_import.py).
-    "admin:core_import_confirm": only(STAFF_PRINCIPALS, status(405), obj=stored_import),
+    "admin:core_import_confirm": only(STAFF_PRINCIPALS, status(405), obj=stored_import, post=posts([]),
+                                      writes="core.import"),
 }
 
 ADMIN_MODELS = {

@@ -20,6 +20,7 @@ from tests.security.expectations._base import (  # noqa: F401  (the vocabulary, 
     everyone,
     logged_in,
     only,
+    posts,
     roles,
     status,
     table,
@@ -73,6 +74,7 @@ def transfer_admin(scope: Scope) -> dict:
 
 # Who may use the CRT admin site (/crt/beheer/): crt.admin.ADMIN_ROLES, with a second factor.
 CRT_ADMINS = roles("crt_central_admin", "crt_security_auditor")
+OWN_DOSSIER = posts({"crt_case_manager": IN_SCOPE_ONLY})
 
 EXPECTATIONS: dict = {
     # The CRT landing page: any CRT role; everyone else 404 (anonymous: the login page).
@@ -82,7 +84,7 @@ EXPECTATIONS: dict = {
     # No login form of its own (CrtAdminSite.login): anonymous → the platform login, admins → the
     # index, anyone else signed in → 404 (a redirect to the login would loop).
     "crt_admin:login": Entry(default=NOT_FOUND, roles={ANONYMOUS: LOGIN, **{p: status(302) for p in CRT_ADMINS}}),
-    "crt_admin:logout": only(CRT_ADMINS, status(405), otherwise=status(302)),
+    "crt_admin:logout": only(CRT_ADMINS, status(405), otherwise=status(302), post=posts([], default=status(302))),
     "crt_admin:password_change": only(CRT_ADMINS),
     "crt_admin:password_change_done": only(CRT_ADMINS),
     "crt_admin:jsi18n": only(CRT_ADMINS),
@@ -91,19 +93,20 @@ EXPECTATIONS: dict = {
     "crt_admin:app_list": only(CRT_ADMINS, kwargs={"app_label": "crt"}),
     # --- Case managers: their organisation's dossiers (atlas inside, amal outside) -----------------
     "crt:dossier_list": only(CASE_MANAGERS),
-    "crt:person_register": only(CASE_MANAGERS),
+    "crt:person_register": only(CASE_MANAGERS, writes="crt.dossier"),
     "crt:dossier_search": only(CASE_MANAGERS, status(405)),  # POST only: the number never sits in a URL
     "crt:dossier_detail": table({"crt_case_manager": IN_SCOPE_ONLY}, obj=dossier),
     # GET asks only for the reason (reveals nothing, writes nothing); the reveal is its POST with a
     # reason and a CSRF token (tests/crt/test_read_audit.py, also from outside the scope: 404).
     "crt:person_update": table({"crt_case_manager": IN_SCOPE_ONLY}, obj=dossier),
     # POST-only dossier actions (their POSTs, in and out of scope: tests/crt/test_realm.py)
-    "crt:dossier_reveal": only(CASE_MANAGERS, status(405), obj=dossier),
-    "crt:dossier_status": only(CASE_MANAGERS, status(405), obj=dossier),
-    "crt:referral_create": only(CASE_MANAGERS, status(405), obj=dossier),
-    "crt:dossier_register_check": only(CASE_MANAGERS, status(405), obj=dossier),
-    "crt:dossier_flag_clear": only(CASE_MANAGERS, status(405), obj=dossier),
-    "crt:referral_outcome": only(CASE_MANAGERS, status(405), obj=referral),
+    # (their POST: a case manager inside the organisation only; outside it 404, like the GET of the dossier)
+    "crt:dossier_reveal": only(CASE_MANAGERS, status(405), obj=dossier, post=OWN_DOSSIER),
+    "crt:dossier_status": only(CASE_MANAGERS, status(405), obj=dossier, post=OWN_DOSSIER, writes="crt.dossier"),
+    "crt:referral_create": only(CASE_MANAGERS, status(405), obj=dossier, post=OWN_DOSSIER, writes="crt.referral"),
+    "crt:dossier_register_check": only(CASE_MANAGERS, status(405), obj=dossier, post=OWN_DOSSIER),
+    "crt:dossier_flag_clear": only(CASE_MANAGERS, status(405), obj=dossier, post=OWN_DOSSIER, writes="crt.dossier"),
+    "crt:referral_outcome": only(CASE_MANAGERS, status(405), obj=referral, post=OWN_DOSSIER, writes="crt.referral"),
     # --- Reporting: aggregates only ------------------------------------------------------------------
     "crt:reports": only(REPORTERS),
     # CSV, or Excel with ?formaat=xlsx: the same view and rule (exports audited: tests/crt/test_reporting.py)

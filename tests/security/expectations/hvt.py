@@ -13,6 +13,7 @@ from tests.security.expectations._base import (
     Scope,
     everyone,
     only,
+    posts,
     roles,
     status,
     table,
@@ -46,9 +47,16 @@ def offer(scope: Scope) -> dict:
 
 
 def target(scope: Scope) -> dict:
+    """A target of the current round (the matrix builds every object first: a round per target
+    would leave the earlier ones in a superseded round, which the pages no longer show)."""
+    from hvt.models import MunicipalityTarget
+    from hvt.selectors import target_round_current
     from tests.hvt.helpers import make_target
 
-    return {"pk": make_target(municipality=scope.municipality).pk}
+    current = target_round_current()
+    if current is None:
+        return {"pk": make_target(municipality=scope.municipality).pk}
+    return {"pk": MunicipalityTarget.objects.get(round=current, municipality_id=scope.municipality).pk}
 
 
 def municipality(scope: Scope) -> dict:
@@ -76,6 +84,9 @@ def admin_steering_note(scope: Scope) -> dict:
     return {"object_id": services.steering_note_create(actor=author, municipality=scope.municipality, text="matrix").pk}
 
 
+_snapshot_day = [0]
+
+
 def admin_snapshot(scope: Scope) -> dict:
     import datetime as dt
 
@@ -83,7 +94,8 @@ def admin_snapshot(scope: Scope) -> dict:
     from hvt.models import CapacitySnapshot
 
     place(scope)
-    services.snapshot_take(day=dt.date(2022, 5, 1))
+    _snapshot_day[0] += 1  # a day per call: taking a day again replaces that day's snapshots
+    services.snapshot_take(day=dt.date(2022, 5, 1) + dt.timedelta(days=_snapshot_day[0]))
     return {"object_id": CapacitySnapshot.objects.filter(municipality_id=scope.municipality).latest("pk").pk}
 
 
@@ -105,18 +117,19 @@ EXPECTATIONS = {
     # pages
     "hvt:index": only(READERS | {PORTAL}, status(302)),
     "hvt:place_list": only(READERS),
-    "hvt:place_create": only(WRITERS),
+    "hvt:place_create": only(WRITERS, writes="hvt.receptionplace"),
     "hvt:place_export": only(READERS, note="CSV of the scoped, filtered list"),
     "hvt:place_detail": table(_scoped(), obj=place),
     "hvt:place_edit": table(WRITE_SCOPED, obj=place),
-    "hvt:place_quality_check": table(WRITE_SCOPED, obj=place),
+    "hvt:place_quality_check": table(WRITE_SCOPED, obj=place, writes="hvt.qualitycheck"),
     "hvt:place_close": table(WRITE_SCOPED, obj=place),
-    "hvt:place_confirm": everyone(status(405), obj=place, note="POST only (agency confirmation); tested in tests/hvt"),
-    "hvt:allocation_create": table(WRITE_SCOPED, obj=place),
+    "hvt:place_confirm": everyone(status(405), obj=place, post=posts([COORD]), writes="hvt.receptionplace",
+                                  note="POST only (agency confirmation); tested in tests/hvt"),
+    "hvt:allocation_create": table(WRITE_SCOPED, obj=place, writes="hvt.allocation"),
     "hvt:allocation_end": table(WRITE_SCOPED, obj=allocation),
     "hvt:allocation_move": table(WRITE_SCOPED, obj=allocation),
     "hvt:offer_list": only([PORTAL]),
-    "hvt:offer_create": only([PORTAL]),
+    "hvt:offer_create": only([PORTAL], writes="hvt.placeoffer"),
     "hvt:offer_queue": only(WRITERS),
     "hvt:offer_decide": table(WRITE_SCOPED, obj=offer),
     "hvt:target_list": only(TARGET_READERS),
@@ -127,21 +140,31 @@ EXPECTATIONS = {
     "hvt:municipality_list": only(roles(VLOT, COORD)),
     "hvt:municipality_detail": table({VLOT: IN_SCOPE_ONLY, COORD: ALLOW}, obj=municipality),
     # API
-    "hvt-place-list": only(READERS),
-    "hvt-place-detail": table(_scoped(), obj=place),
-    "hvt-allocation-list": only(READERS),
-    "hvt-allocation-detail": table(_scoped(), obj=allocation),
-    "hvt-allocation-end": only(READERS, status(405), obj=allocation,
+    # API: reading needs a reader role, any POST a writer role (checked before the object is looked
+    # up: 403 to a reader, then 404 outside the scope, 405 where the URL takes no POST).
+    "hvt-place-list": only(READERS, post=posts(WRITERS), writes="hvt.receptionplace"),
+    "hvt-place-detail": table(_scoped(), obj=place, post=posts(WRITE_SCOPED)),
+    "hvt-allocation-list": only(READERS, post=posts(WRITERS), writes="hvt.allocation"),
+    "hvt-allocation-detail": table(_scoped(), obj=allocation, post=posts(WRITE_SCOPED)),
+    "hvt-allocation-end": only(READERS, status(405), obj=allocation, post=posts(WRITE_SCOPED), writes="hvt.allocation",
                                note="POST only: DRF answers 405 after the role check, before the object lookup"),
-    "hvt-place-quality-check": only(READERS, status(405), obj=place, note="POST only"),
-    "hvt-place-close": only(READERS, status(405), obj=place, note="POST only"),
-    "hvt-allocation-move": only(READERS, status(405), obj=allocation, note="POST only"),
-    "hvt-offer-validate": only(WRITERS, status(405), obj=offer, note="POST only, officers"),
-    "hvt-offer-reject": only(WRITERS, status(405), obj=offer, note="POST only, officers"),
-    "hvt-offer-list": only(WRITERS | {PORTAL}),
-    "hvt-offer-detail": table(WRITE_SCOPED, obj=offer, note="a portal user sees only their own offers"),
-    "hvt-target-list": only(TARGET_READERS),
-    "hvt-target-detail": table(_scoped(without=[LIMITED]), obj=target),
+    "hvt-place-quality-check": only(READERS, status(405), obj=place, post=posts(WRITE_SCOPED),
+                                    writes="hvt.qualitycheck", note="POST only"),
+    "hvt-place-close": only(READERS, status(405), obj=place, post=posts(WRITE_SCOPED), writes="hvt.receptionplace",
+                            note="POST only"),
+    "hvt-allocation-move": only(READERS, status(405), obj=allocation, post=posts(WRITE_SCOPED),
+                                writes="hvt.allocation", note="POST only"),
+    "hvt-offer-validate": only(WRITERS, status(405), obj=offer, post=posts(WRITE_SCOPED), writes="hvt.placeoffer",
+                               note="POST only, officers"),
+    "hvt-offer-reject": only(WRITERS, status(405), obj=offer, post=posts(WRITE_SCOPED), writes="hvt.placeoffer",
+                             note="POST only, officers"),
+    # Offers are made by portal users only; officers read and decide them.
+    "hvt-offer-list": only(WRITERS | {PORTAL}, post=posts([PORTAL]), writes="hvt.placeoffer"),
+    "hvt-offer-detail": table(WRITE_SCOPED, obj=offer, post=posts([]),
+                              note="a portal user sees only their own offers"),
+    # Targets are read-only in the API: every POST refused.
+    "hvt-target-list": only(TARGET_READERS, post=posts([]), writes="hvt.municipalitytarget"),
+    "hvt-target-detail": table(_scoped(without=[LIMITED]), obj=target, post=posts([])),
     # admin upload of the place import (core's stored import, kind "hvt.places"): needs hvt.add_receptionplace;
     # the upload POST is tested in tests/core/test_import_admin.py, the status pages in expectations/core.py
     "admin:hvt_receptionplace_import": only(ADMINS),

@@ -91,8 +91,8 @@ def idle_warning(scope: Scope) -> dict:
 EXPECTATIONS: dict = {
     "licensing:overview": only(READERS),
     "licensing:activity": only(READERS),
-    "licensing:assign": only(MANAGERS, status(405)),
-    "licensing:reactivate": only(MANAGERS, status(405), kwargs={"pk": 1}),
+    "licensing:assign": only(MANAGERS, status(405), writes="licensing.licenceassignment"),
+    "licensing:reactivate": only(MANAGERS, status(405), kwargs={"pk": 1}, writes="licensing.licenceassignment"),
 }
 
 ADMIN_MODELS: dict = {
