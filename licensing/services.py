@@ -78,10 +78,10 @@ def licence_role_check(*, user: User, role: str) -> None:
 
 
 def licence_pool_role_check(*, user: User, pool: LicencePool) -> None:
-    """The pool must fit the user: a licence of a plan group goes only to someone holding one of
-    that group's roles (GROUP_ROLES; the general group also to a technical account), e.g. no
-    "CRT · Dossierbeheerders" licence for a VLOT user. A user without any role yet may get one
-    (onboarding: the licence first, the role next)."""
+    """The pool must fit the user's roles: its tool is the tool of one of them (ROLE_TOOL), e.g. no
+    "CRT · Dossierbeheerders" licence for a VLOT user; the general pool also takes a technical
+    account. A user without any role yet may get one (onboarding: the licence first, the role next).
+    (Within a tool the plan group is not checked yet: GROUP_ROLES says which roles each group is for.)"""
     from accounts.constants import Roles
     from accounts.selectors import roles_for_user
     from crt.realm import crt_roles_for_user  # the CRT realm, read-only
@@ -89,18 +89,18 @@ def licence_pool_role_check(*, user: User, pool: LicencePool) -> None:
 
     if pool.group == LicenceGroups.GENERAL and user.is_technical_account:
         return
-    wanted = GROUP_ROLES.get(pool.group, frozenset())
     user._role_cache = None
     user._crt_grants = None
     held = roles_for_user(user) | crt_roles_for_user(user)
-    if not held or wanted & held:  # no role yet (licence first, role next) or a role of the group
+    if not held or pool.tool in {ROLE_TOOL[r] for r in held if r in ROLE_TOOL}:
         return
     raise ValidationError(
-        _("%(user)s heeft geen rol van de groep %(group)s: deze licentie is bedoeld voor %(roles)s.")
+        _("%(user)s heeft geen rol voor %(tool)s: een licentie van de groep %(group)s is bedoeld voor %(roles)s.")
         % {
             "user": user.get_username(),
+            "tool": pool.get_tool_display(),
             "group": pool.get_group_display(),
-            "roles": ", ".join(sorted(str(Roles(r).label) for r in wanted)),
+            "roles": ", ".join(sorted(str(Roles(r).label) for r in GROUP_ROLES.get(pool.group, ()))),
         },
         code="pool_not_for_role",
     )
