@@ -37,7 +37,28 @@ def _flush_past_the_audit_triggers():
 _flush_past_the_audit_triggers()
 
 
+def _compile_stale_translations():
+    """The .mo files are built (make, Dockerfile), not kept in git: compile a missing or stale one,
+    so that the tests see the catalogues of the working tree (written aside, then moved in place)."""
+    import os
+    from pathlib import Path
+
+    import polib
+
+    roots = [Path(p) for p in settings.LOCALE_PATHS]
+    roots += [Path(settings.BASE_DIR) / app / "locale" for app in settings.LOCAL_APPS]
+    for root in roots:
+        for po_path in root.glob("*/LC_MESSAGES/*.po") if root.exists() else []:
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                tmp = mo_path.with_suffix(f".mo.{os.getpid()}")
+                polib.pofile(str(po_path)).save_as_mofile(str(tmp))
+                os.replace(tmp, mo_path)
+
+
 def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # once, in the controller, before xdist workers start
+        _compile_stale_translations()
     if not settings.REQUIRE_SERVICES:
         return
     problems = []
