@@ -99,3 +99,24 @@ def last_point_of_month(qs: QuerySet, field: str = "date") -> QuerySet:
     month_ends = (qs.order_by().annotate(month=TruncMonth(field)).values("month")
                   .annotate(last=Max(field)).values("last"))
     return qs.filter(**{f"{field}__in": month_ends})
+
+
+def shift_points(series: dict) -> list[dict]:
+    """Occupied beds in individual housing (category 1) against collective sites (2 and 3) at the
+    last point before ``SHIFT_REFERENCE`` and at the last point of ``series`` (capacity_series_for_user):
+    the shift of DOMAIN §4 in figures; ``share`` is a percentage with one decimal."""
+    labels = series["labels"]
+    if not labels:
+        return []
+    points = []
+    before = [i for i, label in enumerate(labels) if label < SHIFT_REFERENCE.isoformat()]
+    if before and before[-1] != len(labels) - 1:
+        points.append(before[-1])
+    points.append(len(labels) - 1)
+    out = []
+    for i in points:
+        individual = sum(series["series"][c]["occupied"][i] for c in INDIVIDUAL_CATEGORIES)
+        collective = sum(series["series"][c]["occupied"][i] for c in COLLECTIVE_CATEGORIES)
+        out.append({"date": labels[i], "individual": individual, "collective": collective,
+                    "share": percentage(individual, individual + collective)})
+    return out

@@ -25,9 +25,6 @@ from hvt.periods import OPEN_END as SUBSIDY_OPEN_END  # noqa: F401 - for the bud
 from hvt.periods import day_from_number as subsidy_day_from_number  # noqa: F401 - for the budget app
 from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the budget app
 from hvt.querysets import (
-    COLLECTIVE_CATEGORIES,
-    INDIVIDUAL_CATEGORIES,
-    SHIFT_REFERENCE,
     available_q,
     beds_in_use_on,
     free_beds,
@@ -436,27 +433,6 @@ def capacity_series_for_user(user, *, start: dt.date | None = None, end: dt.date
             "occupied": [values.get(d, (0, 0))[1] for d in dates],
         }
     return {"monthly": monthly, "labels": labels, "series": series}
-
-
-def shift_points(series: dict) -> list[dict]:
-    """Occupied beds in individual housing (category 1) against collective sites (2 and 3) at the
-    last point before ``SHIFT_REFERENCE`` and at the last point of ``series`` (capacity_series_for_user):
-    the shift of DOMAIN §4 in figures; ``share`` is a percentage with one decimal."""
-    labels = series["labels"]
-    if not labels:
-        return []
-    points = []
-    before = [i for i, label in enumerate(labels) if label < SHIFT_REFERENCE.isoformat()]
-    if before and before[-1] != len(labels) - 1:
-        points.append(before[-1])
-    points.append(len(labels) - 1)
-    out = []
-    for i in points:
-        individual = sum(series["series"][c]["occupied"][i] for c in INDIVIDUAL_CATEGORIES)
-        collective = sum(series["series"][c]["occupied"][i] for c in COLLECTIVE_CATEGORIES)
-        out.append({"date": labels[i], "individual": individual, "collective": collective,
-                    "share": percentage(individual, individual + collective)})
-    return out
 
 
 # --- for the subsidy engine (budget reads the HVT only through these) ------------------------------
