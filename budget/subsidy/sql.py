@@ -193,7 +193,7 @@ def grouped_sql(statement: tuple[str, list]) -> tuple[str, list]:
              f" 'rate', {_money_sql('r.rate_cents')}, 'version', r.version_number, 'amount', {_money_sql('r.amount_cents')}")
     obj = "json_build_object" if pg else "json_object"
     item = f"CASE WHEN r.allocation_id IS NULL THEN {obj}({pairs}) ELSE {obj}({pairs}, 'allocation', r.allocation_id) END"
-    items = (f"json_agg({item} ORDER BY r.from_day, COALESCE(CAST(r.allocation_id AS INTEGER), 0))" if pg
+    items = (f"json_agg({item} ORDER BY r.from_day, COALESCE(r.allocation_id, 0))" if pg
              else f"json_group_array(json({item}))")
     columns = ", ".join(ROW_COLUMNS)
     wrapped = (
