@@ -7,18 +7,16 @@ factor, half up to the cent.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
 from django.db.models import Sum
 
 from budget.constants import RuleKinds, RunStatuses
 from budget.data import SCHEME_CODE
 from budget.models import SchemeRate, SchemeVersion, SubsidyLine, Tranche
-from budget.subsidy.sql import RateRow, rule_lines
+from budget.subsidy.sql import RateRow, rule_rows
 from crt.selectors import registered_persons_per_municipality
 from geo.models import Municipality
 from hvt.selectors import SUBSIDY_OPEN_END as OPEN_END
@@ -122,36 +120,9 @@ def _entitlements(rows: list[tuple]) -> dict[tuple[int, str], LineData]:
             line.beds += int(beds)
         rate_cents[key] = abs(int(rate))
     for key, line in lines.items():
-        line.explanation["items"].sort(key=_item_order)
+        line.explanation["items"].sort(key=lambda i: (i["from"], i.get("allocation", 0)))
         line.entitlement_to_date = euro(cents[key])
         line.rate = euro(rate_cents[key])
-    return _cap_resident_fee(lines)
-
-
-def _item_order(item: dict) -> tuple:
-    return item["from"], item.get("allocation", 0)
-
-
-def _lines(rows: list[tuple], *, sort_items: bool) -> dict[tuple[int, str], LineData]:
-    """Lines from rows already summed per (rule, place) in SQL (``sql.rule_lines``): one Python step
-    per line, none per segment; the items arrive as a JSON array (ordered by PostgreSQL; sorted here
-    on SQLite, ``sort_items``)."""
-    lines: dict[tuple[int, str], LineData] = {}
-    for rule, place_id, muni, cents, days_sum, days_max, beds_sum, beds_max, rate, items in rows:
-        if isinstance(items, str):
-            items = json.loads(items)
-        if sort_items:
-            items.sort(key=_item_order)
-        day_rule = rule in DAY_RULES
-        lines[(place_id, rule)] = LineData(
-            municipality_id=muni, place_id=place_id, rule_kind=rule,
-            days=int(days_sum if day_rule else days_max), beds=int(beds_max if day_rule else beds_sum),
-            rate=euro(rate), entitlement_to_date=euro(cents), explanation={"items": items},
-        )
-    return _cap_resident_fee(lines)
-
-
-def _cap_resident_fee(lines: dict[tuple[int, str], LineData]) -> dict[tuple[int, str], LineData]:
     # A place's category-2 total never goes below zero because of the residents' fee.
     for (place_id, rule), line in lines.items():
         if rule != RuleKinds.CAT2_RESIDENT_FEE:
@@ -208,7 +179,7 @@ def calculate(tranche: Tranche, *, progress=None) -> Calculation:
     step = progress or (lambda pct: None)
     rates, versions = scheme_rates()
     step(10)
-    lines = _lines(rule_lines(tranche.reference_date, rates), sort_items=connection.vendor != "postgresql")
+    lines = _entitlements(rule_rows(tranche.reference_date, rates))
     step(60)
     for row in previously_paid(tranche):
         key = (row["place_id"], row["rule_kind"])

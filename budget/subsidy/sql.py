@@ -168,68 +168,6 @@ def resident_fee_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str
     return sql, params
 
 
-def _money_sql(column: str) -> str:
-    """SQL text "1234.50" / "-3.00" of integer cents (``engine.money_text`` in the database)."""
-    if connection.vendor == "postgresql":
-        return (f"(CASE WHEN {column} < 0 THEN '-' ELSE '' END || (ABS({column}) / 100)::text || '.'"
-                f" || LPAD((ABS({column}) %% 100)::text, 2, '0'))")
-    return (f"(CASE WHEN {column} < 0 THEN '-' ELSE '' END || (ABS({column}) / 100) || '.'"
-            f" || substr('0' || (ABS({column}) %% 100), -2))")
-
-
-def _date_sql(column: str) -> str:
-    """SQL text "YYYY-MM-DD" of a day number."""
-    if connection.vendor == "postgresql":
-        return f"to_char(DATE '1970-01-01' + CAST({column} AS INTEGER), 'YYYY-MM-DD')"
-    return f"date({column} * 86400, 'unixepoch')"
-
-
-def grouped_sql(statement: tuple[str, list]) -> tuple[str, list]:
-    """One rule statement summed per (rule, place) in the database, with its explanation items as a
-    JSON array (ordered by day, then allocation, on PostgreSQL): rows of ``LINE_COLUMNS``."""
-    sql, params = statement
-    pg = connection.vendor == "postgresql"
-    pairs = (f"'from', {_date_sql('r.from_day')}, 'to', {_date_sql('r.to_day')}, 'days', r.days, 'beds', r.beds,"
-             f" 'rate', {_money_sql('r.rate_cents')}, 'version', r.version_number, 'amount', {_money_sql('r.amount_cents')}")
-    obj = "json_build_object" if pg else "json_object"
-    item = f"CASE WHEN r.allocation_id IS NULL THEN {obj}({pairs}) ELSE {obj}({pairs}, 'allocation', r.allocation_id) END"
-    items = (f"json_agg({item} ORDER BY r.from_day, COALESCE(r.allocation_id, 0))" if pg
-             else f"json_group_array(json({item}))")
-    columns = ", ".join(ROW_COLUMNS)
-    wrapped = (
-        f"WITH r({columns}) AS ({sql})"  # noqa: S608 - constants only; the statement keeps its %s parameters
-        " SELECT r.rule_kind, r.place_id, r.municipality_id, SUM(r.amount_cents), SUM(r.days), MAX(r.days),"
-        f" SUM(r.beds), MAX(r.beds), MAX(ABS(r.rate_cents)), {items}"
-        " FROM r GROUP BY r.rule_kind, r.place_id, r.municipality_id"
-    )
-    return wrapped, params
-
-
-LINE_COLUMNS = ("rule_kind", "place_id", "municipality_id", "amount_cents", "days_sum", "days_max", "beds_sum",
-                "beds_max", "rate_cents", "items")
-
-
-def rule_statements(reference_date: dt.date, rates: list[RateRow]) -> list[tuple[str, list]]:
-    return [
-        day_rules_sql(reference_date, rates),
-        cat1_public_sql(reference_date, rates),
-        once_per_bed_sql(reference_date, rates, RuleKinds.CAT1_PRIVATE_ONCE),
-        once_per_bed_sql(reference_date, rates, RuleKinds.CAT2_ASSIGNMENT_ONCE),
-        resident_fee_sql(reference_date, rates),
-    ]
-
-
-def rule_lines(reference_date: dt.date, rates: list[RateRow]) -> list[tuple]:
-    """Every rule of every place up to the reference date summed per (rule, place): five statements,
-    rows of ``LINE_COLUMNS``."""
-    out: list[tuple] = []
-    with connection.cursor() as cursor:
-        for statement in rule_statements(reference_date, rates):
-            cursor.execute(*grouped_sql(statement))
-            out.extend(tuple(row) for row in cursor.fetchall())
-    return out
-
-
 def rule_rows(reference_date: dt.date, rates: list[RateRow]) -> list[tuple]:
     """Every rule row of every place up to the reference date: five statements."""
     statements = [
