@@ -27,6 +27,8 @@ from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the
 from hvt.querysets import (
     available_q,
     beds_in_use_on,
+    capacity_on,
+    category_on,
     free_beds,
     last_point_of_month,
     occupied_q,
@@ -75,7 +77,8 @@ def place_list_for_user(
     if status in PlaceStatuses.values:
         qs = qs.filter(status=status)
     if with_free_beds:
-        qs = qs.filter(available_q(day)).filter(beds_in_use__lt=F("capacity"))
+        qs = qs.filter(available_q(day)).annotate(capacity_today=capacity_on(day)).filter(
+            beds_in_use__lt=F("capacity_today"))
     return qs.order_by("municipality__name_nl", "street", "house_number", "pk")
 
 
@@ -219,7 +222,7 @@ def target_list_for_user(user, *, round_: TargetRound | None = None, day: dt.dat
         return MunicipalityTarget.objects.none()
     beds = (
         ReceptionPlace.objects.filter(available_q(day), municipality=OuterRef("municipality"))
-        .order_by().values("municipality").annotate(beds=Sum("capacity")).values("beds")
+        .order_by().values("municipality").annotate(beds=Sum(capacity_on(day))).values("beds")
     )
     qs = scope_filter(MunicipalityTarget.objects.filter(round=round_), user, roles=TARGET_ROLES)
     return qs.select_related("municipality", "municipality__province").annotate(
@@ -238,7 +241,7 @@ def municipality_overview_for_user(user, *, day: dt.date | None = None) -> Query
 
     day = day or clock.today()
     places = ReceptionPlace.objects.filter(municipality=OuterRef("pk")).order_by().values("municipality")
-    available = places.filter(available_q(day)).annotate(beds=Sum("capacity")).values("beds")
+    available = places.filter(available_q(day)).annotate(beds=Sum(capacity_on(day))).values("beds")
     counted = places.annotate(n=Count("pk")).values("n")
     notes = SteeringNote.objects.filter(municipality=OuterRef("pk")).order_by().values("municipality").annotate(
         n=Count("pk")).values("n")
@@ -341,15 +344,17 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
     available = {
         r["municipality"]: r for r in
         ReceptionPlace.objects.filter(available_q(day), municipality__in=scope.values("pk")).order_by()
+        .annotate(capacity_today=capacity_on(day), category_today=category_on(day))
         .values("municipality").annotate(**{
-            f"available_{i}": Sum("capacity", filter=Q(category=c)) for i, c in enumerate(CATEGORY_KEYS)
+            f"available_{i}": Sum("capacity_today", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
     occupied = {
         r["place__municipality"]: r for r in
         Allocation.objects.filter(occupied_q(day), place__municipality__in=scope.values("pk")).order_by()
+        .annotate(category_today=category_on(day, "place__"))
         .values("place__municipality").annotate(**{
-            f"occupied_{i}": Sum("household_size", filter=Q(place__category=c)) for i, c in enumerate(CATEGORY_KEYS)
+            f"occupied_{i}": Sum("household_size", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
     empty: dict = {}
