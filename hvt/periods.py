@@ -73,7 +73,7 @@ def place_facts_sql() -> str:
     )
 
 
-def available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
+def available_segments_sql(reference_date: dt.date, categories: tuple[str, ...] | None = None) -> tuple[str, list]:
     """The one definition of an *available day* (DOMAIN §5), as a SELECT of segments
     (place_id, municipality_id, category, subtype, beds, from_day, to_day): on each day of
     [from_day, to_day] the place is available with ``beds`` beds.
@@ -82,18 +82,26 @@ def available_segments_sql(reference_date: dt.date) -> tuple[str, list]:
     is never undone by closing), the period in force on d has start ≤ d ≤ end (open end: up to the
     reference date), d lies in its category's eligibility window, and a category-2 period starting
     on or after 1 June 2023 has the agency's confirmation. Segments of one place never overlap.
-    It is ``hvt.querysets.available_q`` read over the periods (a test holds the two together for
+    ``categories`` limits the segments to those categories (the database then reads only their
+    periods). It is ``hvt.querysets.available_q`` read over the periods (a test holds the two together for
     places without a change) plus the subsidy's eligibility window."""
     ref = day_number(min(reference_date, ELIGIBLE_UNTIL))
     cat3 = day_number(CATEGORY_3_ELIGIBLE_FROM)
     eligible_from = f"CASE WHEN f.category = '{PlaceCategories.CAT3.value}' THEN {cat3} ELSE {day_number(ELIGIBLE_FROM)} END"
     lo = sql_greatest("f.valid_from", "f.start_day", eligible_from)
     hi = sql_least("f.valid_until", "f.end_day", str(ref))
+    only = ""
+    if categories:
+        known = {c.value for c in PlaceCategories}
+        if not set(categories) <= known:
+            raise ValueError(f"unknown categories {categories}")
+        only = " AND f.category IN (" + ", ".join(f"'{c}'" for c in categories) + ")"
     sql = (
         "SELECT place_id, municipality_id, category, subtype, beds, from_day, to_day FROM ("  # noqa: S608 - constants only
         f" SELECT f.place_id, pl.municipality_id, f.category, f.subtype, f.capacity AS beds, {lo} AS from_day, {hi} AS to_day"
         f" FROM ({place_facts_sql()}) f JOIN hvt_receptionplace pl ON pl.id = f.place_id"
         " WHERE pl.validated_on IS NOT NULL"
+        f"{only}"
         f" AND NOT (f.category = '{PlaceCategories.CAT2.value}' AND f.start_day >= {day_number(CATEGORY_2_CONFIRMATION_FROM)}"
         " AND pl.agency_confirmed_on IS NULL)"
         ") seg WHERE from_day <= to_day"

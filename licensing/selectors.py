@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from accounts.constants import Roles
@@ -140,10 +140,12 @@ def technical_accounts() -> QuerySet[User]:
     return User.objects.filter(is_technical_account=True).select_related("organisation").order_by("username")
 
 
-def recent_deactivations(*, limit: int = 50) -> QuerySet[DeactivationEvent]:
-    return DeactivationEvent.objects.select_related("user", "organisation").annotate(
+def recent_deactivations(*, limit: int | None = 50) -> QuerySet[DeactivationEvent]:
+    """Newest first (the activity page pages through all of them with ``limit=None``)."""
+    events = DeactivationEvent.objects.select_related("user", "organisation").annotate(
         licences_released=Count("released_licences")
-    )[:limit]
+    ).order_by("-occurred_at", "-id")
+    return events if limit is None else events[:limit]
 
 
 # --- Pools and the plan report ----------------------------------------------------------------
@@ -152,10 +154,8 @@ def recent_deactivations(*, limit: int = 50) -> QuerySet[DeactivationEvent]:
 def period_current(*, today: dt.date | None = None) -> PlanPeriod | None:
     """The plan covering today, else the latest plan."""
     today = today or clock.today()
-    return (
-        PlanPeriod.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
-        or PlanPeriod.objects.order_by("-starts_on").first()
-    )
+    covers_today = Case(When(starts_on__lte=today, ends_on__gte=today, then=1), default=0)
+    return PlanPeriod.objects.order_by(covers_today.desc(), "-starts_on").first()  # one query
 
 
 def period_previous(period: PlanPeriod) -> PlanPeriod | None:

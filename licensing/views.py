@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core import clock
+from core.forms import apply_service_error
+from core.paging import paginate
 from licensing import selectors, services
 from licensing.forms import LicenceAssignForm
 from licensing.models import PlanPeriod
@@ -23,10 +25,7 @@ def _period(request) -> PlanPeriod | None:
     return selectors.period_current()
 
 
-@login_required
-@permission_required(REPORT_PERM, raise_exception=True)
-def overview(request):
-    period = _period(request)
+def _overview(request, period: PlanPeriod | None, form: LicenceAssignForm, *, status: int = 200):
     context = {
         "period": period,
         "periods": PlanPeriod.objects.all(),
@@ -35,9 +34,16 @@ def overview(request):
         "per_organisation": selectors.seats_used_per_organisation(period=period) if period else [],
         "technical_accounts": selectors.technical_accounts(),
         "may_manage": request.user.has_perm(MANAGE_PERM),
-        "form": LicenceAssignForm(period=period),
+        "form": form,
     }
-    return render(request, "licensing/overview.html", context)
+    return render(request, "licensing/overview.html", context, status=status)
+
+
+@login_required
+@permission_required(REPORT_PERM, raise_exception=True)
+def overview(request):
+    period = _period(request)
+    return _overview(request, period, LicenceAssignForm(period=period))
 
 
 @login_required
@@ -46,7 +52,7 @@ def activity(request):
     now = clock.now()
     context = {
         "history": selectors.deactivation_history(),
-        "recent": selectors.recent_deactivations(),
+        "recent": paginate(request, selectors.recent_deactivations(limit=None)),
         "upcoming": selectors.upcoming_deactivations(now=now)[:200],
         "portal_logins": selectors.portal_logins_per_month(period=selectors.period_current()),
         "may_manage": request.user.has_perm(MANAGE_PERM),
@@ -58,17 +64,18 @@ def activity(request):
 @permission_required(MANAGE_PERM, raise_exception=True)
 @require_POST
 def assign(request):
+    """Assign, or show the overview again with the refusal next to the fields and what was typed kept."""
     form = LicenceAssignForm(request.POST)
     if form.is_valid():
         try:
             services.licence_assign(user=form.cleaned_data["username"], pool=form.cleaned_data["pool"], actor=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Licentie toegekend aan %(user)s.") % {"user": form.cleaned_data["username"].username})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("licensing:overview")
+            return redirect("licensing:overview")
+    pool = form.cleaned_data.get("pool")
+    return _overview(request, pool.period if pool is not None else selectors.period_current(), form, status=400)
 
 
 @login_required

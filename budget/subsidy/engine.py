@@ -81,21 +81,33 @@ def version_on(versions: list[SchemeVersion], day: dt.date) -> SchemeVersion | N
     return current
 
 
+def money_text(cents: int) -> str:
+    """Integer cents as "1234.50" (exact, no Decimal per row: explanations hold many items)."""
+    cents = int(cents)
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
 def _entitlements(rows: list[tuple]) -> dict[tuple[int, str], LineData]:
     """Group the SQL rows per (place, rule) into lines with their explanation."""
     lines: dict[tuple[int, str], LineData] = {}
     cents: dict[tuple[int, str], int] = defaultdict(int)
-    for rule, place_id, muni, allocation_id, from_day, to_day, days, beds, rate_cents, version, amount in rows:
+    rate_cents: dict[tuple[int, str], int] = {}
+    day_text = {}
+    for rule, place_id, muni, allocation_id, from_day, to_day, days, beds, rate, version, amount in rows:
         key = (place_id, rule)
         line = lines.get(key)
         if line is None:
             line = lines[key] = LineData(municipality_id=muni, place_id=place_id, rule_kind=rule,
                                          explanation={"items": []})
         cents[key] += int(amount)
+        for d in (from_day, to_day):
+            if d not in day_text:
+                day_text[d] = day_from_number(d).isoformat()
         item = {
-            "from": day_from_number(from_day).isoformat(), "to": day_from_number(to_day).isoformat(),
-            "days": int(days), "beds": int(beds), "rate": str(euro(rate_cents)), "version": version,
-            "amount": str(euro(amount)),
+            "from": day_text[from_day], "to": day_text[to_day], "days": int(days), "beds": int(beds),
+            "rate": money_text(rate), "version": version, "amount": money_text(amount),
         }
         if allocation_id is not None:
             item["allocation"] = int(allocation_id)
@@ -106,10 +118,11 @@ def _entitlements(rows: list[tuple]) -> dict[tuple[int, str], LineData]:
         else:
             line.days = max(line.days, int(days))
             line.beds += int(beds)
-        line.rate = euro(abs(int(rate_cents)))
+        rate_cents[key] = abs(int(rate))
     for key, line in lines.items():
         line.explanation["items"].sort(key=lambda i: (i["from"], i.get("allocation", 0)))
         line.entitlement_to_date = euro(cents[key])
+        line.rate = euro(rate_cents[key])
     # A place's category-2 total never goes below zero because of the residents' fee.
     for (place_id, rule), line in lines.items():
         if rule != RuleKinds.CAT2_RESIDENT_FEE:

@@ -26,6 +26,7 @@ class PaymentRow:
     amount: Decimal
     iban: str
     bic: str
+    holder: str = ""
 
     @property
     def kind(self) -> str:
@@ -49,6 +50,7 @@ def payment_rows(run: SubsidyRun) -> list[PaymentRow]:
         rows.append(PaymentRow(
             refnis=t["municipality_id"], municipality=names.get(t["municipality_id"], ""), amount=t["total"],
             iban=payee.iban if payee else "", bic=payee.bic if payee else "",
+            holder=payee.account_holder if payee else "",
         ))
     return rows
 
@@ -71,13 +73,16 @@ def sepa_xml(run: SubsidyRun, rows: list[PaymentRow] | None = None) -> bytes:
     }, clean=True)
     code = run.tranche.code
     for r in positive:
-        transfer.add_payment({
-            "name": r.municipality or r.refnis, "IBAN": r.iban, "BIC": r.bic,
+        payment = {
+            "name": r.holder or r.municipality or r.refnis, "IBAN": r.iban,
             "amount": int(r.amount * 100),  # integer cents, exact for a Decimal with two places
             "execution_date": run.tranche.payment_date,
             "description": f"Subsidie opvang ontheemden schijf {code} gemeente {r.refnis}",
             "endtoend_id": f"{code.replace('-', '')}{r.refnis}",
-        })
+        }
+        if r.bic:  # optional within SEPA: the IBAN identifies the bank
+            payment["BIC"] = r.bic
+        transfer.add_payment(payment)
     return transfer.export(validate=True)
 
 

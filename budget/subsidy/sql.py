@@ -55,8 +55,9 @@ def _rates_cte(rates: list[RateRow]) -> tuple[str, list]:
     return f"vr(version_number, vfrom, vuntil, rule_kind, subtype, cents) AS (VALUES {', '.join(rows)})", params
 
 
-def _with(reference_date: dt.date, rates: list[RateRow], *, allocations: bool = False) -> tuple[str, list]:
-    seg_sql, seg_params = subsidy_available_segments_sql(reference_date)
+def _with(reference_date: dt.date, rates: list[RateRow], categories: tuple[str, ...], *,
+          allocations: bool = False) -> tuple[str, list]:
+    seg_sql, seg_params = subsidy_available_segments_sql(reference_date, categories)
     vr_sql, vr_params = _rates_cte(rates)
     parts, params = [f"seg AS ({seg_sql})", vr_sql], [*seg_params, *vr_params]
     if allocations:
@@ -67,8 +68,9 @@ def _with(reference_date: dt.date, rates: list[RateRow], *, allocations: bool = 
 
 
 def day_rules_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, list]:
-    """cat2_day and cat3_day: one row per available segment × version in force (days × beds × rate)."""
-    head, params = _with(reference_date, rates)
+    """cat2_day and cat3_day: one row per available segment × version in force (days × beds × rate);
+    days priced at € 0.00 (category 3 in version 1) give no row."""
+    head, params = _with(reference_date, rates, ("2", "3"))
     lo, hi = _greatest("s.from_day", "vr.vfrom"), _least("s.to_day", "vr.vuntil")
     sql = (
         f"{head}, x AS ("  # noqa: S608 - constants and %s parameters only
@@ -76,7 +78,7 @@ def day_rules_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, l
         f" {lo} AS from_day, {hi} AS to_day"
         " FROM seg s JOIN vr ON vr.rule_kind = CASE s.category"
         f" WHEN '2' THEN '{RuleKinds.CAT2_DAY.value}' WHEN '3' THEN '{RuleKinds.CAT3_DAY.value}' END"
-        " AND vr.subtype = s.subtype AND vr.vfrom <= s.to_day AND vr.vuntil >= s.from_day)"
+        " AND vr.subtype = s.subtype AND vr.vfrom <= s.to_day AND vr.vuntil >= s.from_day AND vr.cents > 0)"
         " SELECT rule_kind, place_id, municipality_id, NULL, from_day, to_day, to_day - from_day + 1, beds, cents,"
         " version_number, (to_day - from_day + 1) * beds * cents FROM x"
     )
@@ -88,7 +90,7 @@ def cat1_public_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str,
     segments), the islands of consecutive days with at least that many beds; a level is earned on
     the 90th day of its first island of ≥ 90 days; each level adds (level − previous level) beds at
     the rate of the version in force on the day it was earned."""
-    head, params = _with(reference_date, rates)
+    head, params = _with(reference_date, rates, ("1_public",))
     n = PERIOD_DAYS
     sql = (
         f"{head},"  # noqa: S608 - constants and %s parameters only
@@ -119,7 +121,10 @@ def once_per_bed_sql(reference_date: dt.date, rates: list[RateRow], rule_kind: s
     category-1-private day) and cat2_assignment_once (earned on the start day, in an available
     category-2 day): household size in beds, in order of the earning day, capped over the place's
     lifetime at its highest capacity (of that category) up to the reference date."""
-    head, params = _with(reference_date, rates, allocations=True)
+    if rule_kind not in (RuleKinds.CAT1_PRIVATE_ONCE, RuleKinds.CAT2_ASSIGNMENT_ONCE):
+        raise ValueError(rule_kind)
+    category_of = {RuleKinds.CAT1_PRIVATE_ONCE: "1_private", RuleKinds.CAT2_ASSIGNMENT_ONCE: "2"}
+    head, params = _with(reference_date, rates, (category_of[rule_kind],), allocations=True)
     if rule_kind == RuleKinds.CAT1_PRIVATE_ONCE:
         category, days = "1_private", PERIOD_DAYS
         earned, still = f"al.start_day + {PERIOD_DAYS - 1}", f"al.end_day >= al.start_day + {PERIOD_DAYS - 1}"
@@ -150,7 +155,7 @@ def once_per_bed_sql(reference_date: dt.date, rates: list[RateRow], rule_kind: s
 def resident_fee_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, list]:
     """cat2_resident_fee: − fee per day × the allocation's days that are available category-2 days
     up to the reference date (end inclusive). The floor at zero is applied per place afterwards."""
-    head, params = _with(reference_date, rates, allocations=True)
+    head, params = _with(reference_date, rates, ("2",), allocations=True)
     lo, hi = _greatest("al.start_day", "s.from_day"), _least("al.end_day", "s.to_day")
     sql = (
         f"{head}, x AS (SELECT s.place_id, s.municipality_id, al.allocation_id, al.size, al.fee_cents,"  # noqa: S608 - constants and %s parameters only

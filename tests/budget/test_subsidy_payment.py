@@ -16,7 +16,8 @@ from hvt.services import place_change
 from tests.budget.subsidy_helpers import NOW, approve_through, calc, coordinator, place
 from tests.hvt.helpers import HASSELT, HASSELT_POSTAL
 
-pytestmark = pytest.mark.django_db
+# the subsidy reads the CRT guidance counts (crt database)
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
 
@@ -80,3 +81,17 @@ def test_payee_iban_and_bic_are_validated():
               updated_at=clock.now()).full_clean()
     Payee(municipality_id="44021", iban="BE71096123456769", bic="GKCCBEBB", account_holder="x",
           updated_at=clock.now()).full_clean()
+
+
+def test_a_payee_without_bic_is_paid_on_its_iban_alone(tmp_path):
+    """Hotel of 1 bed in Gent, 1–30 June 2022: € 1,050.00 to the account holder, no BIC element."""
+    Payee.objects.create(municipality_id="44021", iban="BE71096123456769", bic="", account_holder="Stad Gent",
+                         is_demo=True, updated_at=NOW)
+    place(category=C.CAT2, subtype="hotel", capacity=1, start=dt.date(2022, 6, 1))
+    approve_through("2022-06", coordinator())
+    out = tmp_path / "pay.xml"
+    call_command("subsidy_payment_file", "2022-06", "--format", "sepa", "--output", str(out), stdout=io.StringIO())
+    root = ET.fromstring(out.read_bytes())
+    assert root.find(".//p:CdtTrfTxInf/p:Cdtr/p:Nm", NS).text == "Stad Gent"
+    assert root.find(".//p:CdtTrfTxInf/p:CdtrAgt", NS) is None or root.find(".//p:CdtTrfTxInf/p:CdtrAgt//p:BIC", NS) is None
+    assert root.find("p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", NS).text == "1050.00"

@@ -19,7 +19,8 @@ from hvt.models import Allocation, CapacitySnapshot, ReceptionPlace
 from hvt.querysets import available_q, free_beds, occupied_q, percentage, realisation
 from tests.hvt.helpers import GENT, allocate, register, validated
 
-pytestmark = pytest.mark.django_db
+# the subsidy reads the CRT guidance counts (crt database)
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 DAY = dt.date(2024, 3, 1)
 CAT1, CAT2, CAT3 = PlaceCategories.CAT1_PUBLIC, PlaceCategories.CAT2, PlaceCategories.CAT3
@@ -119,7 +120,7 @@ def test_the_subsidy_engines_available_days_agree_with_available_q(data):
     from django.db import connection
 
     sql, params = selectors.subsidy_available_segments_sql(DAY)
-    day = selectors.day_number(DAY)
+    day = selectors.subsidy_day_number(DAY)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT place_id, beds FROM ({sql}) s WHERE from_day <= %s AND to_day >= %s",  # noqa: S608
                        [*params, day, day])

@@ -49,3 +49,18 @@ def test_first_plan_has_no_comparison():
     report = plan_report(period=PlanPeriod.objects.get(code="2023"))
     assert report.previous is None and report.total.change_total is None
     assert report.total.total == 650 and report.portal_seats == 0
+
+
+def test_period_current_is_the_plan_covering_today_else_the_latest_in_one_query(django_assert_num_queries):
+    import datetime as dt
+
+    from licensing.selectors import period_current
+
+    PlanPeriod.objects.create(code="p-late", name="later", starts_on=dt.date(2040, 1, 1), ends_on=dt.date(2040, 12, 31))
+    covering = PlanPeriod.objects.create(
+        code="p-now", name="now", starts_on=dt.date(2030, 1, 1), ends_on=dt.date(2030, 12, 31)
+    )
+    with django_assert_num_queries(1):
+        assert period_current(today=dt.date(2030, 6, 1)) == covering
+    with django_assert_num_queries(1):
+        assert period_current(today=dt.date(2035, 6, 1)).code == "p-late"  # none covers: the latest
