@@ -121,6 +121,7 @@ def test_superuser_without_the_coordinator_role_cannot_set_targets(client, login
     assert client.get(reverse("admin:hvt_targetround_add")).status_code == 403
 
 
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_admin_target_round_shows_the_services_refusal_on_the_form(client, login, coordinator):
     """No population figures: the service refuses (no rule copied into the form) and nothing is kept."""
     login(coordinator)

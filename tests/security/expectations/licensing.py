@@ -88,16 +88,19 @@ def idle_warning(scope: Scope) -> dict:
     return {"object_id": warning.pk}
 
 
-def reactivation_target(scope: Scope) -> dict:
-    """A user that exists (a literal id exists only where sequences restart, as in SQLite's memory)."""
-    return {"pk": _user().pk}
+def inactive_user(scope: Scope) -> dict:
+    """A deactivated account (a real pk: on PostgreSQL the ids do not start at 1 in every run)."""
+    user = _user()
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return {"pk": user.pk}
 
 
 EXPECTATIONS: dict = {
     "licensing:overview": only(READERS),
     "licensing:activity": only(READERS),
     "licensing:assign": only(MANAGERS, status(405), writes="licensing.licenceassignment"),
-    "licensing:reactivate": only(MANAGERS, status(405), obj=reactivation_target, writes="licensing.licenceassignment"),
+    "licensing:reactivate": only(MANAGERS, status(405), obj=inactive_user, writes="licensing.licenceassignment"),
 }
 
 ADMIN_MODELS: dict = {

@@ -68,7 +68,8 @@ def access_attempt(scope: Scope) -> dict:
     from axes.models import AccessAttempt
 
     a = AccessAttempt.objects.create(
-        username=f"obj-{_n()}", ip_address="127.0.0.1", user_agent="matrix", get_data="", post_data="", failures_since_start=1
+        # not the test client's address: a sign-in from 127.0.0.1 resets that address's attempts
+        username=f"obj-{_n()}", ip_address="192.0.2.1", user_agent="matrix", get_data="", post_data="", failures_since_start=1
     )
     return {"object_id": a.pk}
 
