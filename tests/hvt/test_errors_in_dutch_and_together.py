@@ -15,7 +15,7 @@ from hvt.models import Allocation
 from tests.factories import make_user
 from tests.hvt.helpers import GENT, HASSELT_POSTAL, register, validated
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])  # pages render the navigation, which asks the CRT realm
 
 # Apps whose models are being reworked by other branches (accounts, licensing, budget): their
 # constraints get their sentence there.

@@ -10,7 +10,7 @@ from hvt import services
 from tests.factories import make_user
 from tests.hvt.helpers import GENT, register
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])  # pages render the navigation, which asks the CRT realm
 
 
 @pytest.fixture
