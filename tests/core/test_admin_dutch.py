@@ -15,7 +15,7 @@ from accounts.constants import Roles
 from core.models import Import
 from tests.core.import_helpers import status_page
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])  # admin pages render the navigation, which asks the CRT realm
 
 DJANGO = Path(django.__file__).parent
 
