@@ -290,7 +290,7 @@ def test_drf_permission_covers_token_requests(enforce, make_user, pool):
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from licensing.api.permissions import HasToolLicence
+    from licensing.api_permissions import HasToolLicence
 
     officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
     factory = APIRequestFactory()
