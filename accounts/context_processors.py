@@ -30,4 +30,5 @@ def navigation(request):
             except NoReverseMatch:
                 continue
             items.append({**item, "url": url, "active": request.path.startswith(url) and url != "/"})
+    items.sort(key=lambda item: item.get("order", 50))
     return {"nav_items": items}

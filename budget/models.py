@@ -305,3 +305,43 @@ class SubsidyLine(models.Model):
     def _refuse_if_approved(self):
         if self.run_id and SubsidyRun.objects.filter(pk=self.run_id, status=RunStatuses.APPROVED).exists():
             raise ApprovedRunError(_("De lijnen van een goedgekeurde berekening kunnen niet gewijzigd worden."))
+
+
+class CorrectionStatuses(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Aanvaard")
+    REJECTED = "rejected", _("Afgewezen")
+
+
+class CorrectionRequest(models.Model):
+    """A municipal officer's request to correct the statement of a tranche (one line, or the
+    statement as a whole), filed until the tranche's correction deadline and answered by the subsidy
+    coordination (budget.corrections). A draft's lines are replaced on every recalculation, so the
+    request keeps what the line said (``line_label``) next to a link that may become empty."""
+
+    tranche = models.ForeignKey(Tranche, verbose_name=_("schijf"), on_delete=models.PROTECT, related_name="corrections")
+    municipality = models.ForeignKey("geo.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT,
+                                     related_name="+")
+    line = models.ForeignKey(SubsidyLine, verbose_name=_("lijn"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    line_label = models.CharField(_("lijn (zoals getoond)"), max_length=255, blank=True)
+    description = models.TextField(_("wat is fout"), max_length=2000)
+    proposed_value = models.CharField(_("voorgestelde waarde"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=CorrectionStatuses.choices,
+                              default=CorrectionStatuses.OPEN)
+    answer = models.TextField(_("antwoord"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ingediend door"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("ingediend op"))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("beantwoord door"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("correctieaanvraag")
+        verbose_name_plural = _("correctieaanvragen")
+        indexes = [models.Index(fields=["tranche", "municipality"], name="budget_correction_idx")]
+
+    def __str__(self):
+        return f"{self.tranche} {self.municipality_id} #{self.pk}"

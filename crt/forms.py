@@ -10,6 +10,7 @@ from crt.constants import (
     RevealReasons,
     Sexes,
 )
+from crt.numbers import parse_person_number
 from crt.selectors import municipality_choices
 
 
@@ -64,6 +65,13 @@ class PersonRegisterForm(ContactAddressForm):
         label=_("Ik heb de mogelijke dubbele registratie nagekeken: toch registreren"), required=False
     )
 
+    def clean_national_number(self):
+        """The number's own rule (format and check digits) at once, with the other fields' errors; the
+        service checks it again with everything else."""
+        raw = self.cleaned_data["national_number"]
+        parse_person_number(raw)
+        return raw
+
 
 class SearchForm(forms.Form):
     number = forms.CharField(label=_("Rijksregisternummer of BIS-nummer (exact)"), max_length=20, required=False,
@@ -75,6 +83,20 @@ class SearchForm(forms.Form):
         if not data.get("number") and not data.get("text"):
             raise forms.ValidationError(_("Vul een nummer, een naam of een dossiernummer in."))
         return data
+
+
+# The status a case manager most likely sets next (the form's default): the next step of the
+# trajectory; an ended dossier keeps its status.
+NEXT_STATUS = {
+    DossierStatuses.REGISTERED: DossierStatuses.PRE_TRAJECTORY,
+    DossierStatuses.PRE_TRAJECTORY: DossierStatuses.REFERRED,
+    DossierStatuses.REFERRED: DossierStatuses.CIVIC_INTEGRATION,
+    DossierStatuses.CIVIC_INTEGRATION: DossierStatuses.CLOSED,
+}
+
+
+def status_suggested(current: str) -> str:
+    return NEXT_STATUS.get(current, current)
 
 
 class StatusChangeForm(forms.Form):

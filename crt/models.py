@@ -53,6 +53,7 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(role="crt_case_manager") | models.Q(organisation__isnull=False),
                 name="crt_case_manager_has_organisation",
+                violation_error_message=_("Een dossierbeheerder hoort bij een organisatie."),
             ),
         ]
 
@@ -278,9 +279,11 @@ class AddressPeriod(models.Model):
         indexes = [models.Index(fields=["valid_from", "valid_to"], name="crt_addrperiod_dates")]
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=models.Q(valid_to__isnull=True),
-                                    name="crt_addrperiod_one_open_per_person"),
+                                    name="crt_addrperiod_one_open_per_person",
+                                    violation_error_message=_("Een persoon heeft maar één lopend adres.")),
             models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
-                                   name="crt_addrperiod_ends_after_start"),
+                                   name="crt_addrperiod_ends_after_start",
+                                   violation_error_message=_("Een adresperiode eindigt na haar begin.")),
         ]
 
     def __str__(self):

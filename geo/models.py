@@ -86,7 +86,8 @@ class PopulationFigure(models.Model):
         verbose_name_plural = _("bevolkingscijfers")
         constraints = [
             models.UniqueConstraint(fields=["municipality", "year"], name="geo_population_unique_year"),
-            models.CheckConstraint(condition=models.Q(total=models.F("men") + models.F("women")), name="geo_population_sum"),
+            models.CheckConstraint(condition=models.Q(total=models.F("men") + models.F("women")), name="geo_population_sum",
+                                  violation_error_message=_("Het totaal moet gelijk zijn aan mannen plus vrouwen.")),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from geo.models import Municipality
@@ -74,7 +75,31 @@ class PlaceForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
         if municipalities is not None:
-            self.fields["municipality"].queryset = municipalities
+            field = self.fields["municipality"]
+            field.queryset = municipalities
+            only = list(municipalities.order_by("pk")[:2])
+            if len(only) == 1:  # one municipality in scope: chosen already
+                field.empty_label = None
+                field.initial = only[0].pk
+
+    def clean(self):
+        """The rules between fields (the service's own check), also while other fields are wrong, so
+        that every error shows at once; the service checks everything again when it registers."""
+        data = super().clean()
+        from hvt.services import place_input_check
+
+        municipality = data.get("municipality")
+        try:
+            place_input_check(
+                municipality_id=municipality.pk if municipality else None, postal_code=data.get("postal_code"),
+                start_date=data.get("start_date"), end_date=data.get("end_date"), category=data.get("category"),
+                category_2_subtype=data.get("category_2_subtype", ""),
+            )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, messages)
+        return data
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

@@ -68,7 +68,8 @@ def _target_cards(user) -> list[dict]:
             "value": lagging,
             "detail": _("van %(count)s gemeenten met een objectief: hier bijsturen")
             % {"count": sum(1 for r in overview["rows"] if r["target"])},
-            "url_name": "hvt:dashboard", "query": {"sorteer": "realisatie"}, "icon": "sign-turn-right", "order": 6,
+            "url_name": "hvt:dashboard", "query": {"sorteer": "realisatie", "onder": str(LAGGING_BELOW)},
+            "icon": "sign-turn-right", "order": 6,
         })
     return cards
 

@@ -91,11 +91,14 @@ class ReceptionPlace(AddressFields):
             models.Index(fields=["category", "start_date"], name="hvt_place_cat_start_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_place_capacity_positive"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_place_capacity_positive",
+                                  violation_error_message=_("Een opvangplaats heeft minstens 1 bed.")),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_place_period"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_place_period",
+                violation_error_message=_("De einddatum kan niet voor de startdatum liggen."),
             ),
-            models.CheckConstraint(condition=Q(start_date__gte=EARLIEST_START), name="hvt_place_start_after_14_march_2022"),
+            models.CheckConstraint(condition=Q(start_date__gte=EARLIEST_START), name="hvt_place_start_after_14_march_2022",
+                                  violation_error_message=_("De startdatum kan niet voor 14 maart 2022 liggen.")),
         ]
 
     def __str__(self):
@@ -148,12 +151,15 @@ class PlacePeriod(models.Model):
         indexes = [models.Index(fields=["place", "valid_from"], name="hvt_period_place_idx")]
         constraints = [
             models.UniqueConstraint(fields=["place", "valid_from"], name="hvt_period_once_per_day"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_period_capacity_positive"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_period_capacity_positive",
+                                  violation_error_message=_("Een opvangplaats heeft minstens 1 bed.")),
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")), name="hvt_period_validity"
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")), name="hvt_period_validity",
+                violation_error_message=_("Een periode van een opvangplaats eindigt niet voor ze begint."),
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_period_dates"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_period_dates",
+                violation_error_message=_("De einddatum kan niet voor de startdatum liggen."),
             ),
         ]
 
@@ -222,11 +228,15 @@ class Allocation(models.Model):
         verbose_name_plural = _("toewijzingen")
         indexes = [models.Index(fields=["place", "start_date", "end_date"], name="hvt_alloc_period_idx")]
         constraints = [
-            models.CheckConstraint(condition=Q(household_size=F("adults") + F("minors")), name="hvt_alloc_size_sum"),
-            models.CheckConstraint(condition=Q(household_size__gte=1), name="hvt_alloc_size_positive"),
-            models.CheckConstraint(condition=Q(resident_fee_per_day__gte=0), name="hvt_alloc_fee_not_negative"),
+            models.CheckConstraint(condition=Q(household_size=F("adults") + F("minors")), name="hvt_alloc_size_sum",
+                                  violation_error_message=_("De gezinsgrootte moet gelijk zijn aan het aantal volwassenen plus het aantal minderjarigen.")),
+            models.CheckConstraint(condition=Q(household_size__gte=1), name="hvt_alloc_size_positive",
+                                  violation_error_message=_("Een toewijzing telt minstens 1 persoon.")),
+            models.CheckConstraint(condition=Q(resident_fee_per_day__gte=0), name="hvt_alloc_fee_not_negative",
+                                  violation_error_message=_("De bijdrage per dag kan niet negatief zijn.")),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_alloc_period"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="hvt_alloc_period",
+                violation_error_message=_("De toewijzing kan niet eindigen voor ze begint."),
             ),
         ]
 

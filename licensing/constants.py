@@ -74,6 +74,23 @@ FULL_LICENCE_ROLES = frozenset(
     }
 )
 
+# Who a pool's licences are for: the roles of each group of the licence plan (DOMAIN §2). A user
+# gets a licence from a pool only when holding one of its group's roles (the general group also
+# takes technical accounts); portal licences are never named.
+GROUP_ROLES = {
+    LicenceGroups.LOCAL_GOVERNMENTS: frozenset({Roles.HVT_MUNICIPAL_FULL, Roles.HVT_MUNICIPAL_LIMITED}),
+    LicenceGroups.VLOT: frozenset({Roles.HVT_VLOT}),
+    LicenceGroups.SUBSIDY_COORDINATION: frozenset({Roles.HVT_SUBSIDY_COORDINATOR}),
+    LicenceGroups.CENTRAL_COORDINATION: frozenset({Roles.HVT_COORDINATOR}),
+    LicenceGroups.HVT_SECURITY_AUDITOR: frozenset({Roles.HVT_SECURITY_AUDITOR}),
+    LicenceGroups.CRT_CASE_MANAGERS: frozenset({Roles.CRT_CASE_MANAGER}),
+    LicenceGroups.CRT_REPORTING: frozenset({Roles.CRT_REPORTING}),
+    LicenceGroups.CRT_CENTRAL_MANAGEMENT: frozenset({Roles.CRT_CENTRAL_ADMIN}),
+    LicenceGroups.CRT_SECURITY_AUDITOR: frozenset({Roles.CRT_SECURITY_AUDITOR}),
+    LicenceGroups.GENERAL: frozenset({Roles.SUPPORT}),
+    LicenceGroups.PORTAL: frozenset({Roles.PORTAL_USER}),
+}
+
 # URL prefixes of the named-licence tools: a user needs an active licence for the tool to use them.
 TOOL_PATH_PREFIXES = (("/crt/", Tools.CRT), ("/hvt/", Tools.HVT), ("/api/v1/hvt/", Tools.HVT))
 

@@ -140,10 +140,12 @@ def technical_accounts() -> QuerySet[User]:
     return User.objects.filter(is_technical_account=True).select_related("organisation").order_by("username")
 
 
-def recent_deactivations(*, limit: int = 50) -> QuerySet[DeactivationEvent]:
-    return DeactivationEvent.objects.select_related("user", "organisation").annotate(
+def recent_deactivations(*, limit: int | None = 50) -> QuerySet[DeactivationEvent]:
+    """Newest first (the activity page pages through all of them with ``limit=None``)."""
+    events = DeactivationEvent.objects.select_related("user", "organisation").annotate(
         licences_released=Count("released_licences")
-    )[:limit]
+    ).order_by("-occurred_at", "-id")
+    return events if limit is None else events[:limit]
 
 
 # --- Pools and the plan report ----------------------------------------------------------------

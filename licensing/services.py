@@ -139,6 +139,35 @@ def licence_role_check(*, user: User, role: str) -> None:
         )
 
 
+def licence_pool_role_check(*, user: User, pool: LicencePool) -> None:
+    """The pool must fit the user's roles: its tool is the tool of one of them (ROLE_TOOL), e.g. no
+    "CRT · Dossierbeheerders" licence for a VLOT user; the general pool also takes a technical
+    account. A user without any role yet may get one (onboarding: the licence first, the role next).
+    (Within a tool the plan group is not checked yet: GROUP_ROLES says which roles each group is for.)"""
+    from accounts.constants import Roles
+    from accounts.selectors import roles_for_user
+    from crt.realm import crt_roles_for_user  # the CRT realm, read-only
+    from licensing.constants import GROUP_ROLES, LicenceGroups
+
+    if pool.group == LicenceGroups.GENERAL and user.is_technical_account:
+        return
+    user._role_cache = None
+    user._crt_grants = None
+    held = roles_for_user(user) | crt_roles_for_user(user)
+    if not held or pool.tool in {ROLE_TOOL[r] for r in held if r in ROLE_TOOL}:
+        return
+    raise ValidationError(
+        _("%(user)s heeft geen rol voor %(tool)s: een licentie van de groep %(group)s is bedoeld voor %(roles)s.")
+        % {
+            "user": user.get_username(),
+            "tool": pool.get_tool_display(),
+            "group": pool.get_group_display(),
+            "roles": ", ".join(sorted(str(Roles(r).label) for r in GROUP_ROLES.get(pool.group, ()))),
+        },
+        code="pool_not_for_role",
+    )
+
+
 @transaction.atomic
 def licence_assign(*, user: User, pool: LicencePool, actor: User | None = None) -> LicenceAssignment:
     """Give a user a named licence from a pool.
@@ -152,6 +181,7 @@ def licence_assign(*, user: User, pool: LicencePool, actor: User | None = None) 
         raise ValidationError(_("Portaallicenties worden per aanmelding geteld en niet op naam toegekend."), code="portal")
     if not user.is_active:
         raise ValidationError(_("Een gedeactiveerde gebruiker krijgt geen licentie: heractiveer eerst."), code="inactive")
+    licence_pool_role_check(user=user, pool=pool)
     if selectors.active_assignments().filter(user=user, tool=pool.tool).exists():
         raise ValidationError(
             _("%(user)s heeft al een licentie voor %(tool)s.") % {"user": user.get_username(), "tool": pool.get_tool_display()},

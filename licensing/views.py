@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core import clock
 from core.access import Deny, access_required
+from core.forms import apply_service_error
+from core.paging import paginate
 from licensing import selectors, services
 from licensing.forms import LicenceAssignForm
 from licensing.models import PlanPeriod
@@ -24,9 +26,7 @@ def _period(request) -> PlanPeriod | None:
     return selectors.period_current()
 
 
-@access_required(may_read_reports, deny_with=Deny.FORBIDDEN)
-def overview(request):
-    period = _period(request)
+def _overview(request, period: PlanPeriod | None, form: LicenceAssignForm, *, status: int = 200):
     context = {
         "period": period,
         "periods": PlanPeriod.objects.all(),
@@ -35,9 +35,15 @@ def overview(request):
         "per_organisation": selectors.seats_used_per_organisation(period=period) if period else [],
         "technical_accounts": selectors.technical_accounts(),
         "may_manage": may_manage(request.user),
-        "form": LicenceAssignForm(period=period),
+        "form": form,
     }
-    return render(request, "licensing/overview.html", context)
+    return render(request, "licensing/overview.html", context, status=status)
+
+
+@access_required(may_read_reports, deny_with=Deny.FORBIDDEN)
+def overview(request):
+    period = _period(request)
+    return _overview(request, period, LicenceAssignForm(period=period))
 
 
 @access_required(may_read_reports, deny_with=Deny.FORBIDDEN)
@@ -45,7 +51,7 @@ def activity(request):
     now = clock.now()
     context = {
         "history": selectors.deactivation_history(),
-        "recent": selectors.recent_deactivations(),
+        "recent": paginate(request, selectors.recent_deactivations(limit=None)),
         "upcoming": selectors.upcoming_deactivations(now=now)[:200],
         "portal_logins": selectors.portal_logins_per_month(period=selectors.period_current()),
         "may_manage": may_manage(request.user),
@@ -56,17 +62,18 @@ def activity(request):
 @access_required(may_manage, deny_with=Deny.FORBIDDEN)
 @require_POST
 def assign(request):
+    """Assign, or show the overview again with the refusal next to the fields and what was typed kept."""
     form = LicenceAssignForm(request.POST)
     if form.is_valid():
         try:
             services.licence_assign(user=form.cleaned_data["username"], pool=form.cleaned_data["pool"], actor=request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            apply_service_error(form, exc)
         else:
             messages.success(request, _("Licentie toegekend aan %(user)s.") % {"user": form.cleaned_data["username"].username})
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("licensing:overview")
+            return redirect("licensing:overview")
+    pool = form.cleaned_data.get("pool")
+    return _overview(request, pool.period if pool is not None else selectors.period_current(), form, status=400)
 
 
 @access_required(may_manage, deny_with=Deny.FORBIDDEN)

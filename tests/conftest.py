@@ -11,6 +11,10 @@ from django.db import connections
 
 from core import clock
 
+# A test opens only the databases it declares: `db` / `@pytest.mark.django_db` give `default`; a test
+# that reads or writes the CRT realm (a CRT role, a CRT page, a page render that asks the realm about
+# a signed-in user) says so: `@pytest.mark.django_db(databases=BOTH_DATABASES)` (or the module's
+# `pytestmark`). Opening `crt` costs a transaction per test on a second connection.
 BOTH_DATABASES = ["default", "crt"]
 
 
@@ -33,7 +37,28 @@ def _flush_past_the_audit_triggers():
 _flush_past_the_audit_triggers()
 
 
+def _compile_stale_translations():
+    """The .mo files are built (make, Dockerfile), not kept in git: compile a missing or stale one,
+    so that the tests see the catalogues of the working tree (written aside, then moved in place)."""
+    import os
+    from pathlib import Path
+
+    import polib
+
+    roots = [Path(p) for p in settings.LOCALE_PATHS]
+    roots += [Path(settings.BASE_DIR) / app / "locale" for app in settings.LOCAL_APPS]
+    for root in roots:
+        for po_path in root.glob("*/LC_MESSAGES/*.po") if root.exists() else []:
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                tmp = mo_path.with_suffix(f".mo.{os.getpid()}")
+                polib.pofile(str(po_path)).save_as_mofile(str(tmp))
+                os.replace(tmp, mo_path)
+
+
 def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # once, in the controller, before xdist workers start
+        _compile_stale_translations()
     if not settings.REQUIRE_SERVICES:
         return
     problems = []
@@ -51,17 +76,6 @@ def pytest_sessionstart(session):
             problems.append(f"Redis unreachable: {exc}")
     if problems:
         raise pytest.UsageError("REQUIRE_SERVICES=1 but: " + "; ".join(problems))
-
-
-def pytest_collection_modifyitems(items):
-    """Every database test may touch both databases unless it says otherwise: a page render asks
-    the CRT realm (cached) whether the user holds a CRT role, and the realm lives in `crt`."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is None or "databases" in marker.kwargs:
-            continue
-        kwargs = {**marker.kwargs, "databases": BOTH_DATABASES}
-        item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ needs a CRT admin role and a verified second factor."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.http import Http404
 from django.shortcuts import redirect
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from crt import selectors
 from crt.constants import ADMIN_ROLES, ReadPurposes
 from crt.models import AuditEvent
-from crt.realm import user_has_crt_role
+from crt.realm import user_has_any_crt_role_cached, user_has_crt_role
 
 # The marker of the events the CRT admin writes for its own actions (what Django's admin keeps in
 # django_admin_log, in the default database): they are the admin "history" of an object.
@@ -42,7 +42,13 @@ class CrtAdminSite(admin.AdminSite):
             return redirect(reverse("crt_admin:index", current_app=self.name))
         if request.user.is_authenticated:
             # Signed in without a CRT admin role (or without the second factor, which the 2FA
-            # middleware handles first): not found; sending them to the login would loop.
+            # middleware handles first). A CRT user knows the CRT: back to its start page, with the
+            # reason; anyone else: not found (the CRT does not reveal what exists). Sending them to
+            # a login would loop.
+            if user_has_any_crt_role_cached(request.user.pk):
+                messages.info(request, _("Het CRT-beheer is er voor centraal beheer en de security auditor. "
+                                         "U vindt uw CRT-taken hier."))
+                return redirect("crt:index")
             raise Http404
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': reverse('crt_admin:index')})}")
 

@@ -91,7 +91,8 @@ def _render_detail(request, dossier, *, status=200, reveal_reason: str = "", **f
                                                   context=CTX_STATUS_NOTE),
         "referrals": referrals,
         "identity": identity,
-        "status_form": forms.StatusChangeForm(prefix="status", initial={"effective_on": today}),
+        "status_form": forms.StatusChangeForm(
+            prefix="status", initial={"effective_on": today, "status": forms.status_suggested(dossier.status)}),
         "referral_form": forms.ReferralForm(prefix="referral", initial={"referred_on": today}),
         "reveal_form": forms.RevealForm(prefix="reveal"),
         "check_form": forms.RegisterCheckForm(prefix="check", initial={"purpose": LookupPurposes.IDENTITY_CHECK}),

@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from crt.constants import CrtRoles
 from crt.decorators import crt_role_required
 from crt.realm import crt_roles_for_user
 
@@ -11,4 +12,5 @@ from crt.realm import crt_roles_for_user
 @never_cache
 def index(request):
     roles = crt_roles_for_user(request.user)
-    return render(request, "crt/index.html", {"crt_roles": sorted(roles), "roles": roles})
+    labels = [str(CrtRoles(code).label) for code in CrtRoles.values if code in roles]  # the choices' order
+    return render(request, "crt/index.html", {"crt_roles": labels, "roles": roles})

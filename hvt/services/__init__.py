@@ -27,6 +27,7 @@ from hvt.services.places import (
     new_place_lookups,
     place_close,
     place_confirm_by_agency,
+    place_input_check,
     place_register,
     place_register_bulk,
     place_update,
@@ -40,6 +41,7 @@ __all__ = [
     "EDITABLE_PLACE_FIELDS", "PLACE_FIELDS", "NewPlaceLookups", "PlaceBatchError", "ScopeError",
     "allocation_create", "allocation_end", "allocation_move", "largest_remainder", "new_place_lookups",
     "offer_reject", "offer_submit", "offer_validate", "peak_beds", "place_close", "place_confirm_by_agency",
-    "place_change", "place_register", "place_register_bulk", "place_update", "place_validate", "quality_check_record",
+    "place_change", "place_input_check", "place_register", "place_register_bulk", "place_update", "place_validate",
+    "quality_check_record",
     "snapshot_take", "steering_note_create", "target_override_set", "target_round_create",
 ]

@@ -26,8 +26,19 @@ from hvt.services.common import (
     _check_start,
     _lock_place,
     _require_scope,
+    errors_together,
     peak_beds,
 )
+
+
+def _check_size_sum(household_size, adults, minors) -> None:
+    if adults is not None and minors is not None and household_size is not None and adults + minors != household_size:
+        raise ValidationError({"household_size": _("Gezinsgrootte moet gelijk zijn aan volwassenen + minderjarigen.")})
+
+
+def _check_allocation_period(start_date, end_date) -> None:
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": _("De toewijzing kan niet eindigen voor ze begint.")})
 
 
 def _check_allocation_fits(place: ReceptionPlace, allocation: Allocation, *, exclude_pk: int | None = None) -> None:
@@ -73,17 +84,19 @@ def allocation_create(
     the beds in use never exceed the capacity on any day."""
     place = _lock_place(place)
     _require_scope(actor, place.municipality_id)
-    _check_at_most(household_size, MAX_HOUSEHOLD_SIZE, "household_size")
-    if adults + minors != household_size:
-        raise ValidationError({"household_size": _("Gezinsgrootte moet gelijk zijn aan volwassenen + minderjarigen.")})
-    _check_start(start_date)
     allocation = Allocation(
         place=place, household_reference=household_reference, household_size=household_size, adults=adults,
         minors=minors, start_date=start_date, end_date=end_date, moved_from=moved_from, is_demo=is_demo,
         resident_fee_per_day=resident_fee_per_day,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    allocation.full_clean()
+    errors_together(  # every rule at once, each next to its field (the constraints' Python twins)
+        lambda: _check_at_most(household_size, MAX_HOUSEHOLD_SIZE, "household_size"),
+        lambda: _check_size_sum(household_size, adults, minors),
+        lambda: _check_start(start_date),
+        lambda: _check_allocation_period(start_date, end_date),
+        lambda: allocation.full_clean(validate_constraints=False),
+    )
     _check_allocation_fits(place, allocation)
     allocation.save()
     _audit(actor, AuditActions.CREATE, allocation, {

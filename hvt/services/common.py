@@ -63,6 +63,19 @@ def _check_address(*, municipality_id: str, postal_code: str,
         )
 
 
+def errors_together(*checks) -> None:
+    """Run every check (a callable that may raise a ValidationError) and raise their errors as one,
+    so a form shows every problem at once instead of one per submit."""
+    errors: dict = {}
+    for check in checks:
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 def _check_start(start_date, field="start_date") -> None:
     if start_date and start_date < EARLIEST_START:
         raise ValidationError({field: _("De startdatum kan niet voor 14 maart 2022 liggen.")})

@@ -43,6 +43,7 @@ from hvt.services.common import (
     _check_subtype,
     _lock_place,
     _require_scope,
+    errors_together,
     peak_beds,
 )
 
@@ -131,6 +132,17 @@ def new_place_lookups(*, actor, municipality_ids, postal_codes) -> NewPlaceLooku
     return NewPlaceLookups(permitted, pairs)
 
 
+def place_input_check(*, municipality_id, postal_code, start_date, end_date, category, category_2_subtype) -> None:
+    """The rules between a place's fields (postal code of the municipality, start date, period,
+    category-2 type), all at once: what a form can check even while other fields are still wrong."""
+    errors_together(
+        lambda: _check_address(municipality_id=municipality_id, postal_code=postal_code),
+        lambda: _check_start(start_date),
+        lambda: _check_period(start_date, end_date),
+        lambda: _check_subtype(category, category_2_subtype),
+    )
+
+
 def _clean_new_place(place: ReceptionPlace, *, actor, lookups: NewPlaceLookups | None = None) -> None:
     """Every rule for a new place, for place_register and place_register_bulk alike: scope, postal code
     of the municipality, start date, period, category-2 type, then the model's own validation.
@@ -142,19 +154,24 @@ def _clean_new_place(place: ReceptionPlace, *, actor, lookups: NewPlaceLookups |
     _check_start; period: _check_period); the database still enforces them on insert."""
     permitted = lookups.municipalities if lookups is not None else None
     _require_scope(actor, place.municipality_id, permitted=permitted)
-    _check_address(
-        municipality_id=place.municipality_id,
-        postal_code=place.postal_code,
-        known_pairs=lookups.postal_codes if lookups is not None else None,
+    rules = (
+        lambda: _check_address(municipality_id=place.municipality_id, postal_code=place.postal_code,
+                               known_pairs=lookups.postal_codes if lookups is not None else None),
+        lambda: _check_start(place.start_date),
+        lambda: _check_period(place.start_date, place.end_date),
+        lambda: _check_subtype(place.category, place.category_2_subtype),
+        lambda: _check_at_most(place.capacity, MAX_PLACE_CAPACITY, "capacity"),
     )
-    _check_start(place.start_date)
-    _check_period(place.start_date, place.end_date)
-    _check_subtype(place.category, place.category_2_subtype)
-    _check_at_most(place.capacity, MAX_PLACE_CAPACITY, "capacity")
     if lookups is None:
-        place.full_clean()
+        # Every rule at once; the check constraints' Python twins above say it per field (the
+        # database still enforces the constraints).
+        errors_together(*rules, lambda: place.full_clean(validate_constraints=False))
         return
     errors = {}
+    try:
+        errors_together(*rules)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
     if place.municipality_id not in lookups.municipalities:  # only reachable for the system actor (no scope)
         field = ReceptionPlace._meta.get_field("municipality")
         errors["municipality"] = [

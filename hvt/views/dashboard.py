@@ -13,6 +13,7 @@ from audit.services import audit_log
 from core.exports import Column, Kind, export_format, export_response
 from hvt import selectors
 from hvt.constants import READ_ROLES
+from hvt.home import LAGGING_BELOW  # one threshold for the home card and the list
 from hvt.views.common import role_required
 
 
@@ -68,13 +69,21 @@ def dashboard(request):
                  "share": _("Aandeel individuele huisvesting (categorie 1) in de bezette bedden (%)"),
                  "individual": _("Individueel (categorie 1)"), "collective": _("Collectief (categorie 2 en 3)")},
     }
+    lagging_only = request.GET.get("onder") == str(LAGGING_BELOW)  # the home card "Gemeenten onder 50 %"
+    if lagging_only:
+        overview["rows"] = [r for r in overview["rows"]
+                            if r["realisation"] is not None and r["realisation"] < LAGGING_BELOW]
     query = request.GET.copy()
     query.pop("sorteer", None)
+    all_query = request.GET.copy()
+    all_query.pop("onder", None)
     export_query = request.GET.copy()
     export_query.pop("periode", None)
     return render(request, "hvt/dashboard.html", {
         "overview": overview, "provinces": provinces, "province": province, "sort": sort, "period": period,
-        "chart": chart, "shift": selectors.shift_points(series), "query": query.urlencode(), "export_query": export_query.urlencode(),
+        "chart": chart, "shift": selectors.shift_points(series), "query": query.urlencode(),
+        "export_query": export_query.urlencode(),
+        "lagging_only": lagging_only, "lagging_below": LAGGING_BELOW, "all_query": all_query.urlencode(),
     })
 
 

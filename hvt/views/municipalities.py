@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import municipalities_for_user
 from core import clock
 from core.forms import apply_service_error
+from core.paging import paginate
 from geo.models import Municipality
 from hvt import selectors, services
 from hvt.constants import NOTE_ROLES, TARGET_ROLES
@@ -28,8 +28,8 @@ from hvt.views.common import role_required
 def target_list(request):
     round_ = selectors.target_round_current()
     targets = selectors.target_list_for_user(request.user, round_=round_)
-    page = Paginator(targets, 100).get_page(request.GET.get("pagina"))
-    return render(request, "hvt/target_list.html", {"round": round_, "page": page})
+    paging = paginate(request, targets, default_size=100)
+    return render(request, "hvt/target_list.html", {"round": round_, "page": paging["page"], "paging": paging})
 
 
 @role_required(*NOTE_ROLES)

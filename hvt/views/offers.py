@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.constants import Roles
 from core import clock
 from core.forms import apply_service_error
+from core.paging import paginate
 from hvt import selectors, services
 from hvt.constants import WRITE_ROLES, OfferStatuses
 from hvt.forms import (
@@ -47,8 +47,8 @@ def offer_create(request):
 @role_required(*WRITE_ROLES)
 def offer_queue(request):
     offers = selectors.offer_queue_for_user(request.user)
-    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "hvt/offer_queue.html", {"page": page})
+    paging = paginate(request, offers, default_size=PAGE_SIZE)
+    return render(request, "hvt/offer_queue.html", {"page": paging["page"], "paging": paging})
 
 
 @role_required(*WRITE_ROLES)

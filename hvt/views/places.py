@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from audit.services import audit_log
 from core import clock
 from core.exports import Column, Kind, csv_response
 from core.forms import apply_service_error
+from core.paging import paginate
 from hvt import selectors, services
 from hvt.constants import READ_ROLES, WRITE_ROLES, PlaceStatuses
 from hvt.forms import (
@@ -49,11 +49,12 @@ def _place_filters(request) -> tuple[PlaceFilterForm, dict]:
 def place_list(request):
     form, filters = _place_filters(request)
     places = selectors.place_list_for_user(request.user, **filters)
-    page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    paging = paginate(request, places, default_size=PAGE_SIZE)  # page numbers, page size, filters kept
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(request, "hvt/place_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "can_write": selectors.can_write(request.user),
+        "form": form, "page": paging["page"], "paging": paging, "query": query.urlencode(),
+        "can_write": selectors.can_write(request.user),
     })
 
 

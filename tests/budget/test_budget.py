@@ -46,6 +46,7 @@ def test_change_is_audited_with_old_and_new_amount():
     assert _totals()[("hvt", 2024)].total == Decimal("1032700.00")
 
 
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_overview_for_coordinator_and_hidden_from_municipal_officer(login):
     client = login(make_user(Roles.HVT_COORDINATOR))
     body = client.get("/budget/").content.decode()

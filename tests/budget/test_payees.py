@@ -17,7 +17,8 @@ from core.constants import ImportStatuses
 from tests.core.import_helpers import csv_bytes, upload, xlsx_bytes
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# pages: the navigation asks the CRT realm about the signed-in user
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 GENT, HASSELT, ANTWERPEN = "44021", "71072", "11002"
 COLUMNS = ["refnis", "iban", "bic", "account_holder"]

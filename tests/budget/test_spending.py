@@ -20,7 +20,8 @@ from budget.selectors import budget_vs_actual
 from budget.services import budget_line_set, expenditure_record
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# pages: the navigation asks the CRT realm about the signed-in user
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 
 @pytest.fixture

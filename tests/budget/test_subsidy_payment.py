@@ -16,7 +16,8 @@ from hvt.services import place_change
 from tests.budget.subsidy_helpers import NOW, approve_through, calc, coordinator, place
 from tests.hvt.helpers import HASSELT, HASSELT_POSTAL
 
-pytestmark = pytest.mark.django_db
+# the subsidy reads the CRT guidance counts (crt database)
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
 

@@ -22,7 +22,8 @@ from hvt.constants import PlaceCategories as C
 from hvt.services import place_change
 from tests.budget.subsidy_helpers import NOW, allocate, approve_through, calc, coordinator, place
 
-pytestmark = pytest.mark.django_db
+# the subsidy reads the CRT guidance counts (crt database)
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 FIRST = dt.date(2022, 3, 14)
 KINDS = [(C.CAT1_PUBLIC, ""), (C.CAT1_PRIVATE, ""), (C.CAT2, "hotel"), (C.CAT2, "holiday_park"), (C.CAT3, "")]

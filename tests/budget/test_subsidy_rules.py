@@ -21,7 +21,8 @@ from tests.budget.subsidy_helpers import (
     validate_place,
 )
 
-pytestmark = pytest.mark.django_db
+# the subsidy reads the CRT guidance counts (crt database)
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 D = Decimal
 

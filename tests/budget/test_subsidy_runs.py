@@ -18,7 +18,8 @@ from hvt.constants import PlaceCategories as C
 from tests.budget.subsidy_helpers import NOW, approve_through, calc, coordinator, place
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# the subsidy reads the CRT guidance counts (crt database)
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,8 @@ from tests.core.import_helpers import (
     xlsx_bytes,
 )
 
-pytestmark = pytest.mark.django_db
+# pages: the navigation asks the CRT realm about the signed-in user
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 
 @pytest.fixture

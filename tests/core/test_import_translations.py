@@ -38,8 +38,8 @@ def english_catalogues():
     trans_real._default = None
 
 
-@pytest.mark.django_db
 @pytest.mark.usefixtures("english_catalogues")
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_an_english_coordinator_gets_the_import_in_english(client, login, make_user, django_capture_on_commit_callbacks):
     login(make_user(Roles.HVT_COORDINATOR, is_staff=True))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -70,6 +70,7 @@ def test_every_navigation_item_is_reachable_for_its_user(login):
         make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"]),
         make_user(Roles.HVT_VLOT, provinces=["40000"]),
         make_user(Roles.HVT_COORDINATOR, is_staff=True),
+        make_user(Roles.HVT_SUBSIDY_COORDINATOR, is_staff=True),
         make_user(Roles.CRT_CASE_MANAGER),
         make_user(Roles.CRT_CENTRAL_ADMIN),
     ]
@@ -80,3 +81,20 @@ def test_every_navigation_item_is_reachable_for_its_user(login):
             status = client.get(url).status_code
             assert status == 200, (user.username, url, status)
         client.logout()
+
+
+def test_subsidy_coordinator_with_admin_rights_sees_beheer(login):
+    labels, urls, nav_html = _nav(login(make_user(Roles.HVT_SUBSIDY_COORDINATOR, is_staff=True)))
+    assert "Beheer" in labels
+    assert 'href="/beheer/"' in nav_html
+
+
+def test_staff_flag_without_any_admin_permission_gives_no_beheer(login):
+    labels, _, _ = _nav(login(make_user(Roles.HVT_MUNICIPAL_LIMITED, municipalities=["44021"], is_staff=True)))
+    assert "Beheer" not in labels
+
+
+def test_navigation_in_the_order_the_apps_ask(login):
+    response = login(make_user(Roles.HVT_COORDINATOR, is_staff=True)).get("/")
+    orders = [item["order"] for item in response.context["nav_items"]]
+    assert orders == sorted(orders)

@@ -156,7 +156,7 @@ def test_a_refused_role_change_keeps_the_old_grant(client, login, central_admin,
 
     holder = make_user(CrtRoles.REPORTING, username="rapporteur-beperkt")
     period = PlanPeriod.objects.create(code="t-crt2", name="Test", starts_on="2020-01-01", ends_on="2099-12-31")
-    pool = LicencePool.objects.create(period=period, tool="crt", licence_type="limited", group="crt_case_managers", seats=5)
+    pool = LicencePool.objects.create(period=period, tool="crt", licence_type="limited", group="crt_reporting", seats=5)
     licence_assign(user=holder, pool=pool)
     assignment = RoleAssignment.objects.using("crt").get(user_id=holder.pk)
     login(central_admin)

@@ -13,7 +13,7 @@ from hvt.models import CapacitySnapshot
 from tests.factories import TEST_PASSWORD, make_user
 from tests.hvt.helpers import make_place
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]  # pages ask the CRT realm
 
 
 def test_vlot_dashboard_renders_table_and_charts_without_csp_violation(page, browser_login):

@@ -11,7 +11,7 @@ from accounts.constants import Roles
 from hvt.models import Allocation, ReceptionPlace
 from tests.factories import TEST_PASSWORD, make_user
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]  # pages ask the CRT realm
 
 
 def test_officer_registers_validates_and_allocates(page, browser_login):

@@ -10,7 +10,7 @@ from accounts.constants import Roles
 from hvt.models import PlaceOffer
 from tests.factories import TEST_PASSWORD, make_user
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]  # pages ask the CRT realm
 
 
 def test_portal_user_offers_a_place_and_the_municipality_validates_it(page, browser_login):

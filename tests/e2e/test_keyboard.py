@@ -10,7 +10,7 @@ from accounts.constants import Roles
 from hvt.models import ReceptionPlace
 from tests.factories import TEST_PASSWORD, make_user
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]  # pages ask the CRT realm
 
 # The focused element, and whether its focus indicator can be seen (an outline or a box-shadow ring).
 FOCUSED = """() => {

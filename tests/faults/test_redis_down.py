@@ -34,7 +34,7 @@ def test_health_reports_redis_down_with_503_and_up_again(client, redis_settings)
     assert client.get(reverse("health")).json()["checks"]["redis"]["status"] == "ok"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_pages_and_login_work_with_redis_down(client, make_user, redis_settings):
     from django.core.cache import cache
 

@@ -66,6 +66,7 @@ def test_admin_import_dry_run_then_confirm(client, login, coordinator, django_ca
     assert ReceptionPlace.objects.count() == 2
 
 
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_admin_place_list_for_coordinator_and_not_for_officer(client, login, coordinator, gent_officer):
     register(gent_officer)
     login(coordinator)
@@ -75,6 +76,7 @@ def test_admin_place_list_for_coordinator_and_not_for_officer(client, login, coo
     assert client.get(reverse("admin:hvt_receptionplace_changelist")).status_code == 302  # not staff: login
 
 
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_admin_target_round_and_override(client, login, coordinator):
     PopulationFigure.objects.bulk_create([
         PopulationFigure(municipality=m, year=2024, men=50, women=50, total=100) for m in Municipality.objects.all()
@@ -96,6 +98,7 @@ def test_admin_target_round_and_override(client, login, coordinator):
     assert response.status_code == 200 and MunicipalityTarget.objects.get(pk=gent.pk).override == 110
 
 
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_security_auditor_cannot_import(client, login, make_user):
     login(make_user(Roles.HVT_SECURITY_AUDITOR, is_staff=True))
     assert client.get(reverse("admin:hvt_receptionplace_import")).status_code == 403
@@ -112,6 +115,7 @@ def test_confirm_action_uses_the_service(client, login, coordinator, gent_office
     assert place.agency_confirmed_on is not None and place.is_available
 
 
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_superuser_without_the_coordinator_role_cannot_set_targets(client, login, make_user):
     login(make_user(None, is_superuser=True, is_staff=True))
     assert client.get(reverse("admin:hvt_targetround_add")).status_code == 403

@@ -28,7 +28,8 @@ from tests.hvt.helpers import (
     validated,
 )
 
-pytestmark = pytest.mark.django_db
+# pages: the navigation asks the CRT realm about the signed-in user
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 TODAY = dt.date(2024, 3, 1)
 OOST_VLAANDEREN = "40000"

@@ -19,7 +19,8 @@ from hvt.models import Allocation, CapacitySnapshot, ReceptionPlace
 from hvt.querysets import available_q, free_beds, occupied_q, percentage, realisation
 from tests.hvt.helpers import GENT, allocate, register, validated
 
-pytestmark = pytest.mark.django_db
+# the subsidy reads the CRT guidance counts (crt database)
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 DAY = dt.date(2024, 3, 1)
 CAT1, CAT2, CAT3 = PlaceCategories.CAT1_PUBLIC, PlaceCategories.CAT2, PlaceCategories.CAT3

@@ -223,6 +223,7 @@ def _upload(client, capture, rows):
     return imp
 
 
+@pytest.mark.django_db(databases=["default", "crt"])
 def test_admin_check_names_the_bad_row_and_offers_no_confirmation(client, login, coordinator,
                                                                   django_capture_on_commit_callbacks):
     login(coordinator)

@@ -9,7 +9,8 @@ from hvt.constants import OfferStatuses, PlaceStatuses
 from hvt.models import Allocation, PlaceOffer, ReceptionPlace, SteeringNote
 from tests.hvt.helpers import ANTWERPEN, ANTWERPEN_POSTAL, GENT, GENT_POSTAL, allocate, register, validated
 
-pytestmark = pytest.mark.django_db
+# pages: the navigation asks the CRT realm about the signed-in user
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 
 @pytest.fixture

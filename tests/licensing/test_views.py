@@ -44,7 +44,11 @@ def test_with_a_licence_the_tool_is_reachable(enforce, login, make_user, pool):
 
 def test_crt_needs_a_crt_licence_not_an_hvt_one(enforce, login, make_user, pool):
     manager = make_user(Roles.CRT_CASE_MANAGER)
-    licence_assign(user=manager, pool=pool())  # HVT full: the wrong tool
+    from core import clock
+    from licensing.models import LicenceAssignment
+
+    hvt = pool()  # HVT full: the wrong tool (a licence of before the pool had to fit the role)
+    LicenceAssignment.objects.create(user=manager, pool=hvt, tool=hvt.tool, assigned_at=clock.now())
     client = login(manager)
     assert client.get("/crt/").status_code == 403
     licence_assign(user=manager, pool=pool("crt", "limited", "crt_case_managers"))

@@ -13,7 +13,7 @@ from geo.models import PopulationFigure
 CSV = "NIS code,Woonplaats,Mannen,Vrouwen,Totaal\n44021,Gent,1,1,2\n"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "crt"])
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [("support", False), ("hvt_security_auditor", False), ("hvt_subsidy_coordinator", False), ("hvt_coordinator", True)],
@@ -35,7 +35,7 @@ def test_population_import_needs_add_permission(role, allowed, make_user, login,
     assert not PopulationFigure.objects.exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(databases=["default", "crt"])
 @pytest.mark.parametrize("role", ["support", "hvt_security_auditor", "hvt_subsidy_coordinator", "hvt_coordinator"])
 def test_nobody_but_the_uploader_confirms(role, make_user, login, django_capture_on_commit_callbacks):
     uploader = make_user("hvt_coordinator", is_staff=True)

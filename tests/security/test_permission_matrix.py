@@ -331,3 +331,18 @@ def test_no_licence_answer(principal, world, client, enforced):
                 )
     assert checked > 0, f"{principal}: no {tool} page to check"
     assert not failures, f"{principal} without a licence: {len(failures)} mismatch(es):\n  " + "\n  ".join(failures)
+
+
+def test_the_write_check_sees_writes_and_ignores_the_bookkeeping():
+    """The "nothing written" check of a denied POST reads the captured SQL of both backends."""
+    seen = writes_of([
+        {"sql": 'INSERT INTO "hvt_receptionplace" ("name") VALUES (%s)'},
+        {"sql": 'UPDATE "crt_dossier" SET "status" = %s WHERE "crt_dossier"."id" = %s'},
+        {"sql": 'DELETE FROM "audit_auditevent" WHERE "id" = 1'},
+        {"sql": 'UPDATE "django_session" SET "session_data" = %s WHERE "session_key" = %s'},
+        {"sql": 'UPDATE "accounts_user" SET "last_activity" = %s WHERE "accounts_user"."id" = %s'},
+        {"sql": """UPDATE "accounts_user" SET "last_activity" = '2026-11-30 10:00:00+00:00' WHERE "id" = 3"""},
+        {"sql": 'UPDATE "accounts_user" SET "is_active" = %s WHERE "accounts_user"."id" = %s'},
+        {"sql": 'SELECT "hvt_receptionplace"."id" FROM "hvt_receptionplace"'},
+    ])
+    assert seen == ["hvt_receptionplace", "crt_dossier", "audit_auditevent", "accounts_user"]

@@ -1,7 +1,7 @@
 """Permission-matrix entries for the budget app (overview, exports, payees, spending, admin)."""
 
 from accounts.constants import Roles
-from tests.security.expectations._base import SUPERUSER_NO_CRT, AdminRule, Scope, only, roles
+from tests.security.expectations._base import SUPERUSER_NO_CRT, AdminRule, Scope, only, roles, status
 
 # budget.permissions.BUDGET_VIEWERS; everyone else 404 (anonymous: the login page). The superuser
 # holds no role, so the pages refuse it too (roles, not Django flags, open the app pages).
@@ -126,4 +126,59 @@ ADMIN_MODELS.update({
     "admin:budget.tranche": AdminRule(view=SUBSIDY_READERS, add=SUBSIDY_EDITORS, change=SUBSIDY_EDITORS, obj=_tranche),
     "admin:budget.subsidyrun": AdminRule(view=SUBSIDY_READERS, obj=_run),
     "admin:budget.subsidyline": AdminRule(view=SUBSIDY_READERS, obj=_line),
+})
+
+
+# --- subsidy pages (budget/views_subsidy.py): coordination with a second factor; statements for the
+# municipal officer with a full licence (their municipality only: tests/budget/test_subsidy_pages.py) --
+
+COORDINATION = roles(Roles.HVT_SUBSIDY_COORDINATOR)
+OFFICER_FULL = roles(Roles.HVT_MUNICIPAL_FULL)
+
+
+def _tranche_pk(scope: Scope) -> dict:
+    return {"pk": _run_tranche()}
+
+
+def _run_tranche() -> int:
+    from budget.models import SubsidyRun, Tranche
+
+    tranche = Tranche.objects.get(code="2022-06")
+    SubsidyRun.objects.get_or_create(tranche=tranche)
+    return tranche.pk
+
+
+def _approved_payment(scope: Scope) -> dict:
+    from budget.models import SubsidyRun, Tranche
+
+    tranche = Tranche.objects.get(code="2022-09")
+    SubsidyRun.objects.get_or_create(tranche=tranche, defaults={"status": "approved"})
+    return {"pk": tranche.pk, "fmt": "csv"}
+
+
+def _correction(scope: Scope) -> dict:
+    import datetime as dt
+
+    from budget.models import CorrectionRequest, Tranche
+    from tests.factories import make_user
+
+    item = CorrectionRequest.objects.create(
+        tranche=Tranche.objects.get(code="2022-06"), municipality_id=scope.municipality, description="matrix",
+        created_by=make_user(), created_at=dt.datetime(2022, 7, 1, tzinfo=dt.UTC),
+    )
+    return {"pk": item.pk}
+
+
+EXPECTATIONS.update({
+    "budget:subsidy_tranches": only(COORDINATION),
+    "budget:subsidy_tranche": only(COORDINATION, obj=_tranche_pk),
+    "budget:subsidy_run_progress": only(COORDINATION, obj=_tranche_pk),
+    "budget:subsidy_payment": only(COORDINATION, obj=_approved_payment),
+    # POST only: the coordination gets 405 on a GET, everyone else is refused first.
+    "budget:subsidy_run_start": only(COORDINATION, status(405), obj=_tranche_pk),
+    "budget:subsidy_run_approve": only(COORDINATION, status(405), obj=_tranche_pk),
+    "budget:subsidy_tranche_paid": only(COORDINATION, status(405), obj=_tranche_pk),
+    "budget:subsidy_correction_answer": only(COORDINATION, status(405), obj=_correction),
+    "budget:subsidy_statements": only(OFFICER_FULL),
+    "budget:subsidy_statement": only(OFFICER_FULL, obj=_tranche_pk),
 })
