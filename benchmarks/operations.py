@@ -259,8 +259,8 @@ def allocation_contention(ctx) -> Bench:
                 if cur.fetchone()[0] + 1 > capacity:
                     return False
                 cur.execute("INSERT INTO hvt_allocation (place_id, household_reference, household_size, adults, "
-                            "minors, start_date, end_reason, is_demo, created_at) VALUES "
-                            "(%s, %s, 1, 1, 0, %s, '', false, now())", [place.pk, f"HH-RACE-{i:02d}", dt.date(2023, 1, 1)])
+                            "minors, start_date, end_reason, is_demo, resident_fee_per_day, created_at) VALUES "
+                            "(%s, %s, 1, 1, 0, %s, '', false, 0, now())", [place.pk, f"HH-RACE-{i:02d}", dt.date(2023, 1, 1)])
                 return True
 
         wins = _race(worker)

@@ -1,7 +1,7 @@
 """Start-page cards of the HVT (collected by core.home): what each role needs first, in its scope,
 with a fixed number of queries whatever the number of places."""
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
 from django.utils.translation import gettext as _
 
 from accounts.constants import Roles
@@ -22,12 +22,16 @@ def _percent(value) -> str:
 
 def _place_cards(user) -> list[dict]:
     day = clock.today()
-    totals = selectors.place_list_for_user(user, day=day).order_by().aggregate(
+    # The rules of the day are annotated first: the aggregate then runs over them (one query).
+    totals = selectors.place_list_for_user(user, day=day).order_by().annotate(
+        available_today=ExpressionWrapper(selectors.available_q(day), output_field=BooleanField()),
+        capacity_today=selectors.capacity_on(day),
+    ).aggregate(
         open=Count("pk", filter=~Q(status=PlaceStatuses.CLOSED)),
         waiting=Count("pk", filter=Q(status=PlaceStatuses.REGISTERED)),
-        available=Count("pk", filter=selectors.available_q(day)),
+        available=Count("pk", filter=Q(available_today=True)),
         # hvt.querysets.free_beds summed over the available places: capacity − beds in use, never clamped.
-        free=Sum(F("capacity") - F("beds_in_use"), filter=selectors.available_q(day)),
+        free=Sum(F("capacity_today") - F("beds_in_use"), filter=Q(available_today=True)),
     )
     return [
         {

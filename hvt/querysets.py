@@ -19,8 +19,12 @@ read "available", "occupied", "free" and "realisation" from here, and nowhere el
 * **A period's point** (``last_point_of_month``): the figures of a month are those of its last
   snapshot date — on the dashboard, the evolution page and in exports alike.
 
-Beds in force on a day are defined by ``available_q`` alone, so that a change of that rule (e.g.
-effective-dated place facts) is made in one function.
+**Facts in force on a day** (DOMAIN §5): capacity, category and start/end dates are effective-dated
+(``hvt.PlacePeriod``). Every rule above reads the period in force on the day (``period_on``):
+``capacity_on``, ``category_on``, ``place_open_on_q`` and ``available_q`` are correlated subqueries
+(no extra query, no loop). A place without any period (a path that predates them) counts with its
+own fields, exactly as the subsidy engine's SQL (``hvt.periods.available_segments_sql``) does, so
+the dashboards, the snapshots and the engine agree on every day.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import CharField, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from hvt.constants import CATEGORY_2_CONFIRMATION_FROM, PlaceCategories
@@ -53,9 +57,55 @@ def confirmed_q(prefix: str = "") -> Q:
                  f"{prefix}agency_confirmed_on__isnull": True})
 
 
+def _place_ref(prefix: str) -> OuterRef:
+    """The outer place: ``pk`` of a ReceptionPlace queryset, or the ``place`` FK for ``prefix="place__"``."""
+    return OuterRef(f"{prefix[:-2]}" if prefix else "pk")
+
+
+def period_on(day: dt.date, prefix: str = "") -> QuerySet:
+    """The PlacePeriod of the outer place in force on ``day`` (at most one: periods never overlap)."""
+    from hvt.models import PlacePeriod
+
+    return PlacePeriod.objects.filter(
+        Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)), place=_place_ref(prefix)
+    ).order_by()
+
+
+def _without_periods(prefix: str) -> Exists:
+    from hvt.models import PlacePeriod
+
+    return ~Exists(PlacePeriod.objects.filter(place=_place_ref(prefix)))
+
+
+def capacity_on(day: dt.date, prefix: str = ""):
+    """The capacity in force on ``day`` (the place's own field when it has no period)."""
+    return Coalesce(Subquery(period_on(day, prefix).values("capacity")[:1], output_field=IntegerField()),
+                    f"{prefix}capacity", output_field=IntegerField())
+
+
+def category_on(day: dt.date, prefix: str = ""):
+    """The category in force on ``day`` (the place's own field when it has no period)."""
+    return Coalesce(Subquery(period_on(day, prefix).values("category")[:1], output_field=CharField()),
+                    f"{prefix}category", output_field=CharField())
+
+
+def place_open_on_q(day: dt.date, prefix: str = "") -> Q:
+    """The place is open on ``day`` by the start and end dates in force on that day."""
+    return Q(Exists(period_on(day, prefix).filter(open_on_q(day)))) | (
+        Q(_without_periods(prefix)) & open_on_q(day, prefix)
+    )
+
+
 def available_q(day: dt.date, prefix: str = "") -> Q:
-    """A place whose capacity counts as available beds on ``day`` (see the module)."""
-    return Q(**{f"{prefix}validated_on__isnull": False}) & open_on_q(day, prefix) & confirmed_q(prefix)
+    """A place whose capacity in force (``capacity_on``) counts as available beds on ``day`` (see
+    the module): validated, open and confirmed by the facts of the period in force on ``day``."""
+    in_force = period_on(day, prefix).filter(open_on_q(day)).exclude(
+        category=PlaceCategories.CAT2, start_date__gte=CATEGORY_2_CONFIRMATION_FROM,
+        place__agency_confirmed_on__isnull=True,
+    )
+    return Q(**{f"{prefix}validated_on__isnull": False}) & (
+        Q(Exists(in_force)) | (Q(_without_periods(prefix)) & open_on_q(day, prefix) & confirmed_q(prefix))
+    )
 
 
 def occupied_q(day: dt.date) -> Q:
@@ -99,3 +149,24 @@ def last_point_of_month(qs: QuerySet, field: str = "date") -> QuerySet:
     month_ends = (qs.order_by().annotate(month=TruncMonth(field)).values("month")
                   .annotate(last=Max(field)).values("last"))
     return qs.filter(**{f"{field}__in": month_ends})
+
+
+def shift_points(series: dict) -> list[dict]:
+    """Occupied beds in individual housing (category 1) against collective sites (2 and 3) at the
+    last point before ``SHIFT_REFERENCE`` and at the last point of ``series`` (capacity_series_for_user):
+    the shift of DOMAIN §4 in figures; ``share`` is a percentage with one decimal."""
+    labels = series["labels"]
+    if not labels:
+        return []
+    points = []
+    before = [i for i, label in enumerate(labels) if label < SHIFT_REFERENCE.isoformat()]
+    if before and before[-1] != len(labels) - 1:
+        points.append(before[-1])
+    points.append(len(labels) - 1)
+    out = []
+    for i in points:
+        individual = sum(series["series"][c]["occupied"][i] for c in INDIVIDUAL_CATEGORIES)
+        collective = sum(series["series"][c]["occupied"][i] for c in COLLECTIVE_CATEGORIES)
+        out.append({"date": labels[i], "individual": individual, "collective": collective,
+                    "share": percentage(individual, individual + collective)})
+    return out

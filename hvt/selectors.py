@@ -25,11 +25,10 @@ from hvt.periods import OPEN_END as SUBSIDY_OPEN_END  # noqa: F401 - for the bud
 from hvt.periods import day_from_number as subsidy_day_from_number  # noqa: F401 - for the budget app
 from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the budget app
 from hvt.querysets import (
-    COLLECTIVE_CATEGORIES,
-    INDIVIDUAL_CATEGORIES,
-    SHIFT_REFERENCE,
     available_q,
     beds_in_use_on,
+    capacity_on,
+    category_on,
     free_beds,
     last_point_of_month,
     occupied_q,
@@ -37,6 +36,7 @@ from hvt.querysets import (
     percentage,
     realisation,
 )
+from hvt.timeline import place_timeline  # noqa: F401 - the place page's timeline
 
 
 def can_read(user) -> bool:
@@ -78,7 +78,8 @@ def place_list_for_user(
     if status in PlaceStatuses.values:
         qs = qs.filter(status=status)
     if with_free_beds:
-        qs = qs.filter(available_q(day)).filter(beds_in_use__lt=F("capacity"))
+        qs = qs.filter(available_q(day)).annotate(capacity_today=capacity_on(day)).filter(
+            beds_in_use__lt=F("capacity_today"))
     return qs.order_by("municipality__name_nl", "street", "house_number", "pk")
 
 
@@ -135,41 +136,6 @@ def place_actions(user, place: ReceptionPlace) -> dict:
     }
 
 
-def _capacity_changes(place: ReceptionPlace) -> list[dict]:
-    """Each change of the capacity (from the audit trail of place_update): one query."""
-    from audit.constants import AuditActions
-    from audit.models import AuditEvent
-
-    rows = (AuditEvent.objects.filter(object_type=ReceptionPlace._meta.label_lower, object_id=str(place.pk),
-                                      action=AuditActions.UPDATE, changes__has_key="capacity")
-            .order_by("occurred_at", "pk").values("occurred_at", "changes", "actor_username"))
-    return [{"date": clock.brussels_date(row["occurred_at"]),
-             "kind": "capacity", "old": row["changes"]["capacity"][0], "new": row["changes"]["capacity"][1],
-             "actor": row["actor_username"]} for row in rows
-            if isinstance(row["changes"].get("capacity"), list)]
-
-
-def place_timeline(place: ReceptionPlace) -> list[dict]:
-    """Dated events of a place, oldest first: start, checks, validation, capacity changes, allocations, end."""
-    events = [{"date": place.start_date, "kind": "start", "label": "start"}]
-    for check in place.quality_checks.all():
-        events.append({"date": check.checked_on, "kind": "check", "object": check})
-    if place.validated_on:
-        events.append({"date": place.validated_on, "kind": "validated"})
-    if place.agency_confirmed_on:
-        events.append({"date": place.agency_confirmed_on, "kind": "confirmed"})
-    for allocation in place.allocations.all():
-        events.append({"date": allocation.start_date, "kind": "allocation_start", "object": allocation})
-        if allocation.end_date:
-            events.append({"date": allocation.end_date, "kind": "allocation_end", "object": allocation})
-    if place.end_date:
-        events.append({"date": place.end_date, "kind": "end"})
-    events += _capacity_changes(place)
-    order = {"start": 0, "check": 1, "validated": 2, "confirmed": 3, "capacity": 4, "allocation_start": 5,
-             "allocation_end": 6, "end": 7}
-    return sorted(events, key=lambda e: (e["date"], order[e["kind"]]))
-
-
 def allocation_list_for_user(user, *, place: int | None = None, active_on: dt.date | None = None) -> QuerySet[Allocation]:
     qs = scope_filter(Allocation.objects.select_related("place", "place__municipality"), user,
                       field="place__municipality", roles=READ_ROLES)
@@ -222,7 +188,7 @@ def target_list_for_user(user, *, round_: TargetRound | None = None, day: dt.dat
         return MunicipalityTarget.objects.none()
     beds = (
         ReceptionPlace.objects.filter(available_q(day), municipality=OuterRef("municipality"))
-        .order_by().values("municipality").annotate(beds=Sum("capacity")).values("beds")
+        .order_by().values("municipality").annotate(beds=Sum(capacity_on(day))).values("beds")
     )
     qs = scope_filter(MunicipalityTarget.objects.filter(round=round_), user, roles=TARGET_ROLES)
     return qs.select_related("municipality", "municipality__province").annotate(
@@ -241,7 +207,7 @@ def municipality_overview_for_user(user, *, day: dt.date | None = None) -> Query
 
     day = day or clock.today()
     places = ReceptionPlace.objects.filter(municipality=OuterRef("pk")).order_by().values("municipality")
-    available = places.filter(available_q(day)).annotate(beds=Sum("capacity")).values("beds")
+    available = places.filter(available_q(day)).annotate(beds=Sum(capacity_on(day))).values("beds")
     counted = places.annotate(n=Count("pk")).values("n")
     notes = SteeringNote.objects.filter(municipality=OuterRef("pk")).order_by().values("municipality").annotate(
         n=Count("pk")).values("n")
@@ -344,15 +310,17 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
     available = {
         r["municipality"]: r for r in
         ReceptionPlace.objects.filter(available_q(day), municipality__in=scope.values("pk")).order_by()
+        .annotate(capacity_today=capacity_on(day), category_today=category_on(day))
         .values("municipality").annotate(**{
-            f"available_{i}": Sum("capacity", filter=Q(category=c)) for i, c in enumerate(CATEGORY_KEYS)
+            f"available_{i}": Sum("capacity_today", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
     occupied = {
         r["place__municipality"]: r for r in
         Allocation.objects.filter(occupied_q(day), place__municipality__in=scope.values("pk")).order_by()
+        .annotate(category_today=category_on(day, "place__"))
         .values("place__municipality").annotate(**{
-            f"occupied_{i}": Sum("household_size", filter=Q(place__category=c)) for i, c in enumerate(CATEGORY_KEYS)
+            f"occupied_{i}": Sum("household_size", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
     empty: dict = {}
@@ -436,27 +404,6 @@ def capacity_series_for_user(user, *, start: dt.date | None = None, end: dt.date
             "occupied": [values.get(d, (0, 0))[1] for d in dates],
         }
     return {"monthly": monthly, "labels": labels, "series": series}
-
-
-def shift_points(series: dict) -> list[dict]:
-    """Occupied beds in individual housing (category 1) against collective sites (2 and 3) at the
-    last point before ``SHIFT_REFERENCE`` and at the last point of ``series`` (capacity_series_for_user):
-    the shift of DOMAIN §4 in figures; ``share`` is a percentage with one decimal."""
-    labels = series["labels"]
-    if not labels:
-        return []
-    points = []
-    before = [i for i, label in enumerate(labels) if label < SHIFT_REFERENCE.isoformat()]
-    if before and before[-1] != len(labels) - 1:
-        points.append(before[-1])
-    points.append(len(labels) - 1)
-    out = []
-    for i in points:
-        individual = sum(series["series"][c]["occupied"][i] for c in INDIVIDUAL_CATEGORIES)
-        collective = sum(series["series"][c]["occupied"][i] for c in COLLECTIVE_CATEGORIES)
-        out.append({"date": labels[i], "individual": individual, "collective": collective,
-                    "share": percentage(individual, individual + collective)})
-    return out
 
 
 # --- for the subsidy engine (budget reads the HVT only through these) ------------------------------

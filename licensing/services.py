@@ -145,15 +145,11 @@ def licence_pool_role_check(*, user: User, pool: LicencePool) -> None:
     account. A user without any role yet may get one (onboarding: the licence first, the role next).
     (Within a tool the plan group is not checked yet: GROUP_ROLES says which roles each group is for.)"""
     from accounts.constants import Roles
-    from accounts.selectors import roles_for_user
-    from crt.realm import crt_roles_for_user  # the CRT realm, read-only
     from licensing.constants import GROUP_ROLES, LicenceGroups
 
     if pool.group == LicenceGroups.GENERAL and user.is_technical_account:
         return
-    user._role_cache = None
-    user._crt_grants = None
-    held = roles_for_user(user) | crt_roles_for_user(user)
+    held = hooks.roles_in_every_realm(user)  # fresh from the database, every realm
     if not held or pool.tool in {ROLE_TOOL[r] for r in held if r in ROLE_TOOL}:
         return
     raise ValidationError(

@@ -27,6 +27,7 @@ class PaymentRow:
     iban: str
     bic: str
     holder: str = ""
+    is_demo: bool = False
 
     @property
     def kind(self) -> str:
@@ -50,14 +51,14 @@ def payment_rows(run: SubsidyRun) -> list[PaymentRow]:
         rows.append(PaymentRow(
             refnis=t["municipality_id"], municipality=names.get(t["municipality_id"], ""), amount=t["total"],
             iban=payee.iban if payee else "", bic=payee.bic if payee else "",
-            holder=payee.account_holder if payee else "",
+            holder=payee.account_holder if payee else "", is_demo=payee.is_demo if payee else False,
         ))
     return rows
 
 
 def sepa_xml(run: SubsidyRun, rows: list[PaymentRow] | None = None) -> bytes:
     """pain.001.001.03, validated against the schema by sepaxml. Refused when a municipality to be
-    paid has no payee."""
+    paid has no payee, or a demo payee (``Payee.is_demo``) unless ``SUBSIDY_ALLOW_DEMO_PAYEES``."""
     from sepaxml import SepaTransfer
 
     rows = payment_rows(run) if rows is None else rows
@@ -66,6 +67,12 @@ def sepa_xml(run: SubsidyRun, rows: list[PaymentRow] | None = None) -> bytes:
     if missing:
         raise ValidationError(
             _("Geen rekeningnummer voor: %(list)s.") % {"list": ", ".join(missing)}
+        )
+    demo = [r for r in positive if r.is_demo]
+    if demo and not settings.SUBSIDY_ALLOW_DEMO_PAYEES:
+        raise ValidationError(
+            _("Demo-rekeningnummer (geen echte begunstigde) voor: %(list)s. Vul de echte rekeningnummers in.")
+            % {"list": ", ".join(f"{r.municipality or r.refnis} ({r.refnis})" for r in demo)}
         )
     transfer = SepaTransfer({
         "name": settings.SUBSIDY_DEBTOR_NAME, "IBAN": settings.SUBSIDY_DEBTOR_IBAN, "BIC": settings.SUBSIDY_DEBTOR_BIC,

@@ -372,3 +372,6 @@ LOGGING = {
 SUBSIDY_DEBTOR_NAME = env("SUBSIDY_DEBTOR_NAME", default="Vlaamse overheid (DEMO)")
 SUBSIDY_DEBTOR_IBAN = env("SUBSIDY_DEBTOR_IBAN", default="BE05068123456775")
 SUBSIDY_DEBTOR_BIC = env("SUBSIDY_DEBTOR_BIC", default="GKCCBEBB")
+# The SEPA payment file refuses payees marked as demo data (``Payee.is_demo``) unless this allows
+# them: True in local and test settings, always False in production.
+SUBSIDY_ALLOW_DEMO_PAYEES = env.bool("SUBSIDY_ALLOW_DEMO_PAYEES", default=False)

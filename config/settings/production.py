@@ -8,6 +8,7 @@ SECRET_KEY = env("SECRET_KEY")  # no default: refuse to start without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 CRT_ENCRYPTION_KEYS = env("CRT_ENCRYPTION_KEYS")
 CRT_BLIND_INDEX_KEY = env("CRT_BLIND_INDEX_KEY")
+SUBSIDY_ALLOW_DEMO_PAYEES = False  # never pay a demo account (budget.subsidy.payment)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -20,3 +20,5 @@ for _alias, _db in DATABASES.items():
 LANGUAGE_CODE = "nl"
 # Tests of other apps make users without licences; tests/licensing switches the check on.
 LICENCE_ENFORCEMENT = env.bool("LICENCE_ENFORCEMENT", default=False)  # noqa: F405
+
+SUBSIDY_ALLOW_DEMO_PAYEES = True  # tests use demo payees; test_subsidy_payment turns it off

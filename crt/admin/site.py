@@ -45,7 +45,7 @@ class CrtAdminSite(admin.AdminSite):
             # middleware handles first). A CRT user knows the CRT: back to its start page, with the
             # reason; anyone else: not found (the CRT does not reveal what exists). Sending them to
             # a login would loop.
-            if user_has_any_crt_role_cached(request.user.pk):
+            if user_has_any_crt_role_cached(request.user):
                 messages.info(request, _("Het CRT-beheer is er voor centraal beheer en de security auditor. "
                                          "U vindt uw CRT-taken hier."))
                 return redirect("crt:index")

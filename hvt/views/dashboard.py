@@ -11,7 +11,7 @@ from accounts.selectors import municipalities_for_user
 from audit.constants import AuditActions
 from audit.services import audit_log
 from core.exports import Column, Kind, export_format, export_response
-from hvt import selectors
+from hvt import querysets, selectors
 from hvt.constants import READ_ROLES
 from hvt.home import LAGGING_BELOW  # one threshold for the home card and the list
 from hvt.views.common import role_required
@@ -64,7 +64,7 @@ def dashboard(request):
     chart = {
         "labels": series["labels"], "monthly": series["monthly"],
         "datasets": [{"key": c, "label": labels[c], **series["series"][c]} for c in selectors.CATEGORY_KEYS],
-        "individual": sorted(selectors.INDIVIDUAL_CATEGORIES),
+        "individual": sorted(querysets.INDIVIDUAL_CATEGORIES),
         "text": {"available": _("Beschikbare gevalideerde bedden"), "occupied": _("Bezette bedden"),
                  "share": _("Aandeel individuele huisvesting (categorie 1) in de bezette bedden (%)"),
                  "individual": _("Individueel (categorie 1)"), "collective": _("Collectief (categorie 2 en 3)")},
@@ -81,7 +81,7 @@ def dashboard(request):
     export_query.pop("periode", None)
     return render(request, "hvt/dashboard.html", {
         "overview": overview, "provinces": provinces, "province": province, "sort": sort, "period": period,
-        "chart": chart, "shift": selectors.shift_points(series), "query": query.urlencode(),
+        "chart": chart, "shift": querysets.shift_points(series), "query": query.urlencode(),
         "export_query": export_query.urlencode(),
         "lagging_only": lagging_only, "lagging_below": LAGGING_BELOW, "all_query": all_query.urlencode(),
     })

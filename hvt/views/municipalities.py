@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -54,9 +54,11 @@ def municipality_detail(request, refnis: str):
             messages.success(request, _("Notitie bewaard."))
             return redirect("hvt:municipality_detail", refnis=refnis)
     # One aggregate query instead of a count plus every available place loaded to sum in Python.
-    summary = selectors.place_list_for_user(request.user, municipality=refnis).order_by().aggregate(
-        places=Count("pk"), available_beds=Sum("capacity", filter=selectors.available_q(clock.today())),
-    )
+    today = clock.today()
+    summary = selectors.place_list_for_user(request.user, municipality=refnis).order_by().annotate(
+        available_today=ExpressionWrapper(selectors.available_q(today), output_field=BooleanField()),
+        capacity_today=selectors.capacity_on(today),
+    ).aggregate(places=Count("pk"), available_beds=Sum("capacity_today", filter=Q(available_today=True)))
     summary["available_beds"] = summary["available_beds"] or 0
     return render(request, "hvt/municipality_detail.html", {
         "municipality": municipality, "form": form, "summary": summary,

@@ -3,6 +3,7 @@ total, one transfer per municipality with a positive total; recoveries only in C
 
 import datetime as dt
 import io
+import pathlib
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -95,3 +96,26 @@ def test_a_payee_without_bic_is_paid_on_its_iban_alone(tmp_path):
     assert root.find(".//p:CdtTrfTxInf/p:Cdtr/p:Nm", NS).text == "Stad Gent"
     assert root.find(".//p:CdtTrfTxInf/p:CdtrAgt", NS) is None or root.find(".//p:CdtTrfTxInf/p:CdtrAgt//p:BIC", NS) is None
     assert root.find("p:CstmrCdtTrfInitn/p:GrpHdr/p:CtrlSum", NS).text == "1050.00"
+
+
+def test_sepa_file_refuses_demo_payees_unless_the_setting_allows_them(tmp_path, settings):
+    """``SUBSIDY_ALLOW_DEMO_PAYEES`` (False in production): a demo account is never paid for real;
+    the error names the municipality. The CSV list (no transfer) is still made."""
+    _payees()
+    place(category=C.CAT2, subtype="hotel", capacity=1, start=dt.date(2022, 6, 1))
+    approve_through("2022-06", coordinator())
+    settings.SUBSIDY_ALLOW_DEMO_PAYEES = False
+    out = tmp_path / "pay.xml"
+    with pytest.raises(CommandError, match=r"Demo-rekeningnummer .*Gent \(44021\)"):
+        call_command("subsidy_payment_file", "2022-06", "--format", "sepa", "--output", str(out))
+    assert not out.exists()
+    call_command("subsidy_payment_file", "2022-06", "--format", "csv", "--output", str(tmp_path / "pay.csv"),
+                 stdout=io.StringIO())
+    Payee.objects.filter(municipality_id="44021").update(is_demo=False)
+    call_command("subsidy_payment_file", "2022-06", "--format", "sepa", "--output", str(out), stdout=io.StringIO())
+    assert out.read_bytes().startswith(b"<?xml")
+
+
+def test_production_settings_never_allow_demo_payees():
+    text = (pathlib.Path(__file__).resolve().parents[2] / "config/settings/production.py").read_text()
+    assert "SUBSIDY_ALLOW_DEMO_PAYEES = False" in text

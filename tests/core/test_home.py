@@ -80,8 +80,8 @@ def test_vlot_sees_realisation_and_where_to_steer(login):
     rows_with_target = int(lagging["detail"].split()[1])
     assert rows_with_target > 1
     assert lagging["value"] == rows_with_target - 1  # every municipality but Gent lags
-    assert lagging["url"] == "/hvt/dashboard/?sorteer=realisatie"
-    assert 'href="/hvt/dashboard/?sorteer=realisatie"' in html
+    assert lagging["url"] == "/hvt/dashboard/?sorteer=realisatie&onder=50"
+    assert 'href="/hvt/dashboard/?sorteer=realisatie&amp;onder=50"' in html
     assert cards["Opvangplaatsen in uw gebied"]["value"] == 3  # not Antwerpen's
     assert cards["Realisatie in uw gebied"]["url"] == "/hvt/dashboard/"
     assert "Aanbod te valideren" not in cards  # VLOT does not validate

@@ -75,6 +75,14 @@ def _url(name, entry) -> str:
     return reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
 
 
+def _licence_plans_loaded():
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("licensing.migrations.0002_licence_plans").load(apps, None)  # get_or_create
+
+
 @pytest.fixture(scope="module")
 def axe():
     from axe_playwright_python.sync_playwright import Axe
@@ -89,6 +97,7 @@ def test_every_page_passes_axe_without_console_errors_or_horizontal_scroll(role,
     if not pages:
         pytest.skip(f"no page is first checked for {role}")
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    _licence_plans_loaded()  # a live-server test flushes them; the matrix users get their licence from them
     user = make_principal(role, make_user)
     if user is not None:
         from django_otp.plugins.otp_totp.models import TOTPDevice

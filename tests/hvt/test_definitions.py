@@ -127,3 +127,60 @@ def test_the_subsidy_engines_available_days_agree_with_available_q(data):
         segments = dict(cursor.fetchall())
     assert segments == dict(ReceptionPlace.objects.filter(available_q(DAY)).values_list("pk", "capacity"))
     assert sum(segments.values()) == AVAILABLE
+
+
+CHANGED_FROM = dt.date(2024, 2, 15)
+BEFORE = CHANGED_FROM - dt.timedelta(days=1)
+# On 14 February: A (10), D (8), E (4) and F (20, category 3, closed only on 29 February).
+AVAILABLE_BEFORE = 10 + 8 + 4 + 20
+
+
+@pytest.fixture
+def changed(data, gent_officer):
+    """A's capacity goes from 10 to 12 from 15 February 2024 (a back-dated change, DOMAIN §5), and
+    E moves to category 3 from the same day: the days before keep the old facts."""
+    a = ReceptionPlace.objects.get(street="A")
+    services.place_change(place=a, effective_from=CHANGED_FROM, actor=gent_officer, capacity=12)
+    services.place_change(place=data["E"], effective_from=CHANGED_FROM, actor=gent_officer, category=CAT3)
+    return a
+
+
+def _gent_figures(user, day):
+    row = next(r for r in selectors.capacity_overview_for_user(user, day=day)["rows"] if r["refnis"] == GENT)
+    return row["available"]
+
+
+def test_a_changed_place_counts_with_the_facts_in_force_on_each_day(changed, coordinator, gent_officer):
+    roles_for_user(coordinator)
+    for day, expected in ((BEFORE, AVAILABLE_BEFORE), (CHANGED_FROM, AVAILABLE_BEFORE + 2), (DAY, AVAILABLE + 2)):
+        assert _gent_figures(coordinator, day) == expected, day
+        assert selectors.target_list_for_user(gent_officer, day=day).get(municipality_id=GENT).available_beds == expected
+        assert selectors.municipality_overview_for_user(coordinator, day=day).get(pk=GENT).available_beds == expected
+        services.snapshot_take(day=day)
+        snap = CapacitySnapshot.objects.filter(date=day, municipality_id=GENT)
+        assert sum(snap.values_list("available", flat=True)) == expected
+    # E is category 1 before the change and category 3 from it, in the snapshot of each day.
+    assert CapacitySnapshot.objects.get(date=BEFORE, municipality_id=GENT, category=CAT1).available == 10 + 4
+    assert CapacitySnapshot.objects.get(date=DAY, municipality_id=GENT, category=CAT1).available == 12
+    assert CapacitySnapshot.objects.get(date=DAY, municipality_id=GENT, category=CAT3).available == 4
+    assert CapacitySnapshot.objects.get(date=DAY, municipality_id=GENT, category=CAT1).occupied == 3
+    assert CapacitySnapshot.objects.get(date=DAY, municipality_id=GENT, category=CAT3).occupied == 1
+    from hvt.home import _place_cards
+
+    free_card = next(c for c in _place_cards(gent_officer) if c["order"] == 11)
+    assert free_card["value"] == FREE + 2
+
+
+def test_the_engine_and_available_q_agree_for_a_changed_place(changed):
+    from django.db import connection
+
+    for day in (BEFORE, CHANGED_FROM, DAY):
+        sql, params = selectors.subsidy_available_segments_sql(day)
+        number = selectors.subsidy_day_number(day)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT place_id, beds FROM ({sql}) s WHERE from_day <= %s AND to_day >= %s",  # noqa: S608
+                           [*params, number, number])
+            segments = dict(cursor.fetchall())
+        in_force = ReceptionPlace.objects.filter(available_q(day)).annotate(beds=selectors.capacity_on(day))
+        assert segments == dict(in_force.values_list("pk", "beds")), day
+    assert segments[changed.pk] == 12

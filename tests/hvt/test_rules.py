@@ -12,7 +12,7 @@ from accounts.constants import Roles
 from geo.models import PostalCode
 from hvt import selectors, services
 from hvt.constants import MAX_HOUSEHOLD_SIZE, MAX_OFFER_CAPACITY, MAX_PLACE_CAPACITY, PlaceCategories
-from hvt.querysets import SHIFT_REFERENCE
+from hvt.querysets import SHIFT_REFERENCE, shift_points
 from tests.hvt.helpers import GENT, GENT_POSTAL, allocate, register, validated
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +95,6 @@ def test_shift_points_take_the_last_point_before_the_reference_and_the_last():
         PlaceCategories.CAT2: {"occupied": [9, 8, 1], "available": zero},
         PlaceCategories.CAT3: {"occupied": zero, "available": zero},
     }}
-    points = selectors.shift_points(series)
+    points = shift_points(series)
     assert [p["date"] for p in points] == [labels[1], labels[2]]
     assert [str(p["share"]) for p in points] == ["20.0", "75.0"]

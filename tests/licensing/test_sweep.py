@@ -12,7 +12,7 @@ from licensing.models import DeactivationEvent, IdleWarning, LicenceAssignment, 
 from licensing.services import licence_assign, users_idle_sweep, users_idle_warn
 from tests.licensing.conftest import NOW
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default", "crt"])  # a deactivation reaches the CRT realm
 
 
 def sweep(now=NOW):

@@ -83,7 +83,8 @@ EXPECTATIONS: dict = {
     "crt_admin:index": only(CRT_ADMINS),
     # No login form of its own (CrtAdminSite.login): anonymous → the platform login, admins → the
     # index, anyone else signed in → 404 (a redirect to the login would loop).
-    "crt_admin:login": Entry(default=NOT_FOUND, roles={ANONYMOUS: LOGIN, **{p: status(302) for p in CRT_ADMINS}}),
+    # CRT users without an admin role are sent to the CRT start page with the reason (issue 12); others: 404.
+    "crt_admin:login": Entry(default=NOT_FOUND, roles={ANONYMOUS: LOGIN, **{p: status(302) for p in CRT_PRINCIPALS}}),
     "crt_admin:logout": only(CRT_ADMINS, status(405), otherwise=status(302), post=posts([], default=status(302))),
     "crt_admin:password_change": only(CRT_ADMINS),
     "crt_admin:password_change_done": only(CRT_ADMINS),

@@ -88,11 +88,16 @@ def idle_warning(scope: Scope) -> dict:
     return {"object_id": warning.pk}
 
 
+def reactivation_target(scope: Scope) -> dict:
+    """A user that exists (a literal id exists only where sequences restart, as in SQLite's memory)."""
+    return {"pk": _user().pk}
+
+
 EXPECTATIONS: dict = {
     "licensing:overview": only(READERS),
     "licensing:activity": only(READERS),
     "licensing:assign": only(MANAGERS, status(405), writes="licensing.licenceassignment"),
-    "licensing:reactivate": only(MANAGERS, status(405), kwargs={"pk": 1}, writes="licensing.licenceassignment"),
+    "licensing:reactivate": only(MANAGERS, status(405), obj=reactivation_target, writes="licensing.licenceassignment"),
 }
 
 ADMIN_MODELS: dict = {
