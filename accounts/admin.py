@@ -17,11 +17,12 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
-from accounts import authority, services
+from accounts import authority, hooks, services
 from accounts.constants import DeactivationReasons
 from accounts.models import Organisation, RoleAssignment, User
 from audit.constants import AuditActions
 from audit.services import audit_log
+from core.admin import ServiceAdminMixin, ServiceModelForm
 
 # No device admin: a device's secret is never shown again after enrolment, and a second factor
 # is reset with the user action below (audited, with an enrolment link to the user's address).
@@ -114,8 +115,8 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         source = _autocomplete_source(request)
-        if source == "licensing.licenceassignment":
-            return queryset  # licences are handed out to every account, CRT users included
+        if hooks.user_picker_lists_every_account(source):
+            return queryset  # e.g. licences: handed out to every account, CRT users included (accounts.hooks)
         if source == "accounts.roleassignment":
             return authority.manageable_users(request.user, queryset)
         confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
@@ -251,15 +252,13 @@ def _autocomplete_source(request) -> str | None:
     return f"{request.GET.get('app_label', '')}.{request.GET.get('model_name', '')}"
 
 
-class RoleAssignmentForm(forms.ModelForm):
-    """Checks the grant with the service itself (rolled back) so that its refusal — authority,
-    licence rule, scope — is shown on the form; ``save_model`` then grants for real."""
+class RoleAssignmentForm(ServiceModelForm):
+    """Saved by ``role_assign`` (after ``role_revoke`` of what the form replaces): its refusal —
+    authority, licence rule, scope — shows on the form."""
 
     class Meta:
         model = RoleAssignment
         fields = ["user", "role", "organisation", "municipalities", "provinces"]
-
-    actor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,20 +268,14 @@ class RoleAssignmentForm(forms.ModelForm):
             allowed = authority.grantable_roles(self.actor)
             self.fields["role"].choices = [(v, label) for v, label in self.fields["role"].choices if not v or v in allowed]
 
-    def clean(self):
-        cleaned = super().clean()
-        user, role = cleaned.get("user"), cleaned.get("role")
-        if user is None or not role:
-            return cleaned
+    def call_service(self, data):
+        user, role = data["user"], data["role"]
         try:
-            with transaction.atomic():
-                if self.original and self.original != (user, role):
-                    services.role_revoke(user=self.original[0], role=self.original[1], actor=self.actor)
-                services.role_assign(user=user, role=role, actor=self.actor, **_scope(cleaned))
-                transaction.set_rollback(True)
-        except (services.RoleError, ValidationError, PermissionDenied) as exc:
+            if self.original and self.original != (user, role):
+                services.role_revoke(user=self.original[0], role=self.original[1], actor=self.actor)
+            return services.role_assign(user=user, role=role, actor=self.actor, **_scope(data))
+        except services.RoleError as exc:
             raise ValidationError(_errors(exc)) from None
-        return cleaned
 
 
 def _scope(cleaned) -> dict:
@@ -294,7 +287,7 @@ def _scope(cleaned) -> dict:
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Every grant and revoke goes through ``role_assign`` / ``role_revoke`` (authority, licence
     rule, scope, audit)."""
 
@@ -321,17 +314,6 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may(request, obj)
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if form.original and form.original != (data["user"], data["role"]):
-            services.role_revoke(user=form.original[0], role=form.original[1], actor=request.user)
-        assignment = services.role_assign(user=data["user"], role=data["role"], actor=request.user, **_scope(data))
-        obj.pk = assignment.pk
 
     def save_related(self, request, form, formsets, change):
         """role_assign set the scope already (and synced the user's permissions)."""

@@ -18,6 +18,10 @@ order) defining any of:
   limited licence for its tool).
 * ``roles_of_user(user) -> frozenset[str]``: the roles this app's realm gives the user (the CRT
   roles); ``roles_in_every_realm`` adds them to the default realm's roles.
+* ``user_picker_lists_every_account(source) -> bool``: whether the admin's user picker
+  (autocomplete) for the field of ``source`` ("app_label.model_name") lists every account, those
+  of other realms included (licensing: a licence goes to any account, CRT users too). Otherwise the
+  picker lists the accounts the HVT admin manages.
 * ``requires_second_factor(user) -> bool``: whether this realm makes the account pass a second
   factor (the CRT: every CRT role). Called on every request: keep it cheap (cached).
 """
@@ -89,3 +93,7 @@ def roles_in_every_realm(user) -> frozenset[str]:
 
 def requires_second_factor(user) -> bool:
     return any(function(user) for function in _functions("requires_second_factor"))
+
+
+def user_picker_lists_every_account(source: str | None) -> bool:
+    return source is not None and any(function(source) for function in _functions("user_picker_lists_every_account"))

@@ -270,6 +270,18 @@ def otp_devices_reset(*, user: User, actor: User | None = None, request=None) ->
     return removed + removed_static
 
 
+@transaction.atomic
+def otp_enrolment_device(*, user: User, device_id: int | None = None) -> TOTPDevice:
+    """The authenticator being set up under an enrolment grant (``device_id``: the one this grant
+    set up already). The first time a fresh secret: any older unconfirmed device is removed (its
+    secret may have been shown to someone with only the password)."""
+    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
 def otp_device_confirm(*, user: User, device: TOTPDevice) -> None:
     device.confirmed = True
     device.save(update_fields=["confirmed"])

@@ -6,7 +6,6 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -21,6 +20,7 @@ from accounts.two_factor import confirmed_device, requires_two_factor
 from audit.constants import AuditActions
 from audit.services import audit_log
 from core import clock
+from core.access import Deny, access_required, signed_in
 
 # A proof that this browser holds the account's mailbox (an enrolment or reset link was opened):
 # {"user": pk, "until": timestamp, "device": pk of the device being set up}. Without it the
@@ -69,17 +69,14 @@ def enrolment_grant_give(request, user) -> None:
 
 
 def _enrolment_device(request, user, grant: dict) -> TOTPDevice:
-    """The device being set up under this grant: a fresh secret the first time (any older
-    unconfirmed device may have been shown to someone with only the password)."""
-    device = TOTPDevice.objects.filter(pk=grant.get("device"), user=user, confirmed=False).first()
-    if device is None:
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    """The device being set up under this grant (``otp_enrolment_device``); the grant remembers it."""
+    device = services.otp_enrolment_device(user=user, device_id=grant.get("device"))
+    if device.pk != grant.get("device"):
         request.session[ENROLMENT_GRANT] = {**grant, "device": device.pk}
     return device
 
 
-@login_required
+@access_required(signed_in, deny_with=Deny.FORBIDDEN)
 def otp(request):
     """Verify the second factor. A first enrolment needs the link from the e-mail (a proof of
     the mailbox besides the password); without it the page offers to send that link."""

@@ -2,10 +2,8 @@
 bulk import) and the recorded spending (read-only: it is recorded on /budget/uitgaven/). Writes go
 through budget.services."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 
 from accounts.selectors import scope_filter
 from budget.constants import RunStatuses
@@ -22,8 +20,7 @@ from budget.models import (
 )
 from budget.permissions import PAYEE_EDITORS
 from budget.services import budget_line_set, payee_set
-from core.admin import ImportUploadMixin, ReadOnlyAdminMixin
-from core.forms import apply_service_error
+from core.admin import ImportUploadMixin, ReadOnlyAdminMixin, ServiceAdminMixin, ServiceModelForm
 
 
 @admin.register(BudgetLine)
@@ -41,40 +38,27 @@ class BudgetLineAdmin(admin.ModelAdmin):
         return False
 
 
-class PayeeForm(forms.ModelForm):
-    """Saved by ``payee_set`` as the last step of validation (in a savepoint), so the service's
-    checks are the admin's and its refusal shows on the form."""
-
-    actor = None
-    saved = None
+class PayeeForm(ServiceModelForm):
+    """Saved by ``payee_set`` (``core.admin.ServiceModelForm``): its checks are the admin's and its
+    refusal shows on the form."""
 
     class Meta:
         model = Payee
         fields = ["municipality", "iban", "bic", "account_holder", "is_demo"]
 
     def _post_clean(self):
-        if self._errors:
-            return
-        data = self.cleaned_data
-        municipality = data.get("municipality") or self.instance.municipality
-        try:
-            with transaction.atomic():
-                self.saved = payee_set(
-                    municipality=municipality, iban=data["iban"], bic=data.get("bic", ""),
-                    account_holder=data["account_holder"], is_demo=data.get("is_demo", False), actor=self.actor,
-                )
-        except ValidationError as exc:
-            apply_service_error(self, exc)
-        except PermissionDenied as exc:
-            self.add_error(None, str(exc))
+        """No model validation of its own: ``payee_set`` validates (and replaces a municipality's
+        account rather than adding a second)."""
 
-    def save(self, commit=True):
-        self.save_m2m = lambda: None
-        return self.saved
+    def call_service(self, data):
+        return payee_set(
+            municipality=data.get("municipality") or self.instance.municipality, iban=data["iban"], bic=data.get("bic", ""),
+            account_holder=data["account_holder"], is_demo=data.get("is_demo", False), actor=self.actor,
+        )
 
 
 @admin.register(Payee)
-class PayeeAdmin(ImportUploadMixin, admin.ModelAdmin):
+class PayeeAdmin(ImportUploadMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Import: the "budget.payees" kind (budget/imports.py). Never deleted: a municipality's account
     is changed (audited), not removed."""
 
@@ -92,13 +76,6 @@ class PayeeAdmin(ImportUploadMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["municipality"] if obj else []
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
-
-    def save_model(self, request, obj, form, change):
-        obj.pk = form.saved.pk
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -64,8 +64,8 @@ class ServiceModelForm(forms.ModelForm):
     every field and model rule has passed: ``call_service(data)`` (in a savepoint: all or
     nothing) returns the saved row, which ``save`` hands to the admin; a ValidationError goes onto
     the form through ``core.forms.apply_service_error`` (``service_field_map`` renames the
-    service's argument names to fields). No rule is copied into the form and nothing is tried and
-    rolled back: the service is the one place of the rule, and its write is the admin's save.
+    service's argument names to fields), a PermissionDenied (outside the actor's authority) on top.
+    No rule is copied into the form and nothing is tried and rolled back: the service is the one place of the rule, and its write is the admin's save.
     """
 
     service_field_map: dict[str, str] = {}
@@ -84,6 +84,8 @@ class ServiceModelForm(forms.ModelForm):
                 self.service_result = self.call_service(self.cleaned_data)
         except ValidationError as exc:
             apply_service_error(self, exc, field_map=self.service_field_map)
+        except PermissionDenied as exc:  # outside the actor's authority: a refusal like any other
+            self.add_error(None, str(exc) or _("Niet toegestaan."))
 
     def save(self, commit=True):
         self.save_m2m = lambda: None  # the service saved everything

@@ -1,10 +1,10 @@
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.access import Deny, access_required, signed_in
 from core.health import health_report
 from core.home import home_cards
 
@@ -17,7 +17,7 @@ def health(request):
     return JsonResponse({"status": "ok" if healthy else "degraded", "checks": report}, status=200 if healthy else 503)
 
 
-@login_required
+@access_required(signed_in, deny_with=Deny.FORBIDDEN)
 def home(request):
     """Where each user starts the day: the numbers their roles need first (``<app>/home.py``
     providers, see core.home), then the navigation cards."""

@@ -1,42 +1,54 @@
-"""Admin for licence plans and pools (support, central coordination). Assignments are made
-through the service (seat limit, full-licence rule); the sweep's records are read-only."""
+"""Admin for licence plans and pools (support, central coordination). Plans, pools and assignments
+are saved by their services (``core.admin.ServiceModelForm``: the rules and the audit are the
+services'); the sweep's records are read-only."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from audit.constants import AuditActions
-from audit.services import audit_log, model_changes
+from core.admin import ServiceAdminMixin, ServiceModelForm
 from licensing import services
 from licensing.models import DeactivationEvent, IdleWarning, LicenceAssignment, LicencePool, PlanPeriod, SweepRun
 from licensing.permissions import MANAGE_PERM
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    audit_fields: list[str] = []
+class PlanForm(ServiceModelForm):
+    """Saved by ``services.licence_plan_set`` (audited)."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_log(
-            actor=request.user,
-            action=AuditActions.UPDATE if change else AuditActions.CREATE,
-            obj=obj,
-            changes=model_changes(obj, self.audit_fields),
-        )
+    class Meta:
+        model = PlanPeriod
+        fields = list(services.PLAN_FIELDS)
+
+    def call_service(self, data):
+        plan = self.instance if self.instance.pk else None
+        return services.licence_plan_set(plan=plan, actor=self.actor, **{name: data[name] for name in services.PLAN_FIELDS})
 
 
 @admin.register(PlanPeriod)
-class PlanPeriodAdmin(AuditedAdmin):
+class PlanPeriodAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = PlanForm
     list_display = ["name", "code", "starts_on", "ends_on"]
-    audit_fields = ["code", "name", "starts_on", "ends_on"]
+
+
+class PoolForm(ServiceModelForm):
+    """Saved by ``services.licence_pool_set``: its refusals (fewer seats than licences in use, a
+    pool in use moved to another plan/tool/type) show on the form."""
+
+    class Meta:
+        model = LicencePool
+        fields = list(services.POOL_FIELDS)
+
+    def call_service(self, data):
+        pool = self.instance if self.instance.pk else None
+        return services.licence_pool_set(pool=pool, actor=self.actor, **{name: data[name] for name in services.POOL_FIELDS})
 
 
 @admin.register(LicencePool)
-class LicencePoolAdmin(AuditedAdmin):
+class LicencePoolAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = PoolForm
     list_display = ["period", "tool", "group", "licence_type", "seats", "seats_used", "unit_price"]
     list_filter = ["period", "tool", "licence_type", "group"]
-    audit_fields = ["period", "tool", "licence_type", "group", "seats", "unit_price"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("period").annotate(
@@ -48,8 +60,20 @@ class LicencePoolAdmin(AuditedAdmin):
         return obj._used
 
 
+class AssignmentForm(ServiceModelForm):
+    """Saved by ``services.licence_assign``: the seat limit and the full-licence rule show on the form."""
+
+    class Meta:
+        model = LicenceAssignment
+        fields = ["user", "pool"]
+
+    def call_service(self, data):
+        return services.licence_assign(user=data["user"], pool=data["pool"], actor=self.actor)
+
+
 @admin.register(LicenceAssignment)
-class LicenceAssignmentAdmin(admin.ModelAdmin):
+class LicenceAssignmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = AssignmentForm
     list_display = ["user", "pool", "tool", "assigned_at", "released_at", "release_reason"]
     list_filter = ["tool", "pool__period", "pool__licence_type", "release_reason", ("released_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__email"]
@@ -70,31 +94,6 @@ class LicenceAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # release instead: the history stays
-
-    def save_model(self, request, obj, form, change):
-        # The service enforces the seat limit and the full-licence rule; errors were shown by the form.
-        obj.pk = services.licence_assign(user=obj.user, pool=obj.pool, actor=request.user).pk
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class ServiceCheckedForm(form):
-            def clean(self):
-                cleaned = super().clean()
-                user, pool = cleaned.get("user"), cleaned.get("pool")
-                if user and pool:
-                    from django.db import transaction
-
-                    # Dry-run of the service: the same rules, rolled back; save_model assigns for real.
-                    try:
-                        with transaction.atomic():
-                            services.licence_assign(user=user, pool=pool)
-                            transaction.set_rollback(True)
-                    except ValidationError as exc:
-                        raise ValidationError(exc.messages) from None
-                return cleaned
-
-        return ServiceCheckedForm
 
     @admin.action(description=_("Geselecteerde licenties vrijgeven"), permissions=["add"])
     def release_selected(self, request, queryset):

@@ -1,7 +1,7 @@
 """Demo licences: every demo-<role> account gets the licence its role needs (so the demo can use
 HVT and CRT), plus one exempt technical account. Runs after accounts' demo. Idempotent.
 
-The licence plans themselves are data (migration 0002, see licensing/plans.py)."""
+The licence plans themselves are data (migration 0002, see licensing/data.py)."""
 
 import datetime as dt
 

@@ -6,6 +6,18 @@ from accounts.constants import Roles
 REPORT_PERM = "licensing.view_licence_report"
 MANAGE_PERM = "licensing.manage_licences"
 
+
+
+def may_read_reports(user) -> bool:
+    """Who opens the licence reports (core.access.access_required's test)."""
+    return user.has_perm(REPORT_PERM)
+
+
+def may_manage(user) -> bool:
+    """Who assigns licences and reactivates users from the licence pages."""
+    return user.has_perm(MANAGE_PERM)
+
+
 REPORTS = [REPORT_PERM]
 READ = [
     "licensing.view_planperiod",

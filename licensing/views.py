@@ -1,8 +1,8 @@
 """Licence pages: the plan report with seats and cost, the sweep's history and upcoming
-deactivations; assignment and reactivation (POST) call the services."""
+deactivations; assignment and reactivation (POST) call the services. Access: core.access, a
+403 (the pages' existence is no secret)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from core import clock
+from core.access import Deny, access_required
 from core.forms import apply_service_error
 from core.paging import paginate
 from licensing import selectors, services
 from licensing.forms import LicenceAssignForm
 from licensing.models import PlanPeriod
-from licensing.permissions import MANAGE_PERM, REPORT_PERM
+from licensing.permissions import may_manage, may_read_reports
 
 
 def _period(request) -> PlanPeriod | None:
@@ -33,21 +34,19 @@ def _overview(request, period: PlanPeriod | None, form: LicenceAssignForm, *, st
         "pools": selectors.pools_with_usage(period=period) if period else [],
         "per_organisation": selectors.seats_used_per_organisation(period=period) if period else [],
         "technical_accounts": selectors.technical_accounts(),
-        "may_manage": request.user.has_perm(MANAGE_PERM),
+        "may_manage": may_manage(request.user),
         "form": form,
     }
     return render(request, "licensing/overview.html", context, status=status)
 
 
-@login_required
-@permission_required(REPORT_PERM, raise_exception=True)
+@access_required(may_read_reports, deny_with=Deny.FORBIDDEN)
 def overview(request):
     period = _period(request)
     return _overview(request, period, LicenceAssignForm(period=period))
 
 
-@login_required
-@permission_required(REPORT_PERM, raise_exception=True)
+@access_required(may_read_reports, deny_with=Deny.FORBIDDEN)
 def activity(request):
     now = clock.now()
     context = {
@@ -55,13 +54,12 @@ def activity(request):
         "recent": paginate(request, selectors.recent_deactivations(limit=None)),
         "upcoming": selectors.upcoming_deactivations(now=now)[:200],
         "portal_logins": selectors.portal_logins_per_month(period=selectors.period_current()),
-        "may_manage": request.user.has_perm(MANAGE_PERM),
+        "may_manage": may_manage(request.user),
     }
     return render(request, "licensing/activity.html", context)
 
 
-@login_required
-@permission_required(MANAGE_PERM, raise_exception=True)
+@access_required(may_manage, deny_with=Deny.FORBIDDEN)
 @require_POST
 def assign(request):
     """Assign, or show the overview again with the refusal next to the fields and what was typed kept."""
@@ -78,8 +76,7 @@ def assign(request):
     return _overview(request, pool.period if pool is not None else selectors.period_current(), form, status=400)
 
 
-@login_required
-@permission_required(MANAGE_PERM, raise_exception=True)
+@access_required(may_manage, deny_with=Deny.FORBIDDEN)
 @require_POST
 def reactivate(request, pk: int):
     user = get_object_or_404(User, pk=pk)

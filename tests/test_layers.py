@@ -110,3 +110,32 @@ def test_the_walker_sees_imports_inside_functions_and_relative_ones(tmp_path):
 def test_no_import_points_up():
     found = [f"{importer}:{line} imports {target}" for importer, target, line in violations()]
     assert not found, "imports against the layer order:\n" + "\n".join(found)
+
+
+def _model_labels(app: str) -> set[str]:
+    """``app.modelname`` of every model class the app defines (read from its source, no Django)."""
+    labels = set()
+    for path in sorted((ROOT / app).rglob("models*.py")) + sorted((ROOT / app).glob("models/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ClassDef) and any(
+                getattr(base, "attr", getattr(base, "id", "")) in ("Model", "TimeStampedModel") or "Model" in ast.unparse(base)
+                for base in node.bases
+            ):
+                labels.add(f"{app}.{node.name.lower()}")
+    return labels
+
+
+def test_no_model_of_a_higher_app_is_named_in_a_string():
+    """A lower app that names a higher app's model ("licensing.licenceassignment") depends on it
+    as surely as an import: such a case goes through a hook (accounts.hooks, core.registry)."""
+    labels = {app: _model_labels(app) for app in LAYERS if app != "config"}
+    found = []
+    for app, path in _app_files():
+        if app == "config":
+            continue
+        higher = set().union(*(names for other, names in labels.items() if LAYERS[other] > LAYERS[app] or (
+            {app, other} == {"hvt", "crt"})))
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.lower() in higher:
+                found.append(f"{_module_name(path)}:{node.lineno} names {node.value}")
+    assert not found, "\n".join(found)

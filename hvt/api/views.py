@@ -20,7 +20,7 @@ from hvt.api import serializers as s
 from hvt.api.filters import AllocationListParams, PlaceListParams, TargetListParams
 from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace
-from licensing.api.permissions import HasToolLicence
+from licensing.api_permissions import HasToolLicence
 
 
 @contextmanager

@@ -1,10 +1,10 @@
-"""The 2023 and 2024 licence plans of the note as data (see licensing/plans.py for the 2023 split)."""
+"""The 2023 and 2024 licence plans of the note as data (see licensing/data.py for the 2023 split)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from licensing.plans import PERIODS, plan_rows
+    from licensing.data import PERIODS, plan_rows
 
     PlanPeriod = apps.get_model("licensing", "PlanPeriod")
     LicencePool = apps.get_model("licensing", "LicencePool")

@@ -74,7 +74,7 @@ def test_float_and_other_roles_are_refused(coordinator):
 def test_budget_vs_actual_per_line_with_the_licence_pools_cost(coordinator):
     """2024 licence line € 353,700.00; invoices 176,850.00 + 1,200.00 and a credit note of -850.00:
     spent 177,200.00, remaining 176,500.00, 50.1 % (177,200 / 353,700 = 0.50099). The 2024 licence
-    plan costs 250 × 1,050 + 160 × 570 + 50 portal × 0 = 353,700.00 (licensing/plans.py)."""
+    plan costs 250 × 1,050 + 160 × 570 + 50 portal × 0 = 353,700.00 (licensing/data.py)."""
     record(coordinator, "176850.00", reference="F-1")
     record(coordinator, "1200.00", reference="F-2")
     record(coordinator, "-850.00", reference="CN-1")

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from accounts.constants import Roles
@@ -61,3 +63,49 @@ def test_enforcement_is_on_outside_the_test_settings():
     assert base.MIDDLEWARE.index("licensing.middleware.LicenceRequiredMiddleware") == (
         base.MIDDLEWARE.index("accounts.middleware.RequireTwoFactorMiddleware") + 1
     )
+
+
+def _pool_form(pool, **changes):
+    data = {
+        "period": pool.period_id, "tool": pool.tool, "licence_type": pool.licence_type, "group": pool.group,
+        "seats": pool.seats, "unit_price": str(pool.unit_price),
+    }
+    return {**data, **changes}
+
+
+def test_admin_saves_a_pool_through_the_service_audited(login, support, pool):
+    from audit.models import AuditEvent
+
+    hvt = pool()
+    response = login(support).post(f"/beheer/licensing/licencepool/{hvt.pk}/change/", _pool_form(hvt, seats=hvt.seats + 5))
+    assert response.status_code == 302
+    hvt.refresh_from_db()
+    event = AuditEvent.objects.filter(object_id=str(hvt.pk), action="update").latest("pk")
+    assert event.changes["seats"] == [hvt.seats - 5, hvt.seats] and event.actor_id == support.pk
+
+
+def test_admin_pool_refusal_of_the_service_shows_on_the_form(login, support, make_user, pool):
+    hvt = pool()
+    licence_assign(user=make_user(), pool=hvt)
+    from licensing.services import licence_plan_set
+
+    other_period = licence_plan_set(code="2031", name="Plan 2031", starts_on=dt.date(2031, 1, 1), ends_on=dt.date(2031, 12, 31))
+    response = login(support).post(
+        f"/beheer/licensing/licencepool/{hvt.pk}/change/", _pool_form(hvt, period=other_period.pk)
+    )
+    assert response.status_code == 200
+    assert "De pool heeft al licenties toegekend" in response.content.decode()
+    hvt.refresh_from_db()
+    assert hvt.period_id != other_period.pk
+
+
+def test_admin_saves_a_plan_through_the_service_audited(login, support):
+    from audit.models import AuditEvent
+    from licensing.models import PlanPeriod
+
+    response = login(support).post(
+        "/beheer/licensing/planperiod/add/", {"code": "2031", "name": "Plan 2031", "starts_on": "2031-01-01", "ends_on": "2031-12-31"}
+    )
+    assert response.status_code == 302
+    plan = PlanPeriod.objects.get(code="2031")
+    assert AuditEvent.objects.filter(object_id=str(plan.pk), action="create", actor_id=support.pk).exists()

@@ -294,7 +294,7 @@ def test_drf_permission_covers_token_requests(enforce, make_user, pool):
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from licensing.api.permissions import HasToolLicence
+    from licensing.api_permissions import HasToolLicence
 
     officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
     factory = APIRequestFactory()
@@ -323,3 +323,19 @@ def test_hvt_api_refuses_a_token_user_without_licence(enforce, make_user, pool):
     assert "licentie" in refused.json()["detail"]
     licence_assign(user=officer, pool=pool())
     assert api.get("/api/v1/hvt/places/").status_code == 200
+
+
+def test_every_licence_page_uses_core_access_with_a_403():
+    """``core.access.access_required(..., deny_with=Deny.FORBIDDEN)``, like the HVT pages."""
+    from django.urls import URLResolver, get_resolver
+
+    from core.access import Deny
+
+    views = [
+        (f"licensing:{p.name}", p.callback)
+        for r in get_resolver().url_patterns
+        if isinstance(r, URLResolver) and r.namespace == "licensing"
+        for p in r.url_patterns
+    ]
+    assert views
+    assert all(getattr(view, "access_deny", None) is Deny.FORBIDDEN for _name, view in views), views
