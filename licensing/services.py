@@ -26,7 +26,7 @@ from accounts import services as account_services
 from accounts.models import User
 from accounts.services import sessions_end_for_users
 from audit.constants import AuditActions
-from audit.services import audit_log, audit_log_rows, model_changes
+from audit.services import audit_log, audit_log_rows
 from core import clock
 from core.sql import insert_from_select
 from licensing import selectors
@@ -37,7 +37,8 @@ from licensing.constants import (
     ReleaseReasons,
     SweepSources,
 )
-from licensing.models import DeactivationEvent, IdleWarning, LicenceAssignment, LicencePool, PlanPeriod, SweepRun
+from licensing.models import DeactivationEvent, IdleWarning, LicenceAssignment, LicencePool, SweepRun
+from licensing.plan_services import PLAN_FIELDS, POOL_FIELDS, licence_plan_set, licence_pool_set  # noqa: F401 - one services API
 
 SWEEP_ACTOR = "idle-sweep"
 SWEEP_LOCK_KEY = 0x4C494345  # PostgreSQL advisory lock: one sweep at a time
@@ -59,66 +60,6 @@ def _sweep_lock(key: int = SWEEP_LOCK_KEY) -> None:
 # --- Licences ----------------------------------------------------------------------------------
 
 
-# --- Plans and pools (the admin saves through these) ---------------------------------------------
-
-PLAN_FIELDS = ("code", "name", "starts_on", "ends_on")
-POOL_FIELDS = ("period", "tool", "licence_type", "group", "seats", "unit_price")
-POOL_AUDIT = ("period_id", "tool", "licence_type", "group", "seats", "unit_price")
-
-
-def _audit_set(obj, fields, before: dict | None, actor) -> None:
-    """One audit event for a plan or pool saved by the admin: every field when made, what changed otherwise."""
-    changes = model_changes(obj, list(fields), before)
-    if before is None or changes:
-        audit_log(actor=actor, action=AuditActions.CREATE if before is None else AuditActions.UPDATE, obj=obj, changes=changes)
-
-
-@transaction.atomic
-def licence_plan_set(*, plan: PlanPeriod | None = None, actor: User | None = None, **fields) -> PlanPeriod:
-    """Create a licence plan (``plan`` None) or change one. Rules: the model's (unique code, the end
-    not before the start). Audited with what changed."""
-    unknown = set(fields) - set(PLAN_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown plan fields: {sorted(unknown)}")
-    if plan is None:
-        before, plan = None, PlanPeriod()
-    else:
-        plan = PlanPeriod.objects.get(pk=plan.pk)  # the stored row, not a form's edited copy
-        before = model_changes(plan, list(PLAN_FIELDS))
-    for name, value in fields.items():
-        setattr(plan, name, value)
-    plan.full_clean()
-    plan.save()
-    _audit_set(plan, PLAN_FIELDS, before, actor)
-    return plan
-
-
-@transaction.atomic
-def licence_pool_set(*, pool: LicencePool | None = None, actor: User | None = None, **fields) -> LicencePool:
-    """Create a licence pool (``pool`` None) or change one. Rules: one pool per plan × tool × type ×
-    group; an existing pool's plan, tool and type stay (its licences were given under them); its
-    seats never drop below the licences in use (the pool row is locked, as ``licence_assign``
-    locks it). Audited with what changed."""
-    unknown = set(fields) - set(POOL_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown pool fields: {sorted(unknown)}")
-    if pool is None:
-        before = None
-        pool = LicencePool()
-    else:
-        pool = LicencePool.objects.select_for_update().get(pk=pool.pk)  # the stored row, locked
-        before = model_changes(pool, list(POOL_AUDIT))
-        fixed = [name for name in ("period", "tool", "licence_type") if name in fields and fields[name] != getattr(pool, name)]
-        if fixed and pool.assignments.exists():
-            raise ValidationError(
-                {name: _("De pool heeft al licenties toegekend: dit veld blijft zoals het is.") for name in fixed}
-            )
-    for name, value in fields.items():
-        setattr(pool, name, value)
-    pool.full_clean()  # LicencePool.clean: never fewer seats than licences in use
-    pool.save()
-    _audit_set(pool, POOL_AUDIT, before, actor)
-    return pool
 
 
 def _forget_licences(user) -> None:
