@@ -81,6 +81,7 @@ def _licence_plans_loaded():
     from django.apps import apps
 
     importlib.import_module("licensing.migrations.0002_licence_plans").load(apps, None)  # get_or_create
+    importlib.import_module("budget.migrations.0004_subsidy_scheme_data").load(apps, None)  # the tranches, too
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +98,7 @@ def test_every_page_passes_axe_without_console_errors_or_horizontal_scroll(role,
     if not pages:
         pytest.skip(f"no page is first checked for {role}")
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    _licence_plans_loaded()  # a live-server test flushes them; the matrix users get their licence from them
+    _licence_plans_loaded()  # a live-server test flushes the shipped plans and tranches; the matrix uses both
     user = make_principal(role, make_user)
     if user is not None:
         from django_otp.plugins.otp_totp.models import TOTPDevice
