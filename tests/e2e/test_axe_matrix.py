@@ -81,6 +81,7 @@ def _licence_plans_loaded():
     from django.apps import apps
 
     importlib.import_module("licensing.migrations.0002_licence_plans").load(apps, None)  # get_or_create
+    importlib.import_module("budget.migrations.0002_note_budget").load(apps, None)  # the budget lines
     importlib.import_module("budget.migrations.0004_subsidy_scheme_data").load(apps, None)  # the tranches, too
 
 

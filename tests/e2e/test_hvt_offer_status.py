@@ -11,7 +11,7 @@ from hvt import services
 from hvt.models import PlaceOffer
 from tests.factories import TEST_PASSWORD, make_user
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]
 
 BADGE_COLOURS = """(el) => {
   const style = getComputedStyle(el);
