@@ -26,6 +26,17 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError, *, field_m
         form.add_error(None, error.messages)
 
 
+def submit_to_service(form: forms.BaseForm, call, **form_kwargs):
+    """Call the service with the form's cleaned data (``call(**cleaned_data, **form_kwargs)``) and
+    return its result, or ``None`` after putting its refusal on the form (``apply_service_error``).
+    The one way a page hands a valid form to a service."""
+    try:
+        return call(**form.cleaned_data, **form_kwargs)
+    except ValidationError as exc:
+        apply_service_error(form, exc)
+        return None
+
+
 class ImportUploadForm(forms.Form):
     """The file, plus the kind's own options (e.g. the population's reference year). The file is read
     into memory only when it is within IMPORT_MAX_UPLOAD_BYTES, then checked without being parsed."""

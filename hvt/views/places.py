@@ -15,7 +15,7 @@ from audit.constants import AuditActions
 from audit.services import audit_log
 from core import clock
 from core.exports import Column, Kind, csv_response
-from core.forms import apply_service_error
+from core.forms import apply_service_error, submit_to_service
 from core.paging import paginate
 from hvt import selectors, services
 from hvt.constants import READ_ROLES, WRITE_ROLES, PlaceStatuses
@@ -157,14 +157,11 @@ def place_quality_check(request, pk: int):
 def place_close(request, pk: int):
     place = selectors.place_get_for_user(request.user, pk, for_write=True)
     form = CloseForm(request.POST or None, initial={"end_date": clock.today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.place_close(actor=request.user, place=place, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Opvangplaats afgesloten."))
-            return redirect("hvt:place_detail", pk=place.pk)
+    if request.method == "POST" and form.is_valid() and submit_to_service(
+        form, services.place_close, actor=request.user, place=place
+    ):
+        messages.success(request, _("Opvangplaats afgesloten."))
+        return redirect("hvt:place_detail", pk=place.pk)
     return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats afsluiten"), "place": place,
                                              "cancel": reverse("hvt:place_detail", args=[place.pk])})
 
