@@ -758,3 +758,7 @@ def dashboard_map(ctx) -> Bench:
                  note=f"ORM: hvt.maps.municipality_map_for_user + json; simplified shapes {shapes_bytes:,} bytes "
                       f"(geo.shapes, cached); SQL: json_build_object over the stored geometry. Compared: "
                       f"refnis and target of every feature (the SQL's available rule ignores place periods)")
+
+
+# --- 11. The data-quality report (its own module, registered on import) ------------------------------
+from benchmarks import operations_quality  # noqa: E402, F401

@@ -78,6 +78,13 @@
       }
       link.addEventListener("mouseenter", show);
       link.addEventListener("focus", show);
+      link.addEventListener("keydown", function (event) {
+        // Chromium does not follow an SVG link on Enter by itself.
+        if (event.key === "Enter" || event.key === " ") {
+          event.preventDefault();
+          window.location.assign(href);
+        }
+      });
       svg.appendChild(link);
     });
     container.replaceChildren(svg);
