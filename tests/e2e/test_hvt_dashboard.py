@@ -3,6 +3,7 @@ municipalities (with realisation bars), lagging realisation first, sorts it by n
 charts are drawn from the json_script data, with no Content Security Policy violation."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -66,5 +67,7 @@ def test_vlot_dashboard_renders_table_and_charts_without_csp_violation(page, bro
     expect(page.locator("main")).to_contain_text("Gesorteerd op achterstand")
     expect(page.get_by_test_id("dashboard-table")).to_be_visible()
 
+    # the map's GeoJSON is fetched after the page loads: let it land before the test (and its database) ends
+    expect(page.get_by_test_id("dashboard-map")).to_have_attribute("data-ready", re.compile(r"^\d+$"))
     violations = [text for text in console if "Content Security Policy" in text]
     assert violations == [], violations

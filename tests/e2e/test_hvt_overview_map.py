@@ -135,5 +135,6 @@ def test_vlot_overview_map_filter_hover_keyboard_click_export_and_fit(page, brow
     page.wait_for_function("() => window.Chart && window.Chart.getChart(document.getElementById('hvt-chart-available'))")
     expect(page.get_by_test_id("dashboard-evolution-table")).to_contain_text("11-02-2024")
 
+    expect(the_map).to_have_attribute("data-ready", str(in_ovl))  # the last fetch landed before the test ends
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert problems == [], problems

@@ -240,3 +240,17 @@ def test_overview_page_statement_count_does_not_grow(client, login, fixture_data
         validated(coordinator, municipality=ANTWERPEN, postal_code=ANTWERPEN_POSTAL, capacity=3, street=f"P {i}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("hvt:dashboard"))
+
+
+def test_map_figures_equal_the_dashboard_rows_for_every_municipality(fixture_data, coordinator, vlot):
+    from hvt.selectors import capacity_overview_for_user
+
+    for user in (coordinator, vlot):
+        overview = {r["refnis"]: r for r in capacity_overview_for_user(user)["rows"]}
+        features = _features(municipality_map_for_user(user))
+        assert set(features) == set(overview)
+        for refnis, feature in features.items():
+            row = overview[refnis]
+            expected = {"refnis": refnis, "name": row["name"], "target": row["target"], "available": row["available"],
+                        "realisation": None if row["realisation"] is None else float(row["realisation"])}
+            assert feature["properties"] == expected
