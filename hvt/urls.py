@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("plaatsen/", views.place_list, name="place_list"),
     path("plaatsen/export.csv", views.place_export, name="place_export"),
+    path("plaatsen/keuze/", views.place_choices, name="place_choices"),
     path("plaatsen/nieuw/", views.place_create, name="place_create"),
     path("plaatsen/<int:pk>/", views.place_detail, name="place_detail"),
     path("plaatsen/<int:pk>/wijzigen/", views.place_edit, name="place_edit"),

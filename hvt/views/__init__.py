@@ -8,7 +8,7 @@ Outside the scope a detail answers 404 (existence is not revealed); a page for a
 does not hold answers 403.
 """
 
-from hvt.views.allocations import allocation_create, allocation_end, allocation_move
+from hvt.views.allocations import allocation_create, allocation_end, allocation_move, place_choices
 from hvt.views.dashboard import capacity_evolution, dashboard, dashboard_export
 from hvt.views.municipalities import municipality_detail, municipality_list, target_list
 from hvt.views.offers import offer_create, offer_decide, offer_list, offer_queue
@@ -30,5 +30,5 @@ __all__ = [
     "data_quality_export",
     "index", "municipality_detail", "municipality_list", "offer_create", "offer_decide",
     "offer_list", "offer_queue", "place_close", "place_confirm", "place_create", "place_detail", "place_edit",
-    "place_export", "place_list", "place_quality_check", "target_list",
+    "place_choices", "place_export", "place_list", "place_quality_check", "target_list",
 ]

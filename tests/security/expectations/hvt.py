@@ -128,6 +128,7 @@ EXPECTATIONS = {
     "hvt:allocation_create": table(WRITE_SCOPED, obj=place, writes="hvt.allocation"),
     "hvt:allocation_end": table(WRITE_SCOPED, obj=allocation),
     "hvt:allocation_move": table(WRITE_SCOPED, obj=allocation),
+    "hvt:place_choices": only(WRITERS, note="JSON of the place chooser; scoped in tests/hvt/test_place_chooser.py"),
     "hvt:offer_list": only([PORTAL]),
     "hvt:offer_create": only([PORTAL], writes="hvt.placeoffer"),
     "hvt:offer_queue": only(WRITERS),
