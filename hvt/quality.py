@@ -238,7 +238,7 @@ def quality_counts(*, user=None, days: Sequence[dt.date], municipality: str = ""
 def report_for_user(user, *, day: dt.date | None = None, municipality: str = "", weeks: int = TREND_WEEKS) -> dict:
     """The report page: ``rows`` (municipalities in scope with open items on ``day``, most items
     first, with their name and province), ``trend`` (per weekly point, each code's total in the
-    scope) and ``totals`` (per code, on ``day``)."""
+    scope), ``totals`` (per code, on ``day``) and ``table`` (``quality_counts``)."""
     day = day or clock.today()
     days = trend_days(day, weeks)
     table = quality_counts(user=user, days=days, municipality=municipality)
@@ -259,7 +259,7 @@ def report_for_user(user, *, day: dt.date | None = None, municipality: str = "",
              for i, d in enumerate(days)]
     for point in trend:
         point["total"] = sum(point[code] for code in CODES)
-    return {"day": day, "rows": rows, "trend": trend, "totals": {c: trend[-1][c] for c in CODES}}
+    return {"day": day, "rows": rows, "trend": trend, "totals": {c: trend[-1][c] for c in CODES}, "table": table}
 
 
 def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
