@@ -6,6 +6,7 @@ app_name = "budget"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("export.csv", views.export_csv, name="export"),
+    path("historiek/export/", views.history_export, name="history_export"),
     path("rekeningnummers/", views_payees.payee_list, name="payees"),
     path("uitgaven/", views_spending.spending, name="spending"),
     path("uitgaven/nieuw/", views_spending.spending_new, name="spending_new"),

@@ -43,6 +43,7 @@ def expenditure(scope: Scope) -> dict:
 EXPECTATIONS: dict = {
     "budget:overview": only(VIEWERS),
     "budget:export": only(VIEWERS),
+    "budget:history_export": only(VIEWERS),  # per post and year with the change (tests/budget/test_budget_charts.py)
     # budget.permissions.PAYEE_READERS: the municipal officer's page lists only their municipality's
     # account (tests/budget/test_payees.py checks the scope of the rows).
     "budget:payees": only(VIEWERS | roles(Roles.HVT_MUNICIPAL_FULL)),
