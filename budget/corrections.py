@@ -188,7 +188,9 @@ def explain(line: SubsidyLine) -> list[str]:
                    % {"persons": data["persons"], "date": _date(data.get("reference_date", "")),
                       "rate": _euro(data.get("rate", "0")), "factor": str(data.get("factor", "")).replace(".", ","),
                       "version": data.get("version", "")})
-    for item in data.get("items", []):
+    from budget.subsidy.engine import explanation_items
+
+    for item in explanation_items(data):
         text = _("%(start)s – %(end)s: %(days)s dagen, %(beds)s bedden, %(rate)s (versie %(version)s) = %(amount)s") % {
             "start": _date(item.get("from", "")), "end": _date(item.get("to", "")), "days": item.get("days", 0),
             "beds": item.get("beds", 0), "rate": _euro(item.get("rate", "0")), "version": item.get("version", ""),
