@@ -31,7 +31,7 @@ CATEGORY_2_POSITIVE = (RuleKinds.CAT2_DAY, RuleKinds.CAT2_ASSIGNMENT_ONCE)
 
 def euro(cents: int) -> Decimal:
     """Integer cents as an exact Decimal in euro."""
-    return (Decimal(int(cents)) / 100).quantize(CENT)
+    return Decimal(int(cents)).scaleb(-2)  # exact: the integer's digits with exponent -2
 
 
 @dataclass
