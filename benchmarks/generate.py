@@ -21,10 +21,11 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connections, transaction
 
-VERSION = 4  # 2: licences for the role holders; CRT persons spread over municipalities with address history
+VERSION = 5  # 2: licences for the role holders; CRT persons spread over municipalities with address history
 # 3: effective-dated place periods (5 % of the places change capacity), category-2 subtypes, resident fees
 # 4: CRT status history (registered on opening, then pre-trajectory/referred/civic integration, the
 #    ending status on the end date) and three sexes, so the status and sex tables are exercised at scale
+# 5: scheme version 2 from 8 April 2022 with a category-3 day rate, so every subsidy rule yields lines
 BENCH_PASSWORD = "Bench-password-2022"
 START = dt.date(2022, 3, 14)
 TODAY = dt.date(2026, 11, 1)
@@ -116,6 +117,8 @@ def generate(scale: float, log: Callable[[str], None] = print) -> list[dict]:
         report.append(_timed(log, "reception places", lambda: _places(n, rng)))
         report.append(_timed(log, "allocations", lambda: _allocations(n, rng)))
         report.append(_timed(log, "targets", lambda: _targets()))
+        if _model("budget.SchemeVersion") is not None:
+            report.append(_timed(log, "subsidy scheme version 2 (category-3 day rate)", _scheme_version))
     else:
         log("  hvt.ReceptionPlace does not exist yet: no places/allocations")
     if _model("crt.Person") is not None:
@@ -350,6 +353,24 @@ def _allocations(n: dict, rng: random.Random) -> int:
         ))
     Allocation.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
+
+
+def _scheme_version() -> int:
+    """Version 2 of the shipped scheme from 8 April 2022: version 1's amounts with a category-3 day
+    rate of € 5.00 (version 1 prices category 3 at € 0.00, which gives no line), so the benchmark's
+    subsidy run meets all seven rules and a version boundary. Idempotent."""
+    from budget.models import SchemeRate, SchemeVersion
+
+    v1 = SchemeVersion.objects.filter(number=1).first()
+    if v1 is None or SchemeVersion.objects.filter(scheme=v1.scheme, number=2).exists():
+        return 0
+    v2 = SchemeVersion.objects.create(scheme=v1.scheme, number=2, valid_from=dt.date(2022, 4, 8), note="bench")
+    SchemeRate.objects.bulk_create([
+        SchemeRate(version=v2, rule_kind=r.rule_kind, subtype=r.subtype,
+                   amount=Decimal("5.00") if r.rule_kind == "cat3_day" else r.amount)
+        for r in v1.rates.all()
+    ])
+    return 1
 
 
 @transaction.atomic

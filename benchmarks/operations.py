@@ -7,6 +7,7 @@ raise ``NotAvailable("why")`` when the model or service it needs is not there ye
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 
@@ -656,6 +657,8 @@ def subsidy_run(ctx) -> Bench:
     lines_by_rule: dict[str, int] = {}
     for line in full.lines:
         lines_by_rule[line.rule_kind] = lines_by_rule.get(line.rule_kind, 0) + 1
+    # The stored explanations must be JSON as they are (compact rows of ints on PostgreSQL too).
+    json.dumps([line.explanation for line in full.lines])
     state = {"full_run_ms": round(full_ms), "lines": len(full.lines)}
 
     def orm():  # the engine's own path for the day rules: its SQL, grouping into lines, Decimal

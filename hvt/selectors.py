@@ -95,7 +95,7 @@ def place_get_for_user(user, pk: int, *, for_write: bool = False, with_history: 
     roles = WRITE_ROLES if for_write else READ_ROLES
     qs = scope_filter(ReceptionPlace.objects.select_related("municipality", "validated_by"), user, roles=roles)
     if with_history:
-        qs = qs.prefetch_related("allocations", "quality_checks")
+        qs = qs.prefetch_related("allocations", "quality_checks", "periods")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -111,7 +111,8 @@ def place_beds_on(place: ReceptionPlace, day: dt.date | None = None) -> dict:
         in_use = place.allocations.filter(open_on_q(day)).aggregate(beds=Sum("household_size"))["beds"] or 0
     if not place.is_available_on(day):
         return {"in_use": in_use, "available": 0, "free": 0}
-    return {"in_use": in_use, "available": place.capacity, "free": free_beds(place.capacity, in_use)}
+    capacity = place.capacity_on(day)  # the capacity in force that day (PlacePeriod)
+    return {"in_use": in_use, "available": capacity, "free": free_beds(capacity, in_use)}
 
 
 def place_free_beds(place: ReceptionPlace, day: dt.date | None = None) -> int:

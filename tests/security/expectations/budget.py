@@ -184,4 +184,8 @@ EXPECTATIONS.update({
     "budget:subsidy_statement": only(OFFICER_FULL, obj=_tranche_pk),
     # The scheme and its versions; a POST adds a version (tests/budget/test_subsidy_scheme.py).
     "budget:subsidy_scheme": only(COORDINATION, writes="budget.schemeversion"),
+    # Subsidy totals: VLOT (its provinces: tests/budget/test_subsidy_totals.py checks the rows) and
+    # the Flanders-wide coordination roles.
+    "budget:subsidy_totals": only(COORDINATION | roles(Roles.HVT_VLOT, Roles.HVT_COORDINATOR)),
+    "budget:subsidy_totals_export": only(COORDINATION | roles(Roles.HVT_VLOT, Roles.HVT_COORDINATOR)),
 })
