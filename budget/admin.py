@@ -23,16 +23,32 @@ from budget.services import budget_line_set, payee_set
 from core.admin import ImportUploadMixin, ReadOnlyAdminMixin, ServiceAdminMixin, ServiceModelForm
 
 
+class BudgetLineForm(ServiceModelForm):
+    """Saved by ``budget_line_set`` (``core.admin.ServiceModelForm``, like every admin that writes):
+    audited, its refusal on the form. A line's key (tool, year, category) is fixed once it exists:
+    the service finds a line by its key, so a changed key would add a line beside the old one."""
+
+    class Meta:
+        model = BudgetLine
+        fields = ["tool", "year", "category", "amount", "note"]
+
+    def call_service(self, data):
+        line = self.instance
+        return budget_line_set(
+            tool=data.get("tool") or line.tool, year=data.get("year") or line.year,
+            category=data.get("category") or line.category, amount=data["amount"], note=data.get("note", ""),
+            actor=self.actor,
+        )
+
+
 @admin.register(BudgetLine)
-class BudgetLineAdmin(admin.ModelAdmin):
+class BudgetLineAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = BudgetLineForm
     list_display = ["tool", "year", "category", "amount", "note"]
     list_filter = ["tool", "year", "category"]
 
-    def save_model(self, request, obj, form, change):
-        saved = budget_line_set(
-            tool=obj.tool, year=obj.year, category=obj.category, amount=obj.amount, note=obj.note, actor=request.user
-        )
-        obj.pk = saved.pk
+    def get_readonly_fields(self, request, obj=None):
+        return ["tool", "year", "category"] if obj else []
 
     def has_delete_permission(self, request, obj=None):
         return False

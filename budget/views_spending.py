@@ -3,7 +3,6 @@ entries, and "budget vs actual" per line and year with the licence line next to 
 pools cost, exportable (CSV/XLSX, audited)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from budget.forms import ExpenditureForm
 from budget.permissions import BUDGET_VIEWERS
 from core.access import Deny, access_required
 from core.exports import Column, Kind, export_format, export_response
-from core.forms import apply_service_error
+from core.forms import submit_to_service
 
 
 def _may_view(user) -> bool:
@@ -88,13 +87,9 @@ def spending(request):
 @access_required(services.may_record_spending, deny_with=Deny.FORBIDDEN)
 def spending_new(request):
     form = ExpenditureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.expenditure_record(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Uitgave van € %(amount)s geboekt op %(line)s.")
-                             % {"amount": entry.amount, "line": entry.budget_line})
-            return redirect(f"{reverse('budget:actual')}?jaar={entry.budget_line.year}")
+    if request.method == "POST" and form.is_valid() and (entry := submit_to_service(
+            form, services.expenditure_record, actor=request.user)):
+        messages.success(request, _("Uitgave van € %(amount)s geboekt op %(line)s.")
+                         % {"amount": entry.amount, "line": entry.budget_line})
+        return redirect(f"{reverse('budget:actual')}?jaar={entry.budget_line.year}")
     return render(request, "budget/spending_form.html", {"form": form})

@@ -2,7 +2,7 @@
 (start as a task with a progress bar, totals per municipality/province/rule, difference with the
 previous draft, approve, payment file, mark paid) and the correction requests. Municipal officer
 with a full licence: the statement of their municipality per tranche and correction requests.
-Services: budget.subsidy.services, budget.corrections; refusals through apply_service_error."""
+Services: budget.subsidy.services, budget.corrections; refusals through submit_to_service."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from budget.subsidy.services import run_approve
 from core import queue
 from core.access import Deny, access_required
 from core.exports import XLSX_CONTENT_TYPE
-from core.forms import apply_service_error
+from core.forms import submit_to_service
 from geo.models import Municipality, Province
 
 coordinator_required = access_required(corrections.is_coordinator, deny_with=Deny.FORBIDDEN, verified=True)
@@ -187,10 +187,7 @@ def correction_answer(request, pk: int):
     item = get_object_or_404(CorrectionRequest, pk=pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        try:
-            corrections.correction_answer(actor=request.user, request=item, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
+        submit_to_service(form, corrections.correction_answer, actor=request.user, request=item)
     if form.errors:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     else:
@@ -233,19 +230,11 @@ def statement_detail(request, pk: int):
     for line in lines:
         line.explained = corrections.explain(line)
     form = CorrectionForm(request.POST or None, lines=lines)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                corrections.correction_file(
-                    actor=request.user, tranche=tranche, municipality=municipality,
-                    description=form.cleaned_data["description"], proposed_value=form.cleaned_data["proposed_value"],
-                    line=form.lines.get(form.cleaned_data["line"]),
-                )
-            except ValidationError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, _("Uw correctieaanvraag is ingediend."))
-                return redirect(f"{request.path}?gemeente={municipality.pk}")
+    if request.method == "POST" and form.is_valid() and submit_to_service(
+            form, corrections.correction_file, arguments={**form.cleaned_data, "line": form.lines.get(form.cleaned_data["line"])},
+            actor=request.user, tranche=tranche, municipality=municipality):
+        messages.success(request, _("Uw correctieaanvraag is ingediend."))
+        return redirect(f"{request.path}?gemeente={municipality.pk}")
     total = sum((line.amount for line in lines), Decimal("0.00"))
     return render(request, "budget/subsidy/statement.html", {
         "municipality": municipality, "tranche": tranche, "run": run, "lines": lines, "total": total,

@@ -26,14 +26,17 @@ def apply_service_error(form: forms.BaseForm, error: ValidationError, *, field_m
         form.add_error(None, error.messages)
 
 
-def submit_to_service(form: forms.BaseForm, call, **form_kwargs):
+def submit_to_service(form: forms.BaseForm, call, *, arguments: dict | None = None, field_map: dict[str, str] | None = None,
+                      **form_kwargs):
     """Call the service with the form's cleaned data (``call(**cleaned_data, **form_kwargs)``) and
     return its result, or ``None`` after putting its refusal on the form (``apply_service_error``).
-    The one way a page hands a valid form to a service."""
+    The one way a page hands a valid form to a service. ``arguments`` replaces the cleaned data
+    where the service's arguments are named or shaped otherwise (a form's ``service_kwargs()``);
+    ``field_map`` renames the service's argument names back to the form's fields for the refusal."""
     try:
-        return call(**form.cleaned_data, **form_kwargs)
+        return call(**(form.cleaned_data if arguments is None else arguments), **form_kwargs)
     except ValidationError as exc:
-        apply_service_error(form, exc)
+        apply_service_error(form, exc, field_map=field_map)
         return None
 
 

@@ -25,6 +25,17 @@ read "available", "occupied", "free" and "realisation" from here, and nowhere el
 (no extra query, no loop). A place without any period (a path that predates them) counts with its
 own fields, exactly as the subsidy engine's SQL (``hvt.periods.available_segments_sql``) does, so
 the dashboards, the snapshots and the engine agree on every day.
+
+**Two readings of the same rule.** The correlated form above fits anywhere (a filter, a subquery,
+one place). An aggregate over many rows reads the period in force once by a join instead:
+``with_period_on(qs, day, prefix)`` LEFT JOINs it (at most one row per place, since periods never
+overlap) and ``capacity_in_force``, ``category_in_force``, ``available_in_force_q`` and
+``occupied_in_force_q`` read its columns. Both readings are built from the same conditions
+(``_in_force_q``, ``_period_counts_q``, ``_own_facts_count_q``); ``tests/hvt/test_definitions.py``
+holds them equal place by place. Why: Django repeats an annotation inside every ``FILTER``
+clause, so a per-category sum over ``category_on`` ran one correlated probe per row *and* per
+category (4 per allocation, up to 9 per place); the dashboard's two sums went from 2 ms of period
+probes to ~1 s at scale 1 (benchmarks/RESULTS.md, "Effective-dated overview").
 """
 
 from __future__ import annotations
@@ -32,7 +43,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    CharField,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from hvt.constants import CATEGORY_2_CONFIRMATION_FROM, PlaceCategories
@@ -42,6 +66,7 @@ SHIFT_REFERENCE = dt.date(2024, 1, 1)
 # Individual housing (category 1) against collective sites (categories 2 and 3).
 INDIVIDUAL_CATEGORIES = frozenset({PlaceCategories.CAT1_PUBLIC, PlaceCategories.CAT1_PRIVATE})
 COLLECTIVE_CATEGORIES = frozenset({PlaceCategories.CAT2, PlaceCategories.CAT3})
+OTHER_THAN_CATEGORY_2 = tuple(c for c in PlaceCategories.values if c != PlaceCategories.CAT2)
 
 
 def open_on_q(day: dt.date, prefix: str = "") -> Q:
@@ -51,10 +76,34 @@ def open_on_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def confirmed_q(prefix: str = "") -> Q:
-    """Not a category-2 place from 1 June 2023 still waiting for the agency's confirmation."""
-    return ~Q(**{f"{prefix}category": PlaceCategories.CAT2, f"{prefix}start_date__gte": CATEGORY_2_CONFIRMATION_FROM,
-                 f"{prefix}agency_confirmed_on__isnull": True})
+def confirmed_q(prefix: str = "", facts: str | None = None) -> Q:
+    """Not a category-2 place from 1 June 2023 still waiting for the agency's confirmation. The
+    category and start date are read with ``facts`` (the period in force; default: the place's own
+    fields, ``prefix``), the confirmation always from the place (``prefix``)."""
+    facts = prefix if facts is None else facts
+    # Written without negation (category and start date are NOT NULL): a negated condition on the
+    # joined period (a reverse relation) would make Django add a NOT IN subquery.
+    return (Q(**{f"{facts}category__in": OTHER_THAN_CATEGORY_2})
+            | Q(**{f"{facts}start_date__lt": CATEGORY_2_CONFIRMATION_FROM})
+            | Q(**{f"{prefix}agency_confirmed_on__isnull": False}))
+
+
+def _in_force_q(day: dt.date, period: str = "") -> Q:
+    """The period (fields prefixed ``period``) is in force on ``day``."""
+    return Q(**{f"{period}valid_from__lte": day}) & (
+        Q(**{f"{period}valid_until__isnull": True}) | Q(**{f"{period}valid_until__gte": day})
+    )
+
+
+def _period_counts_q(day: dt.date, period: str, place: str) -> Q:
+    """The period in force (``period``) makes its place's capacity count on ``day``: open on the day by
+    the period's dates and confirmed (the confirmation is the place's, ``place``)."""
+    return open_on_q(day, period) & confirmed_q(place, facts=period)
+
+
+def _own_facts_count_q(day: dt.date, prefix: str) -> Q:
+    """A place without any period counts by its own fields (the engine's fallback too)."""
+    return open_on_q(day, prefix) & confirmed_q(prefix)
 
 
 def _place_ref(prefix: str) -> OuterRef:
@@ -66,9 +115,7 @@ def period_on(day: dt.date, prefix: str = "") -> QuerySet:
     """The PlacePeriod of the outer place in force on ``day`` (at most one: periods never overlap)."""
     from hvt.models import PlacePeriod
 
-    return PlacePeriod.objects.filter(
-        Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)), place=_place_ref(prefix)
-    ).order_by()
+    return PlacePeriod.objects.filter(_in_force_q(day), place=_place_ref(prefix)).order_by()
 
 
 def _without_periods(prefix: str) -> Exists:
@@ -99,18 +146,51 @@ def place_open_on_q(day: dt.date, prefix: str = "") -> Q:
 def available_q(day: dt.date, prefix: str = "") -> Q:
     """A place whose capacity in force (``capacity_on``) counts as available beds on ``day`` (see
     the module): validated, open and confirmed by the facts of the period in force on ``day``."""
-    in_force = period_on(day, prefix).filter(open_on_q(day)).exclude(
-        category=PlaceCategories.CAT2, start_date__gte=CATEGORY_2_CONFIRMATION_FROM,
-        place__agency_confirmed_on__isnull=True,
-    )
+    in_force = period_on(day, prefix).filter(_period_counts_q(day, "", "place__"))
     return Q(**{f"{prefix}validated_on__isnull": False}) & (
-        Q(Exists(in_force)) | (Q(_without_periods(prefix)) & open_on_q(day, prefix) & confirmed_q(prefix))
+        Q(Exists(in_force)) | (Q(_without_periods(prefix)) & _own_facts_count_q(day, prefix))
     )
 
 
 def occupied_q(day: dt.date) -> Q:
     """An allocation whose household counts as occupied beds on ``day`` (filter on Allocation)."""
     return open_on_q(day) & available_q(day, prefix="place__")
+
+
+# --- The same rules read through one join (for aggregates over many places or allocations) -------------
+IN_FORCE = "period_in_force"
+
+
+def with_period_on(qs: QuerySet, day: dt.date, prefix: str = "") -> QuerySet:
+    """``qs`` (ReceptionPlace; Allocation with ``prefix="place__"``) with the place's period in force
+    on ``day`` LEFT JOINed as ``IN_FORCE``: one row per place or allocation, since periods never
+    overlap. Read it with the ``*_in_force`` functions below (same ``prefix``)."""
+    relation = f"{prefix}periods"
+    return qs.alias(**{IN_FORCE: FilteredRelation(relation, condition=_in_force_q(day, f"{relation}__"))})
+
+
+def capacity_in_force(prefix: str = ""):
+    """``capacity_on`` over the joined period (``with_period_on``)."""
+    return Coalesce(F(f"{IN_FORCE}__capacity"), F(f"{prefix}capacity"), output_field=IntegerField())
+
+
+def category_in_force(prefix: str = ""):
+    """``category_on`` over the joined period (``with_period_on``)."""
+    return Coalesce(F(f"{IN_FORCE}__category"), F(f"{prefix}category"), output_field=CharField())
+
+
+def available_in_force_q(day: dt.date, prefix: str = "") -> Q:
+    """``available_q`` over the joined period (``with_period_on``): the same conditions; "has no
+    period at all" is asked only where no period is in force (a hashed subplan, once per statement)."""
+    return Q(**{f"{prefix}validated_on__isnull": False}) & (
+        (Q(**{f"{IN_FORCE}__isnull": False}) & _period_counts_q(day, f"{IN_FORCE}__", prefix))
+        | (Q(**{f"{IN_FORCE}__isnull": True}) & Q(_without_periods(prefix)) & _own_facts_count_q(day, prefix))
+    )
+
+
+def occupied_in_force_q(day: dt.date) -> Q:
+    """``occupied_q`` over the joined period (``with_period_on(Allocation…, day, "place__")``)."""
+    return open_on_q(day) & available_in_force_q(day, prefix="place__")
 
 
 def beds_in_use_on(day: dt.date):

@@ -21,20 +21,26 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+from hvt.periods import ELIGIBLE_UNTIL as SUBSIDY_ELIGIBLE_UNTIL  # noqa: F401 - for the budget app
 from hvt.periods import OPEN_END as SUBSIDY_OPEN_END  # noqa: F401 - for the budget app
 from hvt.periods import day_from_number as subsidy_day_from_number  # noqa: F401 - for the budget app
 from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the budget app
-from hvt.querysets import (
+from hvt.querysets import (  # noqa: F401 - re-exported: callers read the rules here
+    available_in_force_q,
     available_q,
     beds_in_use_on,
+    capacity_in_force,
     capacity_on,
+    category_in_force,
     category_on,
     free_beds,
     last_point_of_month,
+    occupied_in_force_q,
     occupied_q,
     open_on_q,
     percentage,
     realisation,
+    with_period_on,
 )
 from hvt.timeline import place_timeline  # noqa: F401 - the place page's timeline
 
@@ -307,18 +313,21 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
         .values("refnis", "name_nl", "province_id", "province__name_nl", "target")
         .order_by("province__name_nl", "name_nl")
     )
+    # The period in force is joined once per row (hvt.querysets, "two readings of the same rule").
+    places = with_period_on(ReceptionPlace.objects.order_by(), day)
     available = {
         r["municipality"]: r for r in
-        ReceptionPlace.objects.filter(available_q(day), municipality__in=scope.values("pk")).order_by()
-        .annotate(capacity_today=capacity_on(day), category_today=category_on(day))
+        places.filter(available_in_force_q(day), municipality__in=scope.values("pk"))
+        .annotate(capacity_today=capacity_in_force(), category_today=category_in_force())
         .values("municipality").annotate(**{
             f"available_{i}": Sum("capacity_today", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
+    allocations = with_period_on(Allocation.objects.order_by(), day, "place__")
     occupied = {
         r["place__municipality"]: r for r in
-        Allocation.objects.filter(occupied_q(day), place__municipality__in=scope.values("pk")).order_by()
-        .annotate(category_today=category_on(day, "place__"))
+        allocations.filter(occupied_in_force_q(day), place__municipality__in=scope.values("pk"))
+        .annotate(category_today=category_in_force("place__"))
         .values("place__municipality").annotate(**{
             f"occupied_{i}": Sum("household_size", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from core import clock
 from core.access import Deny, access_required
-from core.forms import apply_service_error
+from core.forms import submit_to_service
 from core.paging import paginate
 from licensing import selectors, services
 from licensing.forms import LicenceAssignForm
@@ -64,14 +64,11 @@ def activity(request):
 def assign(request):
     """Assign, or show the overview again with the refusal next to the fields and what was typed kept."""
     form = LicenceAssignForm(request.POST)
-    if form.is_valid():
-        try:
-            services.licence_assign(user=form.cleaned_data["username"], pool=form.cleaned_data["pool"], actor=request.user)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Licentie toegekend aan %(user)s.") % {"user": form.cleaned_data["username"].username})
-            return redirect("licensing:overview")
+    if form.is_valid() and submit_to_service(
+            form, services.licence_assign, arguments={"user": form.cleaned_data["username"], "pool": form.cleaned_data["pool"]},
+            actor=request.user):
+        messages.success(request, _("Licentie toegekend aan %(user)s.") % {"user": form.cleaned_data["username"].username})
+        return redirect("licensing:overview")
     pool = form.cleaned_data.get("pool")
     return _overview(request, pool.period if pool is not None else selectors.period_current(), form, status=400)
 

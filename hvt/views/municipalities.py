@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import municipalities_for_user
 from core import clock
-from core.forms import apply_service_error
+from core.forms import submit_to_service
 from core.paging import paginate
 from geo.models import Municipality
 from hvt import selectors, services
@@ -45,14 +44,10 @@ def municipality_detail(request, refnis: str):
         raise Http404
     municipality = get_object_or_404(Municipality.objects.select_related("province"), pk=refnis)
     form = SteeringNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.steering_note_create(actor=request.user, municipality=municipality, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Notitie bewaard."))
-            return redirect("hvt:municipality_detail", refnis=refnis)
+    if request.method == "POST" and form.is_valid() and submit_to_service(
+            form, services.steering_note_create, actor=request.user, municipality=municipality):
+        messages.success(request, _("Notitie bewaard."))
+        return redirect("hvt:municipality_detail", refnis=refnis)
     # One aggregate query instead of a count plus every available place loaded to sum in Python.
     today = clock.today()
     summary = selectors.place_list_for_user(request.user, municipality=refnis).order_by().annotate(

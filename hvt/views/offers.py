@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.constants import Roles
 from core import clock
-from core.forms import apply_service_error
+from core.forms import submit_to_service
 from core.paging import paginate
 from hvt import selectors, services
 from hvt.constants import WRITE_ROLES, OfferStatuses
@@ -32,14 +31,10 @@ def offer_list(request):
 @role_required(Roles.PORTAL_USER)
 def offer_create(request):
     form = OfferForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_submit(actor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Bedankt. Uw aanbod is doorgestuurd naar de gemeente."))
-            return redirect("hvt:offer_list")
+    if request.method == "POST" and form.is_valid() and submit_to_service(
+            form, services.offer_submit, arguments=form.service_kwargs(), actor=request.user):
+        messages.success(request, _("Bedankt. Uw aanbod is doorgestuurd naar de gemeente."))
+        return redirect("hvt:offer_list")
     return render(request, "hvt/form.html", {"form": form, "title": _("Een opvangplaats aanbieden"),
                                              "cancel": reverse("hvt:offer_list")})
 
@@ -58,20 +53,12 @@ def offer_decide(request, pk: int):
                                   initial={"checked_on": clock.today()}, prefix="check")
     reject_form = OfferRejectForm(request.POST if request.POST.get("decision") == "reject" else None, prefix="reject")
     if request.method == "POST" and offer.status == OfferStatuses.OFFERED:
-        if request.POST.get("decision") == "validate" and check_form.is_valid():
-            try:
-                place = services.offer_validate(actor=request.user, offer=offer, **check_form.cleaned_data)
-            except ValidationError as exc:
-                apply_service_error(check_form, exc)
-            else:
-                messages.success(request, _("Aanbod gevalideerd: de opvangplaats is aangemaakt."))
-                return redirect("hvt:place_detail", pk=place.pk)
-        elif request.POST.get("decision") == "reject" and reject_form.is_valid():
-            try:
-                services.offer_reject(actor=request.user, offer=offer, reason=reject_form.cleaned_data["reason"])
-            except ValidationError as exc:
-                apply_service_error(reject_form, exc)
-            else:
-                messages.success(request, _("Aanbod afgewezen."))
-                return redirect("hvt:offer_queue")
+        if request.POST.get("decision") == "validate" and check_form.is_valid() and (place := submit_to_service(
+                check_form, services.offer_validate, actor=request.user, offer=offer)):
+            messages.success(request, _("Aanbod gevalideerd: de opvangplaats is aangemaakt."))
+            return redirect("hvt:place_detail", pk=place.pk)
+        if request.POST.get("decision") == "reject" and reject_form.is_valid() and submit_to_service(
+                reject_form, services.offer_reject, actor=request.user, offer=offer):
+            messages.success(request, _("Aanbod afgewezen."))
+            return redirect("hvt:offer_queue")
     return render(request, "hvt/offer_decide.html", {"offer": offer, "check_form": check_form, "reject_form": reject_form})

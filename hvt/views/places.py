@@ -16,7 +16,7 @@ from audit.constants import AuditActions
 from audit.services import audit_log
 from core import clock
 from core.exports import Column, Kind, csv_response
-from core.forms import apply_service_error, submit_to_service
+from core.forms import submit_to_service
 from core.paging import paginate
 from hvt import selectors, services
 from hvt.constants import READ_ROLES, WRITE_ROLES, PlaceStatuses
@@ -91,14 +91,10 @@ def place_export(request):
 def place_create(request):
     scope = municipalities_for_user(request.user, roles=WRITE_ROLES)
     form = PlaceForm(request.POST or None, municipalities=scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            place = services.place_register(actor=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Opvangplaats geregistreerd. Registreer de woningkwaliteitscontrole om ze te valideren."))
-            return redirect("hvt:place_detail", pk=place.pk)
+    if request.method == "POST" and form.is_valid() and (place := submit_to_service(
+            form, services.place_register, arguments=form.service_kwargs(), actor=request.user)):
+        messages.success(request, _("Opvangplaats geregistreerd. Registreer de woningkwaliteitscontrole om ze te valideren."))
+        return redirect("hvt:place_detail", pk=place.pk)
     return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats registreren"),
                                              "cancel": reverse("hvt:place_list")})
 
@@ -129,16 +125,10 @@ def place_edit(request, pk: int):
     initial = {f: getattr(place, f) for f in PlaceForm.base_fields if f != "municipality"}
     initial["municipality"] = place.municipality_id
     form = PlaceForm(request.POST or None, initial=initial, municipalities=scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.place_update(actor=request.user, place=place, **{
-                **form.cleaned_data, "municipality": form.cleaned_data["municipality"],
-            })
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Opvangplaats gewijzigd."))
-            return redirect("hvt:place_detail", pk=place.pk)
+    if request.method == "POST" and form.is_valid() and submit_to_service(
+            form, services.place_update, actor=request.user, place=place):
+        messages.success(request, _("Opvangplaats gewijzigd."))
+        return redirect("hvt:place_detail", pk=place.pk)
     return render(request, "hvt/form.html", {"form": form, "title": _("Opvangplaats wijzigen"), "place": place,
                                              "cancel": reverse("hvt:place_detail", args=[place.pk])})
 
@@ -147,16 +137,12 @@ def place_edit(request, pk: int):
 def place_quality_check(request, pk: int):
     place = selectors.place_get_for_user(request.user, pk, for_write=True)
     form = QualityCheckForm(request.POST or None, initial={"checked_on": clock.today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            validate = place.status == PlaceStatuses.REGISTERED and bool(request.POST.get("validate"))
-            services.quality_check_record(actor=request.user, place=place, validate=validate, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, _("Controle geregistreerd en plaats gevalideerd.") if validate
-                             else _("Controle geregistreerd."))
-            return redirect("hvt:place_detail", pk=place.pk)
+    validate = place.status == PlaceStatuses.REGISTERED and bool(request.POST.get("validate"))
+    if request.method == "POST" and form.is_valid() and submit_to_service(
+            form, services.quality_check_record, actor=request.user, place=place, validate=validate):
+        messages.success(request, _("Controle geregistreerd en plaats gevalideerd.") if validate
+                         else _("Controle geregistreerd."))
+        return redirect("hvt:place_detail", pk=place.pk)
     return render(request, "hvt/quality_check.html", {"form": form, "place": place})
 
 

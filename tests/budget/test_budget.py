@@ -63,3 +63,33 @@ def test_export_is_audited_and_semicolon_separated(login):
     text = response.content.decode("utf-8-sig")
     assert "HVT – Huisvestingstool;hvt;2024;licenties;353700,00" in text  # core.exports: decimal comma, label and code
     assert AuditEvent.objects.filter(action="export", object_type="budget.budgetline").count() == 1
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_admin_writes_budget_lines_through_the_service_audited_and_keeps_the_key(client, login):
+    """BudgetLineAdmin saves through budget_line_set (core.admin.ServiceModelForm): the add and the
+    change are audited with the signed-in user, and an existing line's key cannot be changed."""
+    from django.urls import reverse
+
+    coordinator = make_user(Roles.HVT_COORDINATOR, is_staff=True)
+    login(coordinator)
+    response = client.post(reverse("admin:budget_budgetline_add"),
+                           {"tool": "crt", "year": 2031, "category": "licences", "amount": "1200.50", "note": "plan"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    line = BudgetLine.objects.get(tool="crt", year=2031, category="licences")
+    created = AuditEvent.objects.get(object_type="budget.budgetline", object_id=str(line.pk), action="create")
+    assert created.actor_id == coordinator.pk and created.changes == {"amount": [None, "1200.50"]}
+    url = reverse("admin:budget_budgetline_change", args=[line.pk])
+    response = client.post(url, {"year": 2032, "amount": "1300.00", "note": "herzien"})
+    assert response.status_code == 302
+    line.refresh_from_db()
+    assert (line.year, line.amount, line.note) == (2031, Decimal("1300.00"), "herzien")  # key read-only
+    assert not BudgetLine.objects.filter(year=2032).exists()
+    updated = AuditEvent.objects.get(object_type="budget.budgetline", object_id=str(line.pk), action="update")
+    assert updated.actor_id == coordinator.pk and updated.changes == {"amount": ["1200.50", "1300.00"]}
+    # a second line with the same key is refused on the form, nothing is changed
+    response = client.post(reverse("admin:budget_budgetline_add"),
+                           {"tool": "crt", "year": 2031, "category": "licences", "amount": "1.00"})
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    line.refresh_from_db()
+    assert line.amount == Decimal("1300.00")

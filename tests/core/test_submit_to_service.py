@@ -35,3 +35,22 @@ def test_a_refusal_is_shown_at_its_field_and_nothing_is_returned():
     assert submit_to_service(form, service) is None
     assert form.errors["capacity"] == ["Te veel bedden."]
     assert form.non_field_errors() == ["Algemene fout."]
+
+
+def test_arguments_replace_the_cleaned_data_and_field_map_names_the_field_back():
+    """A service whose arguments are named otherwise than the form's fields (``arguments=``): its
+    refusal of an argument lands on the form field ``field_map`` names."""
+    calls = []
+
+    def service(*, actor, beds):
+        calls.append((actor, beds))
+        if beds > 5:
+            raise ValidationError({"beds": "Te veel bedden."})
+        return "saved"
+
+    form = _form("3")
+    assert submit_to_service(form, service, arguments={"beds": form.cleaned_data["capacity"]}, actor="o") == "saved"
+    assert calls == [("o", 3)]
+    form = _form("9")
+    assert submit_to_service(form, service, arguments={"beds": 9}, field_map={"beds": "capacity"}, actor="o") is None
+    assert form.errors["capacity"] == ["Te veel bedden."] and not form.non_field_errors()

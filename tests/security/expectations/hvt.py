@@ -138,6 +138,9 @@ EXPECTATIONS = {
     # dashboard: whoever reads targets, each in their scope (the selector is scope-tested in tests/hvt)
     "hvt:dashboard": only(TARGET_READERS),
     "hvt:dashboard_export": only(TARGET_READERS, note="CSV by default (?formaat=xlsx for Excel), audited"),
+    # data-quality report: every HVT reader in their own scope (scope tested in tests/hvt/test_data_quality.py)
+    "hvt:data_quality": only(READERS),
+    "hvt:data_quality_export": only(READERS, note="CSV by default (?formaat=xlsx, ?tabel=trend), audited"),
     "hvt:municipality_list": only(roles(VLOT, COORD)),
     "hvt:municipality_detail": table({VLOT: IN_SCOPE_ONLY, COORD: ALLOW}, obj=municipality),
     # API
