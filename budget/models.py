@@ -26,7 +26,8 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budgetlijnen")
         constraints = [
             models.UniqueConstraint(fields=["tool", "year", "category"], name="budget_line_unique"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_not_negative",
+                                   violation_error_message=_("Het bedrag van een budgetlijn kan niet negatief zijn.")),
         ]
 
     def __str__(self):
@@ -107,7 +108,8 @@ class Expenditure(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("uitgave")
         verbose_name_plural = _("uitgaven")
-        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="budget_expenditure_not_zero")]
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="budget_expenditure_not_zero",
+                                               violation_error_message=_("Een uitgave van 0 euro wordt niet geboekt."))]
         indexes = [models.Index(fields=["budget_line", "date"], name="budget_expenditure_line_idx")]
 
     def __str__(self):
@@ -169,7 +171,8 @@ class SchemeRate(models.Model):
         verbose_name_plural = _("bedragen van de regeling")
         constraints = [
             models.UniqueConstraint(fields=["version", "rule_kind", "subtype"], name="budget_rate_unique"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_rate_not_negative"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_rate_not_negative",
+                                   violation_error_message=_("Een bedrag van de regeling kan niet negatief zijn.")),
         ]
 
     def __str__(self):

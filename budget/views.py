@@ -39,9 +39,10 @@ def overview(request):
 
 
 EXPORT_COLUMNS = [
-    Column(gettext_lazy("tool"), "tool"), Column(gettext_lazy("jaar"), "year", Kind.INTEGER),
-    Column(gettext_lazy("post"), lambda line: line.get_category_display()),
-    Column(gettext_lazy("bedrag (EUR)"), "amount", Kind.MONEY),
+    Column(gettext_lazy("Tool"), lambda line: line.get_tool_display()), Column(gettext_lazy("Toolcode"), "tool"),
+    Column(gettext_lazy("Jaar"), "year", Kind.INTEGER),
+    Column(gettext_lazy("Post"), lambda line: line.get_category_display()),
+    Column(gettext_lazy("Bedrag (EUR)"), "amount", Kind.MONEY),
 ]
 
 
