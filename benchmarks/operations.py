@@ -679,3 +679,7 @@ def subsidy_run(ctx) -> Bench:
                        "vs the cat2_day entitlement in PostgreSQL date ranges")
     bench.state = state
     return bench
+
+
+# --- 11. The data-quality report (its own module, registered on import) ------------------------------
+from benchmarks import operations_quality  # noqa: E402, F401

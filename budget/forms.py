@@ -26,3 +26,30 @@ class ExpenditureForm(forms.Form):
         help_text=_("Een creditnota of een correctie van een eerdere boeking is een negatief bedrag."),
         localize=True,
     )
+
+
+class SchemeVersionForm(forms.Form):
+    """A new version of the scheme: from which day, a note, and every amount (prefilled with the
+    latest version's). The service (budget.subsidy.scheme.scheme_version_add) checks the rules."""
+
+    valid_from = forms.DateField(label=_("Geldt vanaf"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Toelichting (bv. het besluit)"), max_length=300, required=False)
+
+    def __init__(self, *args, amounts: dict | None = None, **kwargs):
+        from budget.subsidy.scheme import RATE_KEYS, rate_key, rate_label
+
+        super().__init__(*args, **kwargs)
+        amounts = amounts or {}
+        self.rate_names = []
+        for kind, subtype in RATE_KEYS:
+            name = rate_key(kind, subtype)
+            self.fields[name] = forms.DecimalField(
+                label=rate_label(kind, subtype), max_digits=12, decimal_places=2, min_value=Decimal("0.00"),
+                localize=True, initial=amounts.get(name), required=True,
+            )
+            self.rate_names.append(name)
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        return {"valid_from": data["valid_from"], "note": data["note"],
+                "rates": {name: data[name] for name in self.rate_names}}

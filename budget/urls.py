@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budget import views, views_payees, views_spending, views_subsidy
+from budget import views, views_payees, views_scheme, views_spending, views_subsidy
 
 app_name = "budget"
 urlpatterns = [
@@ -24,4 +24,5 @@ urlpatterns += [
     path("subsidies/correcties/<int:pk>/antwoord/", views_subsidy.correction_answer, name="subsidy_correction_answer"),
     path("subsidies/afrekeningen/", views_subsidy.statement_list, name="subsidy_statements"),
     path("subsidies/afrekeningen/<int:pk>/", views_subsidy.statement_detail, name="subsidy_statement"),
+    path("subsidies/regeling/", views_scheme.scheme_page, name="subsidy_scheme"),
 ]

@@ -21,11 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from core.charts import Chart, Series
 from crt.constants import AGE_BANDS, ROUNDING_BASE, SUPPRESSION_THRESHOLD, CountDimensions, DossierStatuses, Sexes
 from crt.models import Organisation
 from crt.selectors import counts_on, municipality_names
 
 SUPPRESSED = "x"
+CHART_MUNICIPALITIES = 20  # the municipality chart: the largest published cells (the table has them all)
 # The month table starts at the first month of the reception (14 March 2022), or earlier data.
 FIRST_MONTH = dt.date(2022, 3, 1)
 DIMENSIONS = dict(CountDimensions.choices)  # the tables, in the page's order
@@ -53,6 +57,22 @@ class Table:
     @property
     def total_display(self) -> str:
         return SUPPRESSED if self.total is None else str(self.total)
+
+    def chart_json(self) -> dict:
+        """The JSON behind the table's chart: the published figures of its rows (``None`` where
+        the table shows ``x``), never a true count. For the municipalities, the
+        ``CHART_MUNICIPALITIES`` largest visible cells (ranked by the published figure)."""
+        rows, note = self.rows, ""
+        if self.dimension == CountDimensions.MUNICIPALITY:
+            visible = sorted((r for r in rows if r.value is not None), key=lambda r: (-r.value, r.label))
+            rows = visible[:CHART_MUNICIPALITIES]
+            note = _("De %(n)s gemeenten met de meeste personen; de tabel toont alle gemeenten.") % {
+                "n": CHART_MUNICIPALITIES}
+        chart = Chart(title=self.dimension_label, labels=[r.label for r in rows],
+                      series=[Series(label=str(_("Personen")), data=[r.value for r in rows])],
+                      horizontal=self.dimension == CountDimensions.MUNICIPALITY, suppressed_label=SUPPRESSED,
+                      note=note)
+        return chart.as_json()
 
 
 def suppress(cells: dict[str, int], threshold: int = SUPPRESSION_THRESHOLD) -> tuple[dict[str, int | None], int | None]:

@@ -154,6 +154,19 @@ class AllocationMoveForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, places=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_place"].queryset = places
+        self.fields["to_place"].widget.attrs["data-place-chooser"] = ""
+
+    def show_places(self, rows: list[tuple[int, str]], *, chosen=None) -> None:
+        """Offer only ``rows`` (a search result) in the list, plus the place already chosen; any
+        place of the queryset is still accepted (the chooser may find one outside ``rows``)."""
+        from hvt.choices import place_choice_label
+
+        rows = list(rows)
+        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _label in rows):
+            place = self.fields["to_place"].queryset.filter(pk=chosen).select_related("municipality").first()
+            if place is not None:
+                rows.insert(0, (place.pk, place_choice_label(place)))
+        self.fields["to_place"].widget.choices = [("", _("— kies een plaats —")), *rows]
 
 
 class OfferForm(BootstrapMixin, forms.Form):

@@ -19,6 +19,8 @@ def items(user):
         out.append({"label": _("Objectieven"), "url_name": "hvt:target_list", "icon": "bullseye", "order": 14})
     if user_has_role(user, *NOTE_ROLES):
         out.append({"label": _("Gemeenten"), "url_name": "hvt:municipality_list", "icon": "geo-alt", "order": 16})
+    if user_has_role(user, *READ_ROLES):
+        out.append({"label": _("Datakwaliteit"), "url_name": "hvt:data_quality", "icon": "clipboard-check", "order": 17})
     if user_has_role(user, Roles.PORTAL_USER):
         out.append({"label": _("Mijn aanbod"), "url_name": "hvt:offer_list", "icon": "house-add", "order": 20})
     return out

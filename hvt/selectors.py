@@ -21,6 +21,7 @@ from hvt.constants import (
     PlaceStatuses,
 )
 from hvt.models import Allocation, MunicipalityTarget, PlaceOffer, ReceptionPlace, SteeringNote, TargetRound
+from hvt.periods import ELIGIBLE_UNTIL as SUBSIDY_ELIGIBLE_UNTIL  # noqa: F401 - for the budget app
 from hvt.periods import OPEN_END as SUBSIDY_OPEN_END  # noqa: F401 - for the budget app
 from hvt.periods import day_from_number as subsidy_day_from_number  # noqa: F401 - for the budget app
 from hvt.periods import day_number as subsidy_day_number  # noqa: F401 - for the budget app

@@ -181,4 +181,6 @@ EXPECTATIONS.update({
     "budget:subsidy_correction_answer": only(COORDINATION, status(405), obj=_correction),
     "budget:subsidy_statements": only(OFFICER_FULL),
     "budget:subsidy_statement": only(OFFICER_FULL, obj=_tranche_pk),
+    # The scheme and its versions; a POST adds a version (tests/budget/test_subsidy_scheme.py).
+    "budget:subsidy_scheme": only(COORDINATION, writes="budget.schemeversion"),
 })

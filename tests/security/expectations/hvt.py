@@ -128,6 +128,7 @@ EXPECTATIONS = {
     "hvt:allocation_create": table(WRITE_SCOPED, obj=place, writes="hvt.allocation"),
     "hvt:allocation_end": table(WRITE_SCOPED, obj=allocation),
     "hvt:allocation_move": table(WRITE_SCOPED, obj=allocation),
+    "hvt:place_choices": only(WRITERS, note="JSON of the place chooser; scoped in tests/hvt/test_place_chooser.py"),
     "hvt:offer_list": only([PORTAL]),
     "hvt:offer_create": only([PORTAL], writes="hvt.placeoffer"),
     "hvt:offer_queue": only(WRITERS),
@@ -137,6 +138,9 @@ EXPECTATIONS = {
     # dashboard: whoever reads targets, each in their scope (the selector is scope-tested in tests/hvt)
     "hvt:dashboard": only(TARGET_READERS),
     "hvt:dashboard_export": only(TARGET_READERS, note="CSV by default (?formaat=xlsx for Excel), audited"),
+    # data-quality report: every HVT reader in their own scope (scope tested in tests/hvt/test_data_quality.py)
+    "hvt:data_quality": only(READERS),
+    "hvt:data_quality_export": only(READERS, note="CSV by default (?formaat=xlsx, ?tabel=trend), audited"),
     "hvt:municipality_list": only(roles(VLOT, COORD)),
     "hvt:municipality_detail": table({VLOT: IN_SCOPE_ONLY, COORD: ALLOW}, obj=municipality),
     # API

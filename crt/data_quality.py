@@ -1,0 +1,65 @@
+"""The CRT's contribution to the data-quality report (issue 11), found by ``core.registry``
+(``app_modules("data_quality")``): the report lives in ``hvt``, which never imports ``crt``.
+
+Counts only, never a person: one grouped sum over the kept counts (``crt.CountChange``) for every
+requested day, so the cost does not depend on the number of persons, and the history of any past
+week comes from the same rows.
+
+``persons_without_municipality`` on a day: persons registered that day (a dossier open: the
+organisation cells, one per registered person) who are counted in no *current* municipality by
+their address history — no address period covering the day, or one with a code that is not a
+municipality since the 2025 mergers. A retired code (``geo.MunicipalityMerger``) is attributed to
+its successor (its officers can correct it); the rest cannot be placed in any municipality and is
+reported under ``UNASSIGNED`` (Flanders-wide viewers only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db.models import Q, Sum
+
+from crt.constants import CountDimensions
+from crt.models import CountChange
+from geo.models import Municipality, MunicipalityMerger
+
+DB = "crt"
+CODES = ("persons_without_municipality",)
+UNASSIGNED = "unassigned"
+
+
+def data_quality_counts(days: Sequence[dt.date]) -> dict[str, dict[str, list[int]]]:
+    """``{code: {refnis or UNASSIGNED: [count on each of days]}}`` for all of Flanders (the caller
+    keeps the municipalities of its viewer's scope). Three statements: the grouped sum on the CRT
+    database, the current municipality codes and the merger map on the default database."""
+    days = list(days)
+    if not days:
+        return {CODES[0]: {}}
+    cells = (
+        CountChange.objects.using(DB)
+        .filter(dimension__in=[CountDimensions.MUNICIPALITY, CountDimensions.ORGANISATION], day__lte=max(days))
+        .values("dimension", "key").order_by()
+        .annotate(**{f"d{i}": Sum("change", filter=Q(day__lte=day)) for i, day in enumerate(days)})
+    )
+    current = set(Municipality.objects.values_list("pk", flat=True))
+    successor = dict(MunicipalityMerger.objects.exclude(old_refnis__in=current).values_list("old_refnis", "municipality_id"))
+    registered = [0] * len(days)
+    counted = [0] * len(days)
+    out: dict[str, list[int]] = {}
+    for cell in cells:
+        values = [cell[f"d{i}"] or 0 for i in range(len(days))]
+        if cell["dimension"] == CountDimensions.ORGANISATION:
+            registered = [a + b for a, b in zip(registered, values, strict=True)]
+            continue
+        if cell["key"] in current:
+            counted = [a + b for a, b in zip(counted, values, strict=True)]
+            continue
+        if cell["key"] in successor:  # a retired code: its successor's officers can correct it
+            target = out.setdefault(successor[cell["key"]], [0] * len(days))
+            out[successor[cell["key"]]] = [a + b for a, b in zip(target, values, strict=True)]
+    attributed = [sum(v[i] for v in out.values()) for i in range(len(days))]
+    unassigned = [max(r - c - a, 0) for r, c, a in zip(registered, counted, attributed, strict=True)]
+    if any(unassigned):
+        out[UNASSIGNED] = unassigned
+    return {CODES[0]: {key: values for key, values in out.items() if any(values)}}
