@@ -61,9 +61,9 @@ def may_view_budget(user) -> bool:
 
 
 HISTORY_COLUMNS = [
-    Column(gettext_lazy("tool"), "tool"), Column(gettext_lazy("post"), "category"),
-    Column(gettext_lazy("jaar"), "year", Kind.INTEGER), Column(gettext_lazy("bedrag (EUR)"), "amount", Kind.MONEY),
-    Column(gettext_lazy("verschil met vorig jaar (EUR)"), "change", Kind.MONEY),
+    Column(gettext_lazy("Tool"), "tool"), Column(gettext_lazy("Post"), "category"),
+    Column(gettext_lazy("Jaar"), "year", Kind.INTEGER), Column(gettext_lazy("Bedrag (EUR)"), "amount", Kind.MONEY),
+    Column(gettext_lazy("Verschil met vorig jaar (EUR)"), "change", Kind.MONEY),
 ]
 
 
