@@ -7,6 +7,7 @@ raise ``NotAvailable("why")`` when the model or service it needs is not there ye
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 
@@ -41,9 +42,22 @@ def _under(ms: float):
 
 
 # --- 1. Capacity aggregate for all of Flanders (the VLOT overview) --------------------------------------
+# The hand-written reading of hvt.querysets' "available on a day" over the effective-dated periods
+# (issue 9): the period in force joined as f (one row per place at most), the place's own fields
+# where it has no period at all. Use with PERIOD_JOIN_SQL after "FROM hvt_receptionplace p".
+PERIOD_JOIN_SQL = """
+    LEFT JOIN hvt_placeperiod f ON f.place_id = p.id AND f.valid_from <= %(day)s
+                                 AND (f.valid_until IS NULL OR f.valid_until >= %(day)s)
+"""
+CAPACITY_SQL = "COALESCE(f.capacity, p.capacity)"
+CATEGORY_SQL = "COALESCE(f.category, p.category)"
 AVAILABLE_SQL = """
-    p.status = 'validated' AND p.start_date <= %(day)s AND (p.end_date IS NULL OR p.end_date >= %(day)s)
-    AND NOT (p.category = '2' AND p.start_date >= %(cat2_from)s AND p.agency_confirmed_on IS NULL)
+    p.validated_on IS NOT NULL AND (
+      (f.id IS NOT NULL AND f.start_date <= %(day)s AND (f.end_date IS NULL OR f.end_date >= %(day)s)
+       AND NOT (f.category = '2' AND f.start_date >= %(cat2_from)s AND p.agency_confirmed_on IS NULL))
+      OR (f.id IS NULL AND NOT EXISTS (SELECT 1 FROM hvt_placeperiod q WHERE q.place_id = p.id)
+          AND p.start_date <= %(day)s AND (p.end_date IS NULL OR p.end_date >= %(day)s)
+          AND NOT (p.category = '2' AND p.start_date >= %(cat2_from)s AND p.agency_confirmed_on IS NULL)))
 """
 
 
@@ -83,10 +97,11 @@ def capacity_aggregate(ctx) -> Bench:
         )
 
     sql_text = f"""
-        WITH avail AS (SELECT p.municipality_id, p.category, SUM(p.capacity) AS beds FROM hvt_receptionplace p
+        WITH avail AS (SELECT p.municipality_id, {CATEGORY_SQL} AS category, SUM({CAPACITY_SQL}) AS beds
+                       FROM hvt_receptionplace p {PERIOD_JOIN_SQL}
                        WHERE {AVAILABLE_SQL} GROUP BY 1, 2),
-             occ AS (SELECT p.municipality_id, p.category, SUM(a.household_size) AS beds
-                     FROM hvt_allocation a JOIN hvt_receptionplace p ON p.id = a.place_id
+             occ AS (SELECT p.municipality_id, {CATEGORY_SQL} AS category, SUM(a.household_size) AS beds
+                     FROM hvt_allocation a JOIN hvt_receptionplace p ON p.id = a.place_id {PERIOD_JOIN_SQL}
                      WHERE {AVAILABLE_SQL} AND a.start_date <= %(day)s
                        AND (a.end_date IS NULL OR a.end_date >= %(day)s)
                      GROUP BY 1, 2)
@@ -427,7 +442,7 @@ def target_list(ctx) -> Bench:
 
     sql_text = f"""
         SELECT t.municipality_id,
-               COALESCE((SELECT SUM(p.capacity) FROM hvt_receptionplace p
+               COALESCE((SELECT SUM({CAPACITY_SQL}) FROM hvt_receptionplace p {PERIOD_JOIN_SQL}
                          WHERE p.municipality_id = t.municipality_id AND {AVAILABLE_SQL}), 0)::int,
                t.assigned
         FROM hvt_municipalitytarget t JOIN geo_municipality m ON m.refnis = t.municipality_id
@@ -656,6 +671,8 @@ def subsidy_run(ctx) -> Bench:
     lines_by_rule: dict[str, int] = {}
     for line in full.lines:
         lines_by_rule[line.rule_kind] = lines_by_rule.get(line.rule_kind, 0) + 1
+    # The stored explanations must be JSON as they are (compact rows of ints on PostgreSQL too).
+    json.dumps([line.explanation for line in full.lines])
     state = {"full_run_ms": round(full_ms), "lines": len(full.lines)}
 
     def orm():  # the engine's own path for the day rules: its SQL, grouping into lines, Decimal
@@ -679,6 +696,85 @@ def subsidy_run(ctx) -> Bench:
                        "vs the cat2_day entitlement in PostgreSQL date ranges")
     bench.state = state
     return bench
+
+
+# --- The municipality map of the overview (issue 11): GET /hvt/dashboard/kaart.geojson ------------------
+def _map_check(r):
+    problems = []
+    if r.orm_ms is not None and r.orm_ms >= 500:
+        problems.append(f"{r.orm_ms:.0f} ms ≥ 500 ms")
+    if r.ratio is not None and r.ratio > 2:
+        problems.append(f"{r.ratio:.1f}× its SQL > 2×")
+    return "; ".join(problems) or None
+
+
+@operation("dashboard_map", title="Municipality map GeoJSON, all Flanders (coordinator): figures + shapes, serialised",
+           target="≤ 2× SQL and < 500 ms", check=_map_check)
+def dashboard_map(ctx) -> Bench:
+    import json
+
+    _need("geo.MunicipalityBoundary")
+    try:
+        from hvt.maps import municipality_map_for_user
+    except ImportError as exc:
+        raise NotAvailable("hvt.maps.municipality_map_for_user") from exc
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from accounts.models import User
+    from geo.models import MunicipalityBoundary
+    from geo.services import bundled_boundaries_load
+    from geo.shapes import municipality_shapes
+    from hvt.constants import CATEGORY_2_CONFIRMATION_FROM
+    from hvt.models import MunicipalityTarget
+
+    if not MunicipalityBoundary.objects.exists():  # the generator loads the reference data without boundaries
+        bundled_boundaries_load()
+    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).order_by("pk").first()
+    if coordinator is None:
+        raise NotAvailable("no hvt_coordinator in the bench data")
+    round_id = MunicipalityTarget.objects.order_by("-round_id").values_list("round_id", flat=True).first()
+    day = TODAY
+    shapes_bytes = len(json.dumps(municipality_shapes(), separators=(",", ":")))  # warms the cache, as the first view
+
+    def orm():
+        # What the view does: the figures (three statements), the cached simplified shapes, the JSON text.
+        text = json.dumps(municipality_map_for_user(coordinator, day=day), cls=DjangoJSONEncoder,
+                          separators=(",", ":"), ensure_ascii=False)
+        return text
+
+    # The floor: PostgreSQL builds the whole FeatureCollection itself (the stored, unsimplified
+    # geometry; the same figures by the plain available rule of operation 1).
+    sql_text = f"""
+        WITH avail AS (SELECT p.municipality_id, SUM(p.capacity) AS beds FROM hvt_receptionplace p
+                       WHERE {AVAILABLE_SQL} GROUP BY 1)
+        SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+            'type', 'Feature', 'id', m.refnis,
+            'properties', json_build_object('refnis', m.refnis, 'name', m.name_nl, 'target', t.assigned,
+                'available', COALESCE(a.beds, 0),
+                'realisation', CASE WHEN t.assigned > 0 THEN ROUND(100.0 * COALESCE(a.beds, 0) / t.assigned, 1) END),
+            'geometry', b.geometry) ORDER BY m.refnis), '[]'::json))::text
+        FROM geo_municipality m
+        LEFT JOIN avail a ON a.municipality_id = m.refnis
+        LEFT JOIN hvt_municipalitytarget t ON t.municipality_id = m.refnis AND t.round_id = %(round)s
+        LEFT JOIN geo_municipalityboundary b ON b.municipality_id = m.refnis
+    """
+
+    def sql():
+        return _fetch(sql_text, {"day": day, "cat2_from": CATEGORY_2_CONFIRMATION_FROM, "round": round_id})[0][0]
+
+    def figures(text):
+        return sorted((f["properties"]["refnis"], f["properties"]["target"]) for f in json.loads(text)["features"])
+
+    sizes = {}
+
+    def same(a, b):
+        sizes.update(orm=len(a.encode()), sql=len(b.encode()))
+        return figures(a) == figures(b)
+
+    return Bench(orm=orm, sql=sql, same=same, rows=MunicipalityBoundary.objects.count(),
+                 note=f"ORM: hvt.maps.municipality_map_for_user + json; simplified shapes {shapes_bytes:,} bytes "
+                      f"(geo.shapes, cached); SQL: json_build_object over the stored geometry. Compared: "
+                      f"refnis and target of every feature (the SQL's available rule ignores place periods)")
 
 
 # --- 11. The data-quality report (its own module, registered on import) ------------------------------

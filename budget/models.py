@@ -328,6 +328,9 @@ class CorrectionRequest(models.Model):
     line = models.ForeignKey(SubsidyLine, verbose_name=_("lijn"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
     line_label = models.CharField(_("lijn (zoals getoond)"), max_length=255, blank=True)
+    # The place of the line (kept when a recalculation replaces the line): where the data is fixed.
+    place = models.ForeignKey("hvt.ReceptionPlace", verbose_name=_("plaats"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(_("wat is fout"), max_length=2000)
     proposed_value = models.CharField(_("voorgestelde waarde"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=CorrectionStatuses.choices,
@@ -339,6 +342,8 @@ class CorrectionRequest(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("beantwoord door"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    # An accepted request is processed by the first recalculation of the tranche's draft after the answer.
+    recalculated_at = models.DateTimeField(_("herberekend op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -28,18 +28,13 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DateField,
-    DateTimeField,
     F,
     IntegerField,
+    Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Trim, Upper
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +44,7 @@ from accounts.selectors import municipalities_for_user, scope_filter, user_has_r
 from core import clock
 from core.registry import app_modules
 from hvt.constants import READ_ROLES, WRITE_ROLES, OfferStatuses
-from hvt.models import Allocation, PlaceOffer, QualityCheck, ReceptionPlace
+from hvt.models import PlaceOffer, ReceptionPlace
 
 OFFER_WAIT_DAYS = 14
 IDLE_AFTER_DAYS = 180
@@ -140,26 +135,22 @@ def _offers(user, municipality: str):
 
 
 def _place_flags(places, days: Sequence[dt.date]):
-    """The places with, per day ``i``, ``wc{i}`` (without check), ``op{i}`` (open), ``dn{i}`` (open
-    places at the same address, a window) and ``id{i}`` (idle) — a queryset to wrap (``_wrap``)."""
-    first_check = QualityCheck.objects.filter(place=OuterRef("pk")).order_by().values("place").annotate(
-        first=Min("created_at")).values("first")
-    first_allocation = Allocation.objects.filter(place=OuterRef("pk")).order_by().values("place").annotate(
-        first=Min("start_date")).values("first")
+    """The places with, per day ``i``, ``wc{i}`` (without check), ``op{i}`` (open) and ``id{i}``
+    (idle), and the address key ``s``, ``n``, ``pc`` — a queryset to wrap (``_wrap`` adds the
+    window ``dn{i}``: open places at the same address)."""
+    # Joined and grouped per place: each MIN is computed once per place (a correlated subquery
+    # would run again in every flag of every week), and every per-place value is an aggregate
+    # (MAX over the place's one group), so the statement groups by the place's key alone.
     qs = places.order_by().annotate(
         m=F("municipality_id"), pid=F("pk"),
-        first_check=Subquery(first_check, output_field=DateTimeField()),
-        first_allocation=Subquery(first_allocation, output_field=DateField()),
+        first_check=Min("quality_checks__created_at"), first_allocation=Min("allocations__start_date"),
     )
-    address = [Upper(Trim("street")), Upper(Trim("house_number")), F("postal_code")]
-    flags = {}
+    flags = {"s": Max(Upper(Trim("street"))), "n": Max(Upper(Trim("house_number"))), "pc": Max("postal_code")}
     for i, day in enumerate(days):
         flags[f"wc{i}"] = _flag(_without_check_q(day))
-        flags[f"op{i}"] = _flag(_open_q(day))
+        flags[f"op{i}"] = Max(_flag(_open_q(day)))
         flags[f"id{i}"] = _flag(_idle_q(day))
-    qs = qs.annotate(**flags)
-    qs = qs.annotate(**{f"dn{i}": Window(Sum(f"op{i}"), partition_by=address) for i in range(len(days))})
-    return qs.values("m", "pid", *flags, *(f"dn{i}" for i in range(len(days))))
+    return qs.annotate(**flags).values("m", "pid", *flags)
 
 
 def _item_sql(i: int) -> dict[str, str]:
@@ -171,12 +162,16 @@ def _item_sql(i: int) -> dict[str, str]:
     }
 
 
-def _wrap(inner, select: str, tail: str) -> list[tuple]:
-    """Run ``SELECT <select> FROM (<inner>) q <tail>``: an aggregate over window results, which the
-    ORM does not write (the inner statement is the ORM's, with its parameters)."""
+def _wrap(inner, days: int, select: str, tail: str) -> list[tuple]:
+    """Run ``SELECT <select> FROM (<inner> + dn{i}) q <tail>`` where ``dn{i}`` counts the places
+    open on day ``i`` at the same address (a window over the grouped places, then an aggregate
+    over it: SQL the ORM does not write; the inner statement is the ORM's, with its parameters)."""
+    q = connection.ops.quote_name
     sql, params = inner.query.sql_with_params()
+    address = f"{q('s')}, {q('n')}, {q('pc')}"
+    windows = ", ".join(f"SUM({q(f'op{i}')}) OVER (PARTITION BY {address}) AS {q(f'dn{i}')}" for i in range(days))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM ({sql}) q {tail}", params)  # noqa: S608 - fixed aliases
+        cursor.execute(f"SELECT {select} FROM (SELECT p.*, {windows} FROM ({sql}) p) q {tail}", params)  # noqa: S608
         return cursor.fetchall()
 
 
@@ -185,7 +180,7 @@ def place_counts(places, days: Sequence[dt.date]) -> dict[str, dict[str, list[in
     q = connection.ops.quote_name
     sums = [f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
             for i in range(len(days)) for cond in _item_sql(i).values()]
-    rows = _wrap(_place_flags(places, days), f"{q('m')}, {', '.join(sums)}", f"GROUP BY {q('m')}")
+    rows = _wrap(_place_flags(places, days), len(days), f"{q('m')}, {', '.join(sums)}", f"GROUP BY {q('m')}")
     out = {}
     n = len(PLACE_ITEMS)
     for refnis, *values in rows:
@@ -243,7 +238,7 @@ def quality_counts(*, user=None, days: Sequence[dt.date], municipality: str = ""
 def report_for_user(user, *, day: dt.date | None = None, municipality: str = "", weeks: int = TREND_WEEKS) -> dict:
     """The report page: ``rows`` (municipalities in scope with open items on ``day``, most items
     first, with their name and province), ``trend`` (per weekly point, each code's total in the
-    scope) and ``totals`` (per code, on ``day``)."""
+    scope), ``totals`` (per code, on ``day``) and ``table`` (``quality_counts``)."""
     day = day or clock.today()
     days = trend_days(day, weeks)
     table = quality_counts(user=user, days=days, municipality=municipality)
@@ -264,7 +259,7 @@ def report_for_user(user, *, day: dt.date | None = None, municipality: str = "",
              for i, d in enumerate(days)]
     for point in trend:
         point["total"] = sum(point[code] for code in CODES)
-    return {"day": day, "rows": rows, "trend": trend, "totals": {c: trend[-1][c] for c in CODES}}
+    return {"day": day, "rows": rows, "trend": trend, "totals": {c: trend[-1][c] for c in CODES}, "table": table}
 
 
 def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
@@ -276,7 +271,7 @@ def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
     day = day or clock.today()
     item_sql = _item_sql(0)
     q = connection.ops.quote_name
-    rows = _wrap(_place_flags(_places(user, refnis), [day]),
+    rows = _wrap(_place_flags(_places(user, refnis), [day]), 1,
                  f"{q('pid')}, " + ", ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in item_sql.values()),
                  "WHERE " + " OR ".join(f"({c})" for c in item_sql.values()) + f" ORDER BY {q('pid')} LIMIT {ITEM_LIMIT}")
     codes = {pid: [code for code, flag in zip(PLACE_ITEMS, flags, strict=True) if flag] for pid, *flags in rows}

@@ -11,6 +11,7 @@ from accounts.selectors import municipalities_for_user
 from audit.constants import AuditActions
 from audit.services import audit_log
 from core.access import access_required
+from core.charts import LINE, Chart, Series
 from core.exports import Column, Kind, export_format, export_response
 from hvt import quality
 from hvt.views.common import DENY
@@ -35,12 +36,11 @@ def data_quality(request):
             "refnis": refnis, "items": dict.fromkeys(quality.CODES, 0),
             "name": municipalities_for_user(request.user, roles=quality.QUALITY_ROLES).get(pk=refnis).name_nl}
     labels = [(code, str(label)) for code, label in quality.ITEMS.items()]
-    chart = {"labels": [p["day"].isoformat() for p in report["trend"]],
-             "datasets": [{"key": code, "label": label, "data": [p[code] for p in report["trend"]]}
-                          for code, label in labels],
-             "title": _("Open punten per week")}
+    chart = Chart(title=_("Open punten per week"), kind=LINE,
+                  labels=[f"{p['day']:%d-%m-%Y}" for p in report["trend"]],
+                  series=[Series(label=label, data=[p[code] for p in report["trend"]]) for code, label in labels])
     return render(request, "hvt/data_quality.html", {
-        "report": report, "labels": labels, "chart": chart, "items": items, "selected": selected,
+        "report": report, "labels": labels, "chart": chart.as_json(), "items": items, "selected": selected,
     })
 
 

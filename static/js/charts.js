@@ -12,8 +12,8 @@
   "use strict";
 
   var COLOURS = ["#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#20c997"];
-  var DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
-  var POINTS = ["circle", "rect", "triangle", "rectRot"];
+  var DASHES = [[], [6, 4], [2, 3], [10, 3, 2, 3], [1, 4]];
+  var POINTS = ["circle", "rect", "triangle", "rectRot", "crossRot"];
 
   function pattern(kind, colour) {
     var size = 10;

@@ -40,11 +40,12 @@ def test_coordinator_opens_the_report_and_downloads_the_export(page, browser_log
 
     gent = page.get_by_test_id("quality-table").locator('tr[data-refnis="44021"]')
     expect(gent.locator('td[data-code="places_without_check"]')).to_have_text("1")
-    page.wait_for_function("() => window.Chart && window.Chart.getChart(document.getElementById('hvt-quality-chart'))")
-    assert len(page.evaluate(
-        "() => window.Chart.getChart(document.getElementById('hvt-quality-chart')).data.labels")) == 12
+    canvas = 'document.querySelector(\'canvas[data-chart="hvt-quality-data"]\')'
+    page.wait_for_function(f"() => window.Chart && window.Chart.getChart({canvas})")
+    assert len(page.evaluate(f"() => window.Chart.getChart({canvas}).data.labels")) == 12
+    assert page.evaluate(f"() => window.Chart.getChart({canvas}).data.datasets.length") == 5
     expect(page.get_by_test_id("quality-trend").locator("tbody tr")).to_have_count(12)
-    assert page.locator("#hvt-quality-chart").bounding_box()["height"] > 100
+    assert page.locator('canvas[data-chart="hvt-quality-data"]').bounding_box()["height"] > 100
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
 
     gent.get_by_role("link", name="Gent").click()

@@ -6,6 +6,7 @@ with the data."""
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -200,7 +201,10 @@ def test_page_lists_items_with_links_only_where_the_viewer_may_open_the_record(t
     page = client.get(reverse("hvt:data_quality") + f"?gemeente={GENT}").content.decode()
     assert reverse("hvt:place_detail", args=[place.pk]) in page
     assert reverse("hvt:offer_decide", args=[waiting.pk]) in page  # an officer decides offers
-    assert 'data-code="places_without_check"' in page and "hvt-quality-data" in page
+    assert 'data-code="places_without_check"' in page
+    chart = json.loads(re.search(r'<script id="hvt-quality-data" type="application/json">(.*?)</script>', page).group(1))
+    assert len(chart["labels"]) == 12 and chart["labels"][-1] == "01-03-2024"
+    assert [s["data"][-1] for s in chart["series"]] == [1, 1, 0, 0, 0]  # the same figures as the table
     vlot = make_user(Roles.HVT_VLOT, username="vlot-ovl", provinces=[OOST_VLAANDEREN])
     client.logout()
     login(vlot)
