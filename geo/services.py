@@ -21,6 +21,7 @@ from geo.models import (
     PostalCode,
     Province,
 )
+from geo.shapes import shapes_changed
 
 
 class ReferenceDataError(Exception):
@@ -256,6 +257,7 @@ def boundaries_import(*, raw: bytes, code_property: str = "nis", object_name: st
         unique_fields=["municipality"],
         update_fields=["geometry"],
     )
+    transaction.on_commit(shapes_changed)
     return {"municipalities": len(polygons), "skipped_features": skipped}
 
 
@@ -304,4 +306,6 @@ def bundled_boundaries_load() -> int:
         if refnis not in present
     ]
     MunicipalityBoundary.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        transaction.on_commit(shapes_changed)
     return len(missing)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.selectors import municipalities_for_user
-from core import clock
 from core.forms import submit_to_service
 from core.paging import paginate
 from geo.models import Municipality
@@ -19,6 +17,7 @@ from hvt.forms import (
     SteeringNoteForm,
 )
 from hvt.views.common import role_required
+from hvt.views.municipality_page import municipality_page_context
 
 # --- targets and the VLOT view ---------------------------------------------------------------------
 
@@ -48,15 +47,8 @@ def municipality_detail(request, refnis: str):
             form, services.steering_note_create, actor=request.user, municipality=municipality):
         messages.success(request, _("Notitie bewaard."))
         return redirect("hvt:municipality_detail", refnis=refnis)
-    # One aggregate query instead of a count plus every available place loaded to sum in Python.
-    today = clock.today()
-    summary = selectors.place_list_for_user(request.user, municipality=refnis).order_by().annotate(
-        available_today=ExpressionWrapper(selectors.available_q(today), output_field=BooleanField()),
-        capacity_today=selectors.capacity_on(today),
-    ).aggregate(places=Count("pk"), available_beds=Sum("capacity_today", filter=Q(available_today=True)))
-    summary["available_beds"] = summary["available_beds"] or 0
     return render(request, "hvt/municipality_detail.html", {
-        "municipality": municipality, "form": form, "summary": summary,
+        "municipality": municipality, "form": form,
+        **municipality_page_context(request, municipality),
         "notes": selectors.steering_notes_for_user(request.user, refnis)[:50],
-        "targets": selectors.target_list_for_user(request.user).filter(municipality_id=refnis)[:1],
     })

@@ -1,18 +1,22 @@
 /*
  * HVT dashboard charts (Chart.js, vendored). The figures come from the page as JSON
  * (<script type="application/json" id="hvt-dashboard-data">, Django's json_script): no inline
- * script, so the strict CSP holds. Three charts: available and occupied beds per category
- * (stacked areas) and the share of individual housing (category 1) in the occupied beds.
+ * script, so the strict CSP holds. Three charts, one point per week: available beds per category
+ * (stacked areas) with the target line, occupied beds per category, and the share of individual
+ * housing (category 1) in the occupied beds. Colours from the Okabe–Ito palette (readable with
+ * colour-blindness) and a dash pattern per category: colour is not the only cue. The page holds
+ * the same figures as a table and an export.
  */
 (function () {
   "use strict";
 
   var COLOURS = {
-    "1_public": "#0d6efd",
-    "1_private": "#6ea8fe",
-    "2": "#fd7e14",
-    "3": "#dc3545",
+    "1_public": "#0072B2",
+    "1_private": "#56B4E9",
+    "2": "#E69F00",
+    "3": "#D55E00",
   };
+  var DASHES = { "1_public": [], "1_private": [6, 3], "2": [2, 2], "3": [10, 3, 2, 3] };
 
   function stacked(canvas, data, field, title) {
     return new window.Chart(canvas, {
@@ -25,12 +29,23 @@
             label: ds.label,
             data: ds[field],
             borderColor: colour,
+            borderDash: DASHES[ds.key] || [],
+            borderWidth: 2,
             backgroundColor: colour + "66",
             fill: true,
             pointRadius: 0,
             tension: 0.1,
           };
-        }),
+        }).concat(field === "available" && data.target ? [{
+          label: data.text.target,
+          data: data.labels.map(function () { return data.target; }),
+          stack: "target",
+          borderColor: "#000000",
+          borderDash: [4, 4],
+          borderWidth: 2,
+          fill: false,
+          pointRadius: 0,
+        }] : []),
       },
       options: {
         responsive: true,
@@ -44,18 +59,7 @@
   }
 
   function shareChart(canvas, data) {
-    var individual = data.individual;
-    var share = data.labels.map(function (_label, i) {
-      var ind = 0;
-      var total = 0;
-      data.datasets.forEach(function (ds) {
-        total += ds.occupied[i];
-        if (individual.indexOf(ds.key) !== -1) {
-          ind += ds.occupied[i];
-        }
-      });
-      return total ? Math.round((1000 * ind) / total) / 10 : null;
-    });
+    var share = data.share;
     return new window.Chart(canvas, {
       type: "line",
       data: {

@@ -20,6 +20,8 @@ PACKAGES=(
   "bootstrap-icons  1.13.2  sha512-fAU1Ly3dH7hwRg+CB8EZ0Vl0fF80zgXHeUVJyfUOKzoURr+TbwISbCW5tKUoQLERaWYG2emTCybcPbD96hdD1A=="
   "htmx.org         2.0.11  sha512-Thx/WtpeOQqSrqBCw/A1cwGJGg4UrVa3+sW0GmrM3p4gJgO89ecH4qtbnyzDDWFvBTqjnIMCgELTNt636dtamA=="
   "chart.js         4.6.1   sha512-hJyniucsFmq//EvXYvJ6c6mahPoI3kaxdjVH8awTaJ/fDNWeSqqqArixMJWkWNN6fcYvPU3HneSANFNYtRi61g=="
+  "d3-array         3.2.5   sha512-Th8qGXoBalmWsstpkuhmBuTsBQIFqYOJtjlBvNVvBfJ8E3uYusBUwUR8HU20U0qKKQkgCvKyR1YjiozWadk5QA=="
+  "d3-geo           3.1.2   sha512-5R8ZgDQorIxmauv7R6gpE/ndz+Z0qAZssigq0aXFdvPHdY41RqtW02jrRUQAL724NdPABYXo1+gQEGBBr7uKNg=="
 )
 
 WORK="$(mktemp -d)"
@@ -54,7 +56,7 @@ for line in "${PACKAGES[@]}"; do
 done
 
 # Start from a clean slate for the managed directories (keeps update.sh and VERSIONS.md).
-rm -rf "$VENDOR_DIR/bootstrap" "$VENDOR_DIR/bootstrap-icons" "$VENDOR_DIR/htmx" "$VENDOR_DIR/chartjs"
+rm -rf "$VENDOR_DIR/bootstrap" "$VENDOR_DIR/bootstrap-icons" "$VENDOR_DIR/htmx" "$VENDOR_DIR/chartjs" "$VENDOR_DIR/d3"
 
 P="$WORK/bootstrap/package"
 install_file "$P/dist/css/bootstrap.min.css" "$VENDOR_DIR/bootstrap/css/bootstrap.min.css"
@@ -75,5 +77,13 @@ P="$WORK/chart.js/package"
 install_file "$P/dist/chart.umd.min.js" "$VENDOR_DIR/chartjs/chart.umd.min.js"
 install_file "$P/LICENSE.md" "$VENDOR_DIR/chartjs/LICENSE.md"
 
+# d3-geo (UMD) needs the d3 global of d3-array: load d3-array.min.js first (the HVT map).
+P="$WORK/d3-array/package"
+install_file "$P/dist/d3-array.min.js" "$VENDOR_DIR/d3/d3-array.min.js"
+install_file "$P/LICENSE" "$VENDOR_DIR/d3/LICENSE-d3-array"
+P="$WORK/d3-geo/package"
+install_file "$P/dist/d3-geo.min.js" "$VENDOR_DIR/d3/d3-geo.min.js"
+install_file "$P/LICENSE" "$VENDOR_DIR/d3/LICENSE-d3-geo"
+
 echo "Vendored into $VENDOR_DIR:"
-(cd "$VENDOR_DIR" && find bootstrap bootstrap-icons htmx chartjs -type f | sort)
+(cd "$VENDOR_DIR" && find bootstrap bootstrap-icons htmx chartjs d3 -type f | sort)

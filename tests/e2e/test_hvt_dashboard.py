@@ -1,8 +1,9 @@
 """Browser: a VLOT user opens the dashboard from the navigation and sees the table of its province's
-municipalities (with realisation bars), sorts it by lagging realisation, and the Chart.js evolution
+municipalities (with realisation bars), lagging realisation first, sorts it by name and back, and the Chart.js evolution
 charts are drawn from the json_script data, with no Content Security Policy violation."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -58,9 +59,15 @@ def test_vlot_dashboard_renders_table_and_charts_without_csp_violation(page, bro
     assert canvas.bounding_box()["height"] > 100
     expect(page.get_by_test_id("dashboard-shift")).to_contain_text("2023-12-31")
 
+    # furthest behind first by default (issue 11); sorted by name on request, and back
+    expect(page.locator("main")).to_contain_text("Gesorteerd op achterstand")
+    page.get_by_role("link", name="op naam").click()
+    expect(page.locator("main")).not_to_contain_text("Gesorteerd op achterstand")
     page.get_by_role("link", name="Waar bijsturen: laagste realisatie eerst").click()
     expect(page.locator("main")).to_contain_text("Gesorteerd op achterstand")
     expect(page.get_by_test_id("dashboard-table")).to_be_visible()
 
+    # the map's GeoJSON is fetched after the page loads: let it land before the test (and its database) ends
+    expect(page.get_by_test_id("dashboard-map")).to_have_attribute("data-ready", re.compile(r"^\d+$"))
     violations = [text for text in console if "Content Security Policy" in text]
     assert violations == [], violations

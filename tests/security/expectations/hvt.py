@@ -138,6 +138,9 @@ EXPECTATIONS = {
     # dashboard: whoever reads targets, each in their scope (the selector is scope-tested in tests/hvt)
     "hvt:dashboard": only(TARGET_READERS),
     "hvt:dashboard_export": only(TARGET_READERS, note="CSV by default (?formaat=xlsx for Excel), audited"),
+    # the map's GeoJSON (issue 11): features of the user's scope only (scope-tested in tests/hvt/test_overview_map.py)
+    "hvt:dashboard_map": only(TARGET_READERS, note="GeoJSON of the municipalities in scope"),
+    "hvt:dashboard_evolution_export": only(TARGET_READERS, note="weekly evolution, CSV or XLSX, audited"),
     # data-quality report: every HVT reader in their own scope (scope tested in tests/hvt/test_data_quality.py)
     "hvt:data_quality": only(READERS),
     "hvt:data_quality_export": only(READERS, note="CSV by default (?formaat=xlsx, ?tabel=trend), audited"),
