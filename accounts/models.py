@@ -63,7 +63,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role"], name="accounts_role_once_per_user"),
             models.CheckConstraint(
-                condition=models.Q(role__in=sorted(DEFAULT_REALM_ROLES)), name="accounts_role_not_crt"
+                condition=models.Q(role__in=sorted(DEFAULT_REALM_ROLES)), name="accounts_role_not_crt",
+                violation_error_message=_("Een CRT-rol wordt in de CRT-omgeving toegekend, niet hier."),
             ),
         ]
 

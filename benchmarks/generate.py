@@ -21,8 +21,11 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connections, transaction
 
-VERSION = 3  # 2: licences for the role holders; CRT persons spread over municipalities with address history
+VERSION = 5  # 2: licences for the role holders; CRT persons spread over municipalities with address history
 # 3: effective-dated place periods (5 % of the places change capacity), category-2 subtypes, resident fees
+# 4: CRT status history (registered on opening, then pre-trajectory/referred/civic integration, the
+#    ending status on the end date) and three sexes, so the status and sex tables are exercised at scale
+# 5: scheme version 2 from 8 April 2022 with a category-3 day rate, so every subsidy rule yields lines
 BENCH_PASSWORD = "Bench-password-2022"
 START = dt.date(2022, 3, 14)
 TODAY = dt.date(2026, 11, 1)
@@ -114,13 +117,19 @@ def generate(scale: float, log: Callable[[str], None] = print) -> list[dict]:
         report.append(_timed(log, "reception places", lambda: _places(n, rng)))
         report.append(_timed(log, "allocations", lambda: _allocations(n, rng)))
         report.append(_timed(log, "targets", lambda: _targets()))
+        if _model("budget.SchemeVersion") is not None:
+            report.append(_timed(log, "subsidy scheme version 2 (category-3 day rate)", _scheme_version))
     else:
         log("  hvt.ReceptionPlace does not exist yet: no places/allocations")
     if _model("crt.Person") is not None:
         history: list[tuple] = []
-        report.append(_timed(log, "CRT persons (+ households, dossiers)", lambda: _persons(n, rng, history)))
+        statuses: list[tuple] = []
+        report.append(_timed(log, "CRT persons (+ households, dossiers)",
+                             lambda: _persons(n, rng, history, statuses)))
         if _model("crt.AddressPeriod") is not None:
             report.append(_timed(log, "CRT address history (COPY)", lambda: _address_periods(history)))
+        if statuses:
+            report.append(_timed(log, "CRT status history (COPY)", lambda: _status_changes(statuses)))
         if _model("crt.CountChange") is not None:
             report.append(_timed(log, "CRT counts at a date (rebuilt from the rows above)", _crt_counts))
     else:
@@ -346,6 +355,24 @@ def _allocations(n: dict, rng: random.Random) -> int:
     return len(rows)
 
 
+def _scheme_version() -> int:
+    """Version 2 of the shipped scheme from 8 April 2022: version 1's amounts with a category-3 day
+    rate of € 5.00 (version 1 prices category 3 at € 0.00, which gives no line), so the benchmark's
+    subsidy run meets all seven rules and a version boundary. Idempotent."""
+    from budget.models import SchemeRate, SchemeVersion
+
+    v1 = SchemeVersion.objects.filter(number=1).first()
+    if v1 is None or SchemeVersion.objects.filter(scheme=v1.scheme, number=2).exists():
+        return 0
+    v2 = SchemeVersion.objects.create(scheme=v1.scheme, number=2, valid_from=dt.date(2022, 4, 8), note="bench")
+    SchemeRate.objects.bulk_create([
+        SchemeRate(version=v2, rule_kind=r.rule_kind, subtype=r.subtype,
+                   amount=Decimal("5.00") if r.rule_kind == "cat3_day" else r.amount)
+        for r in v1.rates.all()
+    ])
+    return 1
+
+
 @transaction.atomic
 def _targets() -> int:
     from geo.models import Municipality
@@ -372,12 +399,15 @@ def _crt_municipalities() -> tuple[list[str], list[int]]:
 
 
 @transaction.atomic(using="crt")
-def _persons(n: dict, rng: random.Random, history: list[tuple]) -> int:
+def _persons(n: dict, rng: random.Random, history: list[tuple], statuses: list[tuple] | None = None) -> int:
     """Households at the four integration agencies, spread over the municipalities (cities get more),
     registered between 14 March 2022 and the bench's today. A household moves together: a fifth
     moves once, one in twenty twice (a new address period each time); one in ten dossiers ended by
     moving away and one in twenty was closed (the count stops at ``ended_on``). ``history`` receives
-    (person index, refnis, valid_from, valid_to) rows for ``_address_periods``."""
+    (person index, refnis, valid_from, valid_to) rows for ``_address_periods``; ``statuses``
+    (dossier id, status, effective_on) rows for ``_status_changes``: registered on opening, then
+    for some pre-trajectory, referred, civic integration (each later), and the ending status on
+    the end date; the dossier's status is the last one."""
     from crt import crypto
     from crt.models import Dossier, Household, Organisation, Person
     from crt.numbers import generate_number
@@ -405,6 +435,16 @@ def _persons(n: dict, rng: random.Random, history: list[tuple]) -> int:
         periods = [(places[k], bounds[k], bounds[k + 1]) for k in range(len(places))]
         fate = rng.choices(["open", "moved_away", "closed"], [85, 10, 5])[0]
         ended = None if fate == "open" else opened + dt.timedelta(days=rng.randint(0, max(0, (TODAY - opened).days)))
+        path, day = [("registered", opened)], opened
+        for status, share in (("pre_trajectory", 60), ("referred", 40), ("civic_integration", 30)):
+            if rng.randrange(100) >= share:
+                break
+            day = day + dt.timedelta(days=rng.randint(7, 120))
+            if day > (ended or TODAY) or (ended is not None and day >= ended):
+                break
+            path.append((status, day))
+        if ended is not None:
+            path.append((fate, ended))
         for member in range(rng.choice([1, 2, 3, 3, 4])):
             if len(persons) >= n["persons"]:
                 break
@@ -412,28 +452,31 @@ def _persons(n: dict, rng: random.Random, history: list[tuple]) -> int:
             birth = dt.date(1950, 1, 1) + dt.timedelta(days=i % 20_000)
             sequence = 1 + (i // 20_000) % 989
             number = generate_number(birth, sequence, bis_number=(i // (20_000 * 989)) % 2 == 1)
-            persons.append((len(households) - 1, member, number, birth, periods[-1][0]))
-            dossiers.append((org, opened, fate, ended))
+            persons.append((len(households) - 1, member, number, birth, periods[-1][0],
+                            rng.choices("FMX", [55, 44, 1])[0]))
+            dossiers.append((org, opened, path, ended))
             history.extend((len(persons) - 1, m, f, t) for m, f, t in periods)
             i += 1
     Household.objects.using("crt").bulk_create(households, batch_size=BATCH)
     objs = [
         Person(
             household=households[h], household_role="head" if member == 0 else "child", first_name="Olena",
-            last_name=f"Benchenko{k % 5000}", birth_date=birth, sex="F", number_kind="nn",
+            last_name=f"Benchenko{k % 5000}", birth_date=birth, sex=sex, number_kind="nn",
             national_number_enc=crypto.encrypt(number, context="crt.person.national_number"),
             national_number_index=crypto.blind_index(number), municipality_refnis=refnis, registered_at=now,
         )
-        for k, (h, member, number, birth, refnis) in enumerate(persons)
+        for k, (h, member, number, birth, refnis, sex) in enumerate(persons)
     ]
     Person.objects.using("crt").bulk_create(objs, batch_size=BATCH)
-    Dossier.objects.using("crt").bulk_create(
+    made = Dossier.objects.using("crt").bulk_create(
         [Dossier(number=f"CRT-B{k:08d}", person=p, organisation=org, opened_on=opened,
-                 status=fate if fate != "open" else "registered", ended_on=ended,
-                 closed_on=ended if fate == "closed" else None)
-         for k, (p, (org, opened, fate, ended)) in enumerate(zip(objs, dossiers, strict=True))],
+                 status=path[-1][0], ended_on=ended, closed_on=ended if path[-1][0] == "closed" else None)
+         for k, (p, (org, opened, path, ended)) in enumerate(zip(objs, dossiers, strict=True))],
         batch_size=BATCH,
     )
+    if statuses is not None:
+        statuses.extend((d.pk, status, day) for d, (_org, _opened, path, _ended) in zip(made, dossiers, strict=True)
+                        for status, day in path)
     for k, row in enumerate(history):  # person index → person id
         history[k] = (objs[row[0]].pk, *row[1:])
     return len(objs)
@@ -447,6 +490,17 @@ def _address_periods(history: list[tuple]) -> int:
             for row in history:
                 copy.write_row(row)
     return len(history)
+
+
+def _status_changes(statuses: list[tuple]) -> int:
+    """The dossiers' status history in one COPY (what ``dossier_status_change`` records)."""
+    created = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
+    with transaction.atomic(using="crt"), connections["crt"].cursor() as cur:
+        with cur.copy("COPY crt_statuschange (dossier_id, status, effective_on, note_enc, created_at, "
+                      "created_by_username) FROM STDIN") as copy:
+            for dossier_id, status, day in statuses:
+                copy.write_row((dossier_id, status, day, "", created, "bench"))
+    return len(statuses)
 
 
 def _crt_counts() -> int:

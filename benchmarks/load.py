@@ -75,7 +75,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
          "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
@@ -85,7 +85,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
         except requests.RequestException:
             time.sleep(0.3)
     stop_gunicorn(proc)
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    raise RuntimeError("gunicorn did not answer within 120 s")
 
 
 def stop_gunicorn(proc: subprocess.Popen) -> None:

@@ -7,6 +7,7 @@ raise ``NotAvailable("why")`` when the model or service it needs is not there ye
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 
@@ -41,9 +42,22 @@ def _under(ms: float):
 
 
 # --- 1. Capacity aggregate for all of Flanders (the VLOT overview) --------------------------------------
+# The hand-written reading of hvt.querysets' "available on a day" over the effective-dated periods
+# (issue 9): the period in force joined as f (one row per place at most), the place's own fields
+# where it has no period at all. Use with PERIOD_JOIN_SQL after "FROM hvt_receptionplace p".
+PERIOD_JOIN_SQL = """
+    LEFT JOIN hvt_placeperiod f ON f.place_id = p.id AND f.valid_from <= %(day)s
+                                 AND (f.valid_until IS NULL OR f.valid_until >= %(day)s)
+"""
+CAPACITY_SQL = "COALESCE(f.capacity, p.capacity)"
+CATEGORY_SQL = "COALESCE(f.category, p.category)"
 AVAILABLE_SQL = """
-    p.status = 'validated' AND p.start_date <= %(day)s AND (p.end_date IS NULL OR p.end_date >= %(day)s)
-    AND NOT (p.category = '2' AND p.start_date >= %(cat2_from)s AND p.agency_confirmed_on IS NULL)
+    p.validated_on IS NOT NULL AND (
+      (f.id IS NOT NULL AND f.start_date <= %(day)s AND (f.end_date IS NULL OR f.end_date >= %(day)s)
+       AND NOT (f.category = '2' AND f.start_date >= %(cat2_from)s AND p.agency_confirmed_on IS NULL))
+      OR (f.id IS NULL AND NOT EXISTS (SELECT 1 FROM hvt_placeperiod q WHERE q.place_id = p.id)
+          AND p.start_date <= %(day)s AND (p.end_date IS NULL OR p.end_date >= %(day)s)
+          AND NOT (p.category = '2' AND p.start_date >= %(cat2_from)s AND p.agency_confirmed_on IS NULL)))
 """
 
 
@@ -83,10 +97,11 @@ def capacity_aggregate(ctx) -> Bench:
         )
 
     sql_text = f"""
-        WITH avail AS (SELECT p.municipality_id, p.category, SUM(p.capacity) AS beds FROM hvt_receptionplace p
+        WITH avail AS (SELECT p.municipality_id, {CATEGORY_SQL} AS category, SUM({CAPACITY_SQL}) AS beds
+                       FROM hvt_receptionplace p {PERIOD_JOIN_SQL}
                        WHERE {AVAILABLE_SQL} GROUP BY 1, 2),
-             occ AS (SELECT p.municipality_id, p.category, SUM(a.household_size) AS beds
-                     FROM hvt_allocation a JOIN hvt_receptionplace p ON p.id = a.place_id
+             occ AS (SELECT p.municipality_id, {CATEGORY_SQL} AS category, SUM(a.household_size) AS beds
+                     FROM hvt_allocation a JOIN hvt_receptionplace p ON p.id = a.place_id {PERIOD_JOIN_SQL}
                      WHERE {AVAILABLE_SQL} AND a.start_date <= %(day)s
                        AND (a.end_date IS NULL OR a.end_date >= %(day)s)
                      GROUP BY 1, 2)
@@ -427,7 +442,7 @@ def target_list(ctx) -> Bench:
 
     sql_text = f"""
         SELECT t.municipality_id,
-               COALESCE((SELECT SUM(p.capacity) FROM hvt_receptionplace p
+               COALESCE((SELECT SUM({CAPACITY_SQL}) FROM hvt_receptionplace p {PERIOD_JOIN_SQL}
                          WHERE p.municipality_id = t.municipality_id AND {AVAILABLE_SQL}), 0)::int,
                t.assigned
         FROM hvt_municipalitytarget t JOIN geo_municipality m ON m.refnis = t.municipality_id
@@ -656,6 +671,8 @@ def subsidy_run(ctx) -> Bench:
     lines_by_rule: dict[str, int] = {}
     for line in full.lines:
         lines_by_rule[line.rule_kind] = lines_by_rule.get(line.rule_kind, 0) + 1
+    # The stored explanations must be JSON as they are (compact rows of ints on PostgreSQL too).
+    json.dumps([line.explanation for line in full.lines])
     state = {"full_run_ms": round(full_ms), "lines": len(full.lines)}
 
     def orm():  # the engine's own path for the day rules: its SQL, grouping into lines, Decimal

@@ -98,6 +98,7 @@ def correction_file(*, actor, tranche: Tranche, municipality, description: str, 
         raise ValidationError(errors)
     request = CorrectionRequest.objects.create(
         tranche=tranche, municipality=municipality, line=line, line_label=line_label(line) if line else "",
+        place_id=line.place_id if line else None,
         description=description, proposed_value=(proposed_value or "").strip(), created_by=actor,
         created_at=clock.now(),
     )
@@ -108,7 +109,8 @@ def correction_file(*, actor, tranche: Tranche, municipality, description: str, 
 
 @transaction.atomic
 def correction_answer(*, actor, request: CorrectionRequest, status: str, answer: str) -> CorrectionRequest:
-    """The coordination accepts (the data is then fixed in the HVT and the draft recalculated) or
+    """The coordination accepts (the data is then fixed in the HVT and the draft recalculated: the
+    first recalculation after the answer marks the request processed, ``recalculated_at``) or
     rejects (with a reason) an open request."""
     if not is_coordinator(actor):
         raise PermissionDenied(_("Enkel de centrale subsidiecoördinatie beantwoordt correctieaanvragen."))
@@ -129,11 +131,24 @@ def correction_answer(*, actor, request: CorrectionRequest, status: str, answer:
 
 
 def corrections_for_tranche(tranche: Tranche):
-    return CorrectionRequest.objects.filter(tranche=tranche).select_related("municipality", "created_by")
+    return CorrectionRequest.objects.filter(tranche=tranche).select_related("municipality", "created_by", "place")
+
+
+def corrections_awaiting_recalculation(tranche: Tranche):
+    """Accepted requests that no recalculation has processed yet."""
+    return CorrectionRequest.objects.filter(tranche=tranche, status=CorrectionStatuses.ACCEPTED,
+                                            recalculated_at__isnull=True)
+
+
+def corrections_mark_recalculated(tranche: Tranche, when) -> int:
+    """Called by the recalculation of ``tranche``'s draft: every accepted request answered before it
+    is processed (one UPDATE). The number of requests."""
+    return corrections_awaiting_recalculation(tranche).filter(answered_at__lte=when).update(recalculated_at=when)
 
 
 def corrections_for_statement(tranche: Tranche, municipality):
-    return CorrectionRequest.objects.filter(tranche=tranche, municipality=municipality).select_related("answered_by")
+    return CorrectionRequest.objects.filter(tranche=tranche, municipality=municipality).select_related(
+        "answered_by", "place")
 
 
 @transaction.atomic
@@ -173,7 +188,9 @@ def explain(line: SubsidyLine) -> list[str]:
                    % {"persons": data["persons"], "date": _date(data.get("reference_date", "")),
                       "rate": _euro(data.get("rate", "0")), "factor": str(data.get("factor", "")).replace(".", ","),
                       "version": data.get("version", "")})
-    for item in data.get("items", []):
+    from budget.subsidy.engine import explanation_items
+
+    for item in explanation_items(data):
         text = _("%(start)s – %(end)s: %(days)s dagen, %(beds)s bedden, %(rate)s (versie %(version)s) = %(amount)s") % {
             "start": _date(item.get("from", "")), "end": _date(item.get("to", "")), "days": item.get("days", 0),
             "beds": item.get("beds", 0), "rate": _euro(item.get("rate", "0")), "version": item.get("version", ""),

@@ -26,7 +26,8 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("budgetlijnen")
         constraints = [
             models.UniqueConstraint(fields=["tool", "year", "category"], name="budget_line_unique"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_not_negative",
+                                   violation_error_message=_("Het bedrag van een budgetlijn kan niet negatief zijn.")),
         ]
 
     def __str__(self):
@@ -107,7 +108,8 @@ class Expenditure(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = _("uitgave")
         verbose_name_plural = _("uitgaven")
-        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="budget_expenditure_not_zero")]
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="budget_expenditure_not_zero",
+                                               violation_error_message=_("Een uitgave van 0 euro wordt niet geboekt."))]
         indexes = [models.Index(fields=["budget_line", "date"], name="budget_expenditure_line_idx")]
 
     def __str__(self):
@@ -169,7 +171,8 @@ class SchemeRate(models.Model):
         verbose_name_plural = _("bedragen van de regeling")
         constraints = [
             models.UniqueConstraint(fields=["version", "rule_kind", "subtype"], name="budget_rate_unique"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_rate_not_negative"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_rate_not_negative",
+                                   violation_error_message=_("Een bedrag van de regeling kan niet negatief zijn.")),
         ]
 
     def __str__(self):
@@ -325,6 +328,9 @@ class CorrectionRequest(models.Model):
     line = models.ForeignKey(SubsidyLine, verbose_name=_("lijn"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
     line_label = models.CharField(_("lijn (zoals getoond)"), max_length=255, blank=True)
+    # The place of the line (kept when a recalculation replaces the line): where the data is fixed.
+    place = models.ForeignKey("hvt.ReceptionPlace", verbose_name=_("plaats"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
     description = models.TextField(_("wat is fout"), max_length=2000)
     proposed_value = models.CharField(_("voorgestelde waarde"), max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=CorrectionStatuses.choices,
@@ -336,6 +342,8 @@ class CorrectionRequest(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("beantwoord door"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
+    # An accepted request is processed by the first recalculation of the tranche's draft after the answer.
+    recalculated_at = models.DateTimeField(_("herberekend op"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

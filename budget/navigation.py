@@ -13,6 +13,8 @@ def items(user):
         out.append({"label": _("Rekeningnummer"), "url_name": "budget:payees", "icon": "bank", "order": 70})
     if user_has_role(user, Roles.HVT_SUBSIDY_COORDINATOR):
         out.append({"label": _("Subsidies"), "url_name": "budget:subsidy_tranches", "icon": "calculator", "order": 71})
+    elif user_has_role(user, Roles.HVT_VLOT, Roles.HVT_COORDINATOR):
+        out.append({"label": _("Subsidies"), "url_name": "budget:subsidy_totals", "icon": "calculator", "order": 71})
     if user_has_role(user, Roles.HVT_MUNICIPAL_FULL):
         out.append({"label": _("Afrekeningen"), "url_name": "budget:subsidy_statements", "icon": "receipt", "order": 71})
     return out

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import scope_filter, user_has_role
 from budget.constants import BudgetCategories, Tools
@@ -236,3 +237,28 @@ def history_table(years: list[int], history: list[LineHistory]) -> list[dict]:
             "cells": [{"year": y, "amount": line.amounts.get(y), "change": changes.get(y)} for y in years],
         })
     return out
+
+
+def budget_change_chart(years: list[int], history: list[LineHistory]) -> dict:
+    """The JSON behind the year-on-year chart (core.charts): per post (of each tool), one series per
+    year with the change against the previous year that has the same post; None where there is no
+    previous year (a gap, not a 0). The same figures as the history table's second line."""
+    from core.charts import Chart, Series
+
+    changes = [h.changes() for h in history]
+    shown = [y for y in years if any(y in c for c in changes)]
+    return Chart(title=str(_("Verschil met het vorige jaar, per post")), money=True,
+                 labels=[f"{h.tool_label} – {h.category_label}" for h in history],
+                 series=[Series(label=str(y), data=[c.get(y) for c in changes]) for y in shown]).as_json()
+
+
+def history_rows(years: list[int], history: list[LineHistory]) -> list[dict]:
+    """The history table as rows for the export: one per post and year with a line."""
+    rows = []
+    for line in history:
+        changes = line.changes()
+        for year in years:
+            if year in line.amounts:
+                rows.append({"tool": line.tool_label, "category": line.category_label, "year": year,
+                             "amount": line.amounts[year], "change": changes.get(year)})
+    return rows

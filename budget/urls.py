@@ -1,11 +1,12 @@
 from django.urls import path
 
-from budget import views, views_payees, views_scheme, views_spending, views_subsidy
+from budget import views, views_payees, views_scheme, views_spending, views_subsidy, views_totals
 
 app_name = "budget"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("export.csv", views.export_csv, name="export"),
+    path("historiek/export/", views.history_export, name="history_export"),
     path("rekeningnummers/", views_payees.payee_list, name="payees"),
     path("uitgaven/", views_spending.spending, name="spending"),
     path("uitgaven/nieuw/", views_spending.spending_new, name="spending_new"),
@@ -25,4 +26,6 @@ urlpatterns += [
     path("subsidies/afrekeningen/", views_subsidy.statement_list, name="subsidy_statements"),
     path("subsidies/afrekeningen/<int:pk>/", views_subsidy.statement_detail, name="subsidy_statement"),
     path("subsidies/regeling/", views_scheme.scheme_page, name="subsidy_scheme"),
+    path("subsidies/totalen/", views_totals.totals_page, name="subsidy_totals"),
+    path("subsidies/totalen/export/", views_totals.totals_export, name="subsidy_totals_export"),
 ]

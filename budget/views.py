@@ -8,8 +8,17 @@ from accounts.selectors import user_has_role
 from audit.constants import AuditActions
 from audit.services import audit_log
 from budget.permissions import BUDGET_VIEWERS
-from budget.selectors import budget_chart, budget_history, budget_lines_by_year, budget_totals, history_table
-from core.exports import Column, Kind, csv_response
+from budget.selectors import (
+    budget_change_chart,
+    budget_chart,
+    budget_history,
+    budget_lines_by_year,
+    budget_totals,
+    history_rows,
+    history_table,
+)
+from core.access import Deny, access_required
+from core.exports import Column, Kind, csv_response, export_format, export_response
 
 
 def _require_viewer(request):
@@ -25,14 +34,15 @@ def overview(request):
     years, history = budget_history()
     return render(request, "budget/overview.html", {
         "details": details, "years": years, "history": history_table(years, history),
-        "chart": budget_chart(years, history),
+        "chart": budget_chart(years, history), "change_chart": budget_change_chart(years, history),
     })
 
 
 EXPORT_COLUMNS = [
-    Column(gettext_lazy("tool"), "tool"), Column(gettext_lazy("jaar"), "year", Kind.INTEGER),
-    Column(gettext_lazy("post"), lambda line: line.get_category_display()),
-    Column(gettext_lazy("bedrag (EUR)"), "amount", Kind.MONEY),
+    Column(gettext_lazy("Tool"), lambda line: line.get_tool_display()), Column(gettext_lazy("Toolcode"), "tool"),
+    Column(gettext_lazy("Jaar"), "year", Kind.INTEGER),
+    Column(gettext_lazy("Post"), lambda line: line.get_category_display()),
+    Column(gettext_lazy("Bedrag (EUR)"), "amount", Kind.MONEY),
 ]
 
 
@@ -44,3 +54,26 @@ def export_csv(request):
     rows = [line for total in budget_totals() for line in lines.get((total.tool, total.year), [])]
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="budget.budgetline", object_repr="budget.csv")
     return csv_response(filename="budget", columns=EXPORT_COLUMNS, rows=rows)
+
+
+def may_view_budget(user) -> bool:
+    return user_has_role(user, *BUDGET_VIEWERS)
+
+
+HISTORY_COLUMNS = [
+    Column(gettext_lazy("tool"), "tool"), Column(gettext_lazy("post"), "category"),
+    Column(gettext_lazy("jaar"), "year", Kind.INTEGER), Column(gettext_lazy("bedrag (EUR)"), "amount", Kind.MONEY),
+    Column(gettext_lazy("verschil met vorig jaar (EUR)"), "change", Kind.MONEY),
+]
+
+
+@access_required(may_view_budget, deny_with=Deny.FORBIDDEN)
+def history_export(request):
+    """The budget per post and year with the year-on-year change (the charts' table) as CSV or
+    ``?formaat=xlsx`` through core.exports; audited."""
+    fmt = export_format(request)
+    rows = history_rows(*budget_history())
+    audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="budget.budgetline",
+              object_repr="budget-historiek", changes={"format": fmt})
+    return export_response(fmt=fmt, filename="budget-per-post-en-jaar", columns=HISTORY_COLUMNS, rows=rows,
+                           sheet=str(gettext_lazy("budget per post en jaar")))

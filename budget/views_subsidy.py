@@ -99,6 +99,7 @@ def tranche_detail(request, pk: int):
         "per_rule": _named(totals.get("rules", {}), dict(RuleKinds.choices)),
         "diff": diff, "has_previous": bool(previous),
         "requests": corrections.corrections_for_tranche(tranche), "answer_form": AnswerForm(),
+        "awaiting": corrections.corrections_awaiting_recalculation(tranche).count(),
         "formats": payment.FORMATS,
     })
 
@@ -190,6 +191,13 @@ def correction_answer(request, pk: int):
         submit_to_service(form, corrections.correction_answer, actor=request.user, request=item)
     if form.errors:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    elif form.cleaned_data["status"] == CorrectionStatuses.ACCEPTED:
+        if SubsidyRun.objects.filter(tranche_id=item.tranche_id, status="approved").exists():
+            messages.success(request, _("Aanvaard. De berekening van deze schijf is al goedgekeurd: laat de gegevens "
+                                        "in de HVT aanpassen, de volgende schijf verrekent het verschil."))
+        else:
+            messages.success(request, _("Aanvaard. Laat de gegevens van de plaats in de HVT aanpassen en bereken "
+                                        "de schijf daarna opnieuw: de aanvraag is dan verwerkt."))
     else:
         messages.success(request, _("Het antwoord is bewaard."))
     return redirect("budget:subsidy_tranche", pk=item.tranche_id)

@@ -120,9 +120,32 @@ class ReceptionPlace(AddressFields):
     def is_open_on(self, day) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
+    def facts_on(self, day):
+        """The facts in force on ``day``: the PlacePeriod in force (from prefetched ``periods`` when
+        there are, else one query), the place itself when it has no period, None when it has periods
+        but none holds ``day`` (the Python twin of ``hvt.querysets.period_on`` and its fallback)."""
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        periods = list(cache["periods"]) if "periods" in cache else list(self.periods.all()) if self.pk else []
+        if not periods:
+            return self
+        return next((p for p in periods if p.valid_from <= day and (p.valid_until is None or day <= p.valid_until)),
+                    None)
+
+    def capacity_on(self, day) -> int:
+        """The capacity in force on ``day`` (``hvt.querysets.capacity_on``); 0 when no period holds it."""
+        facts = self.facts_on(day)
+        return facts.capacity if facts is not None else 0
+
     def is_available_on(self, day) -> bool:
-        """The Python twin of ``hvt.querysets.available_q(day)`` for one loaded place."""
-        return self.is_available and self.is_open_on(day)
+        """The Python twin of ``hvt.querysets.available_q(day)`` for one loaded place: validated, and
+        open and confirmed by the facts of the period in force on ``day`` (``facts_on``)."""
+        facts = self.facts_on(day)
+        if self.validated_on is None or facts is None:
+            return False
+        if not (facts.start_date <= day and (facts.end_date is None or day <= facts.end_date)):
+            return False
+        return not (facts.category == PlaceCategories.CAT2 and facts.start_date >= CATEGORY_2_CONFIRMATION_FROM
+                    and self.agency_confirmed_on is None)
 
 
 class PlacePeriod(models.Model):

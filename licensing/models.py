@@ -25,7 +25,10 @@ class PlanPeriod(models.Model):
         ordering = ["starts_on"]
         verbose_name = _("licentieplan")
         verbose_name_plural = _("licentieplannen")
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="licensing_period_order")]
+        constraints = [models.CheckConstraint(
+            condition=Q(ends_on__gte=models.F("starts_on")), name="licensing_period_order",
+            violation_error_message=_("De einddatum van het licentieplan kan niet voor de begindatum liggen."),
+        )]
 
     def __str__(self):
         return self.name
@@ -95,7 +98,8 @@ class LicenceAssignment(models.Model):
         verbose_name_plural = _("licentietoewijzingen")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "tool"], condition=Q(released_at__isnull=True), name="licensing_one_active_licence_per_tool"
+                fields=["user", "tool"], condition=Q(released_at__isnull=True), name="licensing_one_active_licence_per_tool",
+                violation_error_message=_("Deze gebruiker heeft al een licentie voor deze tool."),
             ),
         ]
         indexes = [models.Index(fields=["pool", "released_at"], name="licensing_pool_active_idx")]

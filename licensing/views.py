@@ -4,16 +4,20 @@ deactivations; assignment and reactivation (POST) call the services. Access: cor
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from audit.constants import AuditActions
+from audit.services import audit_log
 from core import clock
 from core.access import Deny, access_required
+from core.exports import export_format, export_response
 from core.forms import submit_to_service
 from core.paging import paginate
-from licensing import selectors, services
+from licensing import reports, selectors, services
 from licensing.forms import LicenceAssignForm
 from licensing.models import PlanPeriod
 from licensing.permissions import may_manage, may_read_reports
@@ -27,11 +31,13 @@ def _period(request) -> PlanPeriod | None:
 
 
 def _overview(request, period: PlanPeriod | None, form: LicenceAssignForm, *, status: int = 200):
+    pools = list(selectors.pools_with_usage(period=period)) if period else []
     context = {
         "period": period,
         "periods": PlanPeriod.objects.all(),
         "report": selectors.plan_report(period=period) if period else None,
-        "pools": selectors.pools_with_usage(period=period) if period else [],
+        "pools": pools,
+        "pools_chart": reports.pools_chart(reports.pool_rows(pools)),
         "per_organisation": selectors.seats_used_per_organisation(period=period) if period else [],
         "technical_accounts": selectors.technical_accounts(),
         "may_manage": may_manage(request.user),
@@ -49,11 +55,22 @@ def overview(request):
 @access_required(may_read_reports, deny_with=Deny.FORBIDDEN)
 def activity(request):
     now = clock.now()
+    today = clock.brussels_date(now)
+    history = selectors.deactivation_history()
+    per_month = reports.deactivations_per_month(history, today=today)
+    upcoming_per_day = reports.upcoming_per_day(now=now)
+    portal_logins = reports.portal_logins_filled(selectors.portal_logins_per_month(period=selectors.period_current()),
+                                                 today=today)
     context = {
-        "history": selectors.deactivation_history(),
+        "history": history,
+        "per_month": per_month,
+        "deactivations_chart": reports.deactivations_chart(per_month),
         "recent": paginate(request, selectors.recent_deactivations(limit=None)),
         "upcoming": selectors.upcoming_deactivations(now=now)[:200],
-        "portal_logins": selectors.portal_logins_per_month(period=selectors.period_current()),
+        "upcoming_per_day": upcoming_per_day,
+        "upcoming_chart": reports.upcoming_chart(upcoming_per_day),
+        "portal_logins": portal_logins,
+        "portal_chart": reports.portal_chart(portal_logins),
         "may_manage": may_manage(request.user),
     }
     return render(request, "licensing/activity.html", context)
@@ -86,3 +103,18 @@ def reactivate(request, pk: int):
     else:
         messages.success(request, _("%(user)s is opnieuw actief.") % {"user": user.username})
     return redirect("licensing:activity")
+
+
+@access_required(may_read_reports, deny_with=Deny.FORBIDDEN)
+def export(request, table: str):
+    """One table behind a licence chart as CSV (or ``?formaat=xlsx``), the page's figures; audited."""
+    if table not in reports.EXPORTS:
+        raise Http404
+    fmt = export_format(request)
+    title, columns = reports.EXPORTS[table]
+    period = _period(request)
+    rows = reports.export_rows(table, now=clock.now(), period=period)
+    response = export_response(fmt=fmt, filename=f"licenties-{table}", columns=columns, rows=rows, sheet=str(title))
+    audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="licensing.report", object_id=table,
+              object_repr=str(title), changes={"table": table, "format": fmt, "plan": period.code if period else None})
+    return response

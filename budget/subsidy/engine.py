@@ -31,7 +31,7 @@ CATEGORY_2_POSITIVE = (RuleKinds.CAT2_DAY, RuleKinds.CAT2_ASSIGNMENT_ONCE)
 
 def euro(cents: int) -> Decimal:
     """Integer cents as an exact Decimal in euro."""
-    return (Decimal(int(cents)) / 100).quantize(CENT)
+    return Decimal(int(cents)).scaleb(-2)  # exact: the integer's digits with exponent -2
 
 
 @dataclass
@@ -89,40 +89,58 @@ def money_text(cents: int) -> str:
     return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
+# The explanation of a place line is stored compactly (built on the hot path for every line; read
+# only when a statement is opened): {"rows": [[from_day, to_day, days, beds, rate_cents, version,
+# amount_cents, allocation_id | None], ...]} with day numbers (hvt.selectors.subsidy_day_number).
+# ``explanation_items`` turns either form (also the older {"items": [dict, ...]}) into dict items.
+ROW_FIELDS = ("from", "to", "days", "beds", "rate", "version", "amount", "allocation")
+
+
+def explanation_items(explanation: dict) -> list[dict]:
+    """The items of a stored explanation: from/to (ISO dates), days, beds, rate and amount (text
+    with two decimals), version, and allocation when there is one."""
+    if "rows" not in explanation:
+        return list(explanation.get("items", []))
+    out = []
+    for from_day, to_day, days, beds, rate, version, amount, allocation in explanation["rows"]:
+        item = {"from": day_from_number(from_day).isoformat(), "to": day_from_number(to_day).isoformat(),
+                "days": days, "beds": beds, "rate": money_text(rate), "version": version,
+                "amount": money_text(amount)}
+        if allocation is not None:
+            item["allocation"] = allocation
+        out.append(item)
+    return out
+
+
 def _entitlements(rows: list[tuple]) -> dict[tuple[int, str], LineData]:
-    """Group the SQL rows per (place, rule) into lines with their explanation."""
+    """Group the SQL rows per (place, rule) into lines with their (compact) explanation rows."""
     lines: dict[tuple[int, str], LineData] = {}
     cents: dict[tuple[int, str], int] = defaultdict(int)
     rate_cents: dict[tuple[int, str], int] = {}
-    day_text = {}
+    explained: dict[tuple[int, str], list] = defaultdict(list)
     for rule, place_id, muni, allocation_id, from_day, to_day, days, beds, rate, version, amount in rows:
         key = (place_id, rule)
         line = lines.get(key)
         if line is None:
-            line = lines[key] = LineData(municipality_id=muni, place_id=place_id, rule_kind=rule,
-                                         explanation={"items": []})
-        cents[key] += int(amount)
-        for d in (from_day, to_day):
-            if d not in day_text:
-                day_text[d] = day_from_number(d).isoformat()
-        item = {
-            "from": day_text[from_day], "to": day_text[to_day], "days": int(days), "beds": int(beds),
-            "rate": money_text(rate), "version": version, "amount": money_text(amount),
-        }
-        if allocation_id is not None:
-            item["allocation"] = int(allocation_id)
-        line.explanation["items"].append(item)
+            line = lines[key] = LineData(municipality_id=muni, place_id=place_id, rule_kind=rule)
+        cents[key] += amount
+        explained[key].append([from_day, to_day, days, beds, rate, version, amount, allocation_id])
         if rule in DAY_RULES:
-            line.days += int(days)
-            line.beds = max(line.beds, int(beds))
+            line.days += days
+            if beds > line.beds:
+                line.beds = beds
         else:
-            line.days = max(line.days, int(days))
-            line.beds += int(beds)
-        rate_cents[key] = abs(int(rate))
+            if days > line.days:
+                line.days = days
+            line.beds += beds
+        rate_cents[key] = rate
     for key, line in lines.items():
-        line.explanation["items"].sort(key=lambda i: (i["from"], i.get("allocation", 0)))
+        items = explained[key]
+        if len(items) > 1:
+            items.sort(key=lambda r: (r[0], r[7] or 0))
+        line.explanation = {"rows": items}
         line.entitlement_to_date = euro(cents[key])
-        line.rate = euro(rate_cents[key])
+        line.rate = euro(abs(rate_cents[key]))
     # A place's category-2 total never goes below zero because of the residents' fee.
     for (place_id, rule), line in lines.items():
         if rule != RuleKinds.CAT2_RESIDENT_FEE:

@@ -95,8 +95,8 @@ def sepa_xml(run: SubsidyRun, rows: list[PaymentRow] | None = None) -> bytes:
 
 def _columns():
     return [
-        Column(_("NIS-code"), "refnis"), Column(_("gemeente"), "municipality"),
-        Column(_("bedrag (EUR)"), "amount", Kind.MONEY), Column(_("soort"), "kind"),
+        Column(_("NIS-code"), "refnis"), Column(_("Gemeente"), "municipality"),
+        Column(_("Bedrag (EUR)"), "amount", Kind.MONEY), Column(_("Soort"), "kind"),
         Column(_("IBAN"), "iban"), Column(_("BIC"), "bic"),
     ]
 

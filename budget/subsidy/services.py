@@ -17,6 +17,7 @@ from accounts.selectors import user_has_role
 from audit.constants import AuditActions
 from audit.services import audit_log
 from budget.constants import RunStatuses
+from budget.corrections import corrections_mark_recalculated
 from budget.models import SubsidyLine, SubsidyRun, Tranche
 from budget.subsidy.engine import Calculation, calculate
 from core import clock
@@ -100,11 +101,12 @@ def run_calculate(*, tranche: Tranche, actor, progress=None) -> SubsidyRun:
         run.calculated_by = _user(actor)
         run.progress, run.finished_at = 100, clock.now()
         run.save()
+        processed = corrections_mark_recalculated(tranche, run.started_at)
         report(100)
         audit_log(
             actor=actor, action=AuditActions.CREATE if created else AuditActions.UPDATE, obj=run,
             changes={"tranche": tranche.code, "total": totals["total"], "lines": len(calc.lines),
-                     "previous_total": previous["total"] if previous else None},
+                     "previous_total": previous["total"] if previous else None, "corrections_processed": processed},
         )
     return run
 

@@ -19,7 +19,6 @@ from hvt.models import (
     Allocation,
     ReceptionPlace,
 )
-from hvt.querysets import free_beds
 from hvt.services.common import (
     _audit,
     _check_at_most,
@@ -27,7 +26,7 @@ from hvt.services.common import (
     _lock_place,
     _require_scope,
     errors_together,
-    peak_beds,
+    least_free_beds,
 )
 
 
@@ -55,8 +54,8 @@ def _check_allocation_fits(place: ReceptionPlace, allocation: Allocation, *, exc
             raise ValidationError({"end_date": _("De plaats heeft een einddatum: geef een einddatum op.")})
         if allocation.end_date > place.end_date or allocation.start_date > place.end_date:
             raise ValidationError({"end_date": _("De toewijzing loopt na de einddatum van de plaats.")})
-    in_use = peak_beds(place_id=place.pk, start=allocation.start_date, end=allocation.end_date, exclude_pk=exclude_pk)
-    free = free_beds(place.capacity, in_use)  # over the period: capacity − the peak of beds in use
+    # over the period: the fewest free beds on any day, by the capacity in force that day (PlacePeriod)
+    free = least_free_beds(place=place, start=allocation.start_date, end=allocation.end_date, exclude_pk=exclude_pk)
     if allocation.household_size > free:
         raise ValidationError(
             {"household_size": _("Niet genoeg vrije bedden in deze periode: %(free)s vrij, %(size)s nodig.")

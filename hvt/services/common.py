@@ -136,5 +136,55 @@ def peak_beds(*, place_id: int, start: dt.date, end: dt.date | None, exclude_pk:
     return peak
 
 
+def capacity_segments(place) -> list[tuple[dt.date, dt.date | None, int]]:
+    """(from, until, capacity) of a place over time by its effective-dated periods (one query): the
+    days a period is in force and the place open by that period's dates; the place's own fields when
+    it has no period (the same definition as ``hvt.querysets.capacity_on`` / ``place_open_on_q``)."""
+    periods = list(place.periods.order_by("valid_from").values_list(
+        "valid_from", "valid_until", "start_date", "end_date", "capacity"))
+    if not periods:
+        return [(place.start_date, place.end_date, place.capacity)]
+    out = []
+    for valid_from, valid_until, start_date, end_date, capacity in periods:
+        begin = max(valid_from, start_date)
+        ends = [d for d in (valid_until, end_date) if d is not None]
+        until = min(ends) if ends else None
+        if until is None or begin <= until:
+            out.append((begin, until, capacity))
+    return out
+
+
+def least_free_beds(*, place, start: dt.date, end: dt.date | None, exclude_pk: int | None = None) -> int:
+    """The fewest free beds on any day of [start, end] (end None: open-ended): the capacity in force
+    that day (``capacity_segments``; 0 on a day no period holds) minus the beds in use that day.
+    Two queries (periods, allocations), a sweep over the change days in Python."""
+    qs = Allocation.objects.filter(place_id=place.pk).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    used: dict[dt.date, int] = defaultdict(int)
+    for a_start, a_end, size in qs.values_list("start_date", "end_date", "household_size"):
+        used[max(a_start, start)] += size
+        if a_end is not None:
+            used[a_end + dt.timedelta(days=1)] -= size
+    capacity: dict[dt.date, int] = defaultdict(int)
+    for seg_from, seg_until, beds in capacity_segments(place):
+        if seg_until is not None and seg_until < start:
+            continue
+        capacity[max(seg_from, start)] += beds
+        if seg_until is not None:
+            capacity[seg_until + dt.timedelta(days=1)] -= beds
+    days = sorted({d for d in (*used, *capacity) if end is None or d <= end} | {start})
+    in_use = beds = 0
+    least = None
+    for day in days:
+        in_use += used.get(day, 0)
+        beds += capacity.get(day, 0)
+        free = beds - in_use
+        least = free if least is None else min(least, free)
+    return max(least or 0, 0)
+
+
 def _audit(actor, action, obj, changes, reason=""):
     audit_log(actor=actor, action=action, obj=obj, changes=changes, reason=reason)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.constants import Roles
@@ -58,13 +59,19 @@ def place_list(request):
     })
 
 
+# Dutch headings and labels (issue 12, item 6); a code a tool may read sits in a column of its own.
 EXPORT_COLUMNS = [
-    Column("id", "id", Kind.INTEGER), Column("refnis", "municipality_id"), Column("gemeente", "municipality.name_nl"),
-    Column("naam", "name"), Column("straat", "street"), Column("huisnummer", "house_number"),
-    Column("postcode", "postal_code"), Column("uitbater", "operator"), Column("categorie", "category"),
-    Column("type_categorie_2", "category_2_subtype"), Column("capaciteit", "capacity", Kind.INTEGER),
-    Column("in_gebruik_vandaag", "beds_in_use", Kind.INTEGER), Column("status", "status"),
-    Column("startdatum", "start_date", Kind.DATE), Column("einddatum", "end_date", Kind.DATE),
+    Column(gettext_lazy("Nummer"), "id", Kind.INTEGER), Column(gettext_lazy("NIS-code"), "municipality_id"),
+    Column(gettext_lazy("Gemeente"), "municipality.name_nl"), Column(gettext_lazy("Naam"), "name"),
+    Column(gettext_lazy("Straat"), "street"), Column(gettext_lazy("Huisnummer"), "house_number"),
+    Column(gettext_lazy("Postcode"), "postal_code"), Column(gettext_lazy("Uitbater"), "operator"),
+    Column(gettext_lazy("Categorie"), lambda place: place.get_category_display()),
+    Column(gettext_lazy("Categoriecode"), "category"),
+    Column(gettext_lazy("Type (categorie 2)"), lambda place: place.get_category_2_subtype_display()),
+    Column(gettext_lazy("Capaciteit"), "capacity", Kind.INTEGER),
+    Column(gettext_lazy("In gebruik vandaag"), "beds_in_use", Kind.INTEGER),
+    Column(gettext_lazy("Status"), lambda place: place.get_status_display()), Column(gettext_lazy("Statuscode"), "status"),
+    Column(gettext_lazy("Startdatum"), "start_date", Kind.DATE), Column(gettext_lazy("Einddatum"), "end_date", Kind.DATE),
 ]
 
 

@@ -74,7 +74,8 @@ def test_generated_persons_have_a_gapless_address_history_ending_where_they_live
     from crt.models import Dossier, Person
 
     history: list[tuple] = []
-    n = generate._persons({"persons": 400}, random.Random(7), history)
+    statuses: list[tuple] = []
+    n = generate._persons({"persons": 400}, random.Random(7), history, statuses)
     assert n == 400
     periods = defaultdict(list)
     for person_id, refnis, valid_from, valid_to in history:
@@ -96,12 +97,28 @@ def test_generated_persons_have_a_gapless_address_history_ending_where_they_live
     assert len({rows[-1][2] for rows in periods.values()}) > 20  # spread over municipalities
     ended = Dossier.objects.using("crt").filter(ended_on__isnull=False)
     assert 0 < ended.count() < n and not ended.filter(status="registered").exists()
+    # The status history: registered on opening, later steps later, the end status on the end date,
+    # the dossier's status the last one; more than one status and more than one sex at scale.
+    paths = defaultdict(list)
+    for dossier_id, status, day in statuses:
+        paths[dossier_id].append((day, status))
+    dossiers = {d.pk: d for d in Dossier.objects.using("crt").all()}
+    assert set(paths) == set(dossiers)
+    for dossier_id, path in paths.items():
+        dossier = dossiers[dossier_id]
+        assert path[0] == (dossier.opened_on, "registered") and path[-1][1] == dossier.status
+        assert [day for day, _s in path] == sorted(day for day, _s in path)
+        if dossier.ended_on is not None:
+            assert path[-1] == (dossier.ended_on, dossier.status) and dossier.status in ("moved_away", "closed")
+    assert len({s for _d, s, _day in statuses}) >= 5
+    assert set(Person.objects.using("crt").values_list("sex", flat=True)) >= {"F", "M"}
 
     if connections["crt"].vendor != "postgresql":
         return  # COPY is PostgreSQL's (the bench runs there; CI runs the tests there)
     from crt.selectors import registered_persons_per_municipality
 
     assert generate._address_periods(history) == len(history)
+    assert generate._status_changes(statuses) == len(statuses)
     assert generate._crt_counts() > 0  # the kept counts, recomputed after the bulk load
     day = dt.date(2024, 6, 30)
     expected = defaultdict(int)
@@ -111,3 +128,7 @@ def test_generated_persons_have_a_gapless_address_history_ending_where_they_live
             expected[next(r for f, t, r in rows if f <= day and (t is None or t > day))] += 1
     assert sum(expected.values()) > 0
     assert registered_persons_per_municipality(day) == dict(expected)
+    from crt.selectors import counts_on
+
+    status = counts_on(day, ["status"])["status"]  # each dossier opened by then in the status it had
+    assert sum(status.values()) == sum(1 for d in dossiers.values() if d.opened_on <= day) and len(status) >= 3

@@ -61,7 +61,7 @@ def test_export_is_audited_and_semicolon_separated(login):
     client = login(make_user(Roles.HVT_SUBSIDY_COORDINATOR))
     response = client.get("/budget/export.csv")
     text = response.content.decode("utf-8-sig")
-    assert "hvt;2024;licenties;353700,00" in text  # core.exports: decimal comma
+    assert "HVT – Huisvestingstool;hvt;2024;licenties;353700,00" in text  # core.exports: decimal comma, label and code
     assert AuditEvent.objects.filter(action="export", object_type="budget.budgetline").count() == 1
 
 

@@ -169,5 +169,6 @@ def test_budget_chart_json_and_year_on_year_table(client, login, coordinator):
     assert "-€ 53.700,00" in body or "€ -53.700,00" in body
     # CSP: the only inline script element is the JSON data
     scripts = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", body)
-    assert scripts == ['<script id="budget-chart-data" type="application/json">']
+    assert sorted(scripts) == ['<script id="budget-chart-change" type="application/json">',
+                               '<script id="budget-chart-data" type="application/json">']
     assert "budget/budget_chart.js" in body

@@ -8,6 +8,7 @@ import pytest
 
 from budget.constants import RuleKinds as R
 from budget.models import SchemeRate, SchemeVersion, SubsidyLine
+from budget.subsidy.engine import explanation_items
 from hvt.constants import PlaceCategories as C
 from hvt.services import place_change
 from tests.budget.subsidy_helpers import (
@@ -43,7 +44,7 @@ def test_cat1_public_exactly_90_days_earns_and_89_days_does_not():
     assert amounts(run, b) == {}
     line = SubsidyLine.objects.get(run=run, place=a)
     assert (line.beds, line.days, line.rate) == (4, 90, D("1000.00"))
-    assert line.explanation["items"][0]["to"] == "2022-06-30"
+    assert explanation_items(line.explanation)[0]["to"] == "2022-06-30"
 
 
 def test_cat1_public_capacity_rising_after_60_days_earns_the_extra_beds_90_days_later():
@@ -60,7 +61,7 @@ def test_cat1_public_capacity_rising_after_60_days_earns_the_extra_beds_90_days_
     second = calc("2022-09")
     line = SubsidyLine.objects.get(run=second, place=p)
     assert (line.entitlement_to_date, line.previously_paid, line.amount) == (D("5000.00"), D("2000.00"), D("3000.00"))
-    assert line.explanation["items"][-1]["to"] == "2022-08-28"
+    assert explanation_items(line.explanation)[-1]["to"] == "2022-08-28"
 
 
 def test_cat1_private_46_and_92_days_and_the_cap():
@@ -134,7 +135,7 @@ def test_each_day_is_priced_by_the_version_in_force_that_day():
         SchemeRate.objects.create(version=v2, rule_kind=rate.rule_kind, subtype=rate.subtype, amount=new)
     run = calc("2022-06")
     assert amounts(run, p) == {R.CAT2_DAY: D("660.00")}
-    assert [i["version"] for i in SubsidyLine.objects.get(run=run, place=p).explanation["items"]] == [1, 2]
+    assert [i["version"] for i in explanation_items(SubsidyLine.objects.get(run=run, place=p).explanation)] == [1, 2]
 
 
 def test_guidance_with_factor_045_and_030(monkeypatch):

@@ -77,3 +77,19 @@ def test_charts_are_not_served_to_the_hvt_realm(client, login, make_user, known)
     login(make_user("hvt_coordinator"))
     response = client.get(reverse("crt:reports"), {"datum": DAY.isoformat()})
     assert response.status_code in (403, 404) and "crt-chart" not in response.content.decode()
+
+
+@pytest.mark.django_db(databases=["default", "crt"])
+def test_the_municipality_table_and_the_guidance_count_are_one_definition(known, frozen_now):
+    """Both count by the address period on the date: a later move changes neither for a past date."""
+    from crt.models import Dossier
+    from crt.reporting import _counts
+    from crt.selectors import registered_persons_per_municipality
+    from crt.services import address_move
+
+    frozen_now(dt.datetime(2024, 5, 1, 10))
+    for dossier in Dossier.objects.using("crt").filter(person__municipality_refnis="11002")[:3]:
+        address_move(person=dossier.person, municipality_refnis="44021", moved_on=dt.date(2024, 4, 1))
+    for day, expected in ((DAY, {"44021": 8, "11002": 7}), (dt.date(2024, 4, 1), {"44021": 11, "11002": 4})):
+        cells, _labels = _counts("municipality", day)
+        assert {k: v for k, v in cells.items() if v} == registered_persons_per_municipality(day) == expected

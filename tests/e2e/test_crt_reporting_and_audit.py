@@ -43,8 +43,18 @@ def dossiers():
 
 def test_reporting_sees_suppressed_aggregates_only(page, browser_login, dossiers):
     user = _user(CrtRoles.REPORTING, "reporting-e2e")
+    console = []
+    page.on("console", lambda msg: console.append(msg.text))
+    page.on("pageerror", lambda err: console.append(str(err)))
     browser_login(user.username, TEST_PASSWORD, totp_key_hex=settings.DEMO_TOTP_HEX_KEY)
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="CRT-rapportage").click()
+    # Six charts drawn from the json_script data under the strict CSP; a suppressed cell is labelled "x".
+    page.wait_for_function("() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
+                           ".filter(c => window.Chart.getChart(c)).length === 6")
+    labels = page.evaluate("() => window.Chart.getChart(document.querySelector('canvas[data-chart=crt-chart-sex]'))"
+                           ".data.labels")
+    assert labels[0] == "vrouw (x)"  # 9 women, men and other 0 (hidden): women hidden too
+    assert not [text for text in console if "Content Security Policy" in text], console
     table = page.get_by_role("region", name="Gemeente")
     expect(table.locator("tbody tr")).to_have_count(285)  # every municipality, whether anyone lives there or not
     # Antwerpen has 2 and 283 municipalities none (suppressed), so Gent (7) is suppressed as well;

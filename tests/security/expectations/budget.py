@@ -43,6 +43,7 @@ def expenditure(scope: Scope) -> dict:
 EXPECTATIONS: dict = {
     "budget:overview": only(VIEWERS),
     "budget:export": only(VIEWERS),
+    "budget:history_export": only(VIEWERS),  # per post and year with the change (tests/budget/test_budget_charts.py)
     # budget.permissions.PAYEE_READERS: the municipal officer's page lists only their municipality's
     # account (tests/budget/test_payees.py checks the scope of the rows).
     "budget:payees": only(VIEWERS | roles(Roles.HVT_MUNICIPAL_FULL)),
@@ -183,4 +184,8 @@ EXPECTATIONS.update({
     "budget:subsidy_statement": only(OFFICER_FULL, obj=_tranche_pk),
     # The scheme and its versions; a POST adds a version (tests/budget/test_subsidy_scheme.py).
     "budget:subsidy_scheme": only(COORDINATION, writes="budget.schemeversion"),
+    # Subsidy totals: VLOT (its provinces: tests/budget/test_subsidy_totals.py checks the rows) and
+    # the Flanders-wide coordination roles.
+    "budget:subsidy_totals": only(COORDINATION | roles(Roles.HVT_VLOT, Roles.HVT_COORDINATOR)),
+    "budget:subsidy_totals_export": only(COORDINATION | roles(Roles.HVT_VLOT, Roles.HVT_COORDINATOR)),
 })

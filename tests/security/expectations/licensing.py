@@ -99,6 +99,8 @@ def inactive_user(scope: Scope) -> dict:
 EXPECTATIONS: dict = {
     "licensing:overview": only(READERS),
     "licensing:activity": only(READERS),
+    # The tables behind the licence charts as CSV/XLSX (audited: tests/licensing/test_reports.py).
+    "licensing:export": only(READERS, kwargs={"table": "pools"}),
     "licensing:assign": only(MANAGERS, status(405), writes="licensing.licenceassignment"),
     "licensing:reactivate": only(MANAGERS, status(405), obj=inactive_user, writes="licensing.licenceassignment"),
 }
