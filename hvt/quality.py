@@ -300,11 +300,13 @@ def report_json(*, day: dt.date, municipality: str = "") -> dict[str, dict[str, 
 
 def municipality_quality_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict | None:
     """One municipality of the user's scope on ``day``: ``counts`` ((code, label, n) for every item),
-    ``by_code`` and ``items`` (``items_for_user``); ``None`` outside the scope."""
+    ``by_code`` and ``items`` (``items_for_user``); ``None`` outside the scope or without open items."""
     if not municipalities_for_user(user, roles=QUALITY_ROLES).filter(pk=refnis).exists():
         return None
     day = day or clock.today()
     table = quality_counts(user=user, days=[day], municipality=refnis).get(refnis, {})
     by_code = {code: (table.get(code) or [0])[0] for code in CODES}
+    if not any(by_code.values()):
+        return None  # nothing to fix: the municipality page shows no section
     return {"refnis": refnis, "by_code": by_code, "counts": [(code, ITEMS[code], by_code[code]) for code in CODES],
             "items": items_for_user(user, refnis, day=day)}

@@ -243,3 +243,12 @@ def test_municipality_page_shows_its_items(today, client, login, make_user, coor
     page = client.get(reverse("hvt:municipality_detail", args=[GENT])).content.decode()
     assert 'data-testid="municipality-quality"' in page
     assert reverse("hvt:place_detail", args=[place.pk]) in page
+
+
+def test_municipality_page_without_open_items_has_no_quality_section(today, client, login, coordinator):
+    from tests.hvt.helpers import make_place
+
+    allocate(coordinator, make_place(), start=dt.date(2022, 5, 1))  # validated, checked, allocated
+    login(coordinator)
+    page = client.get(reverse("hvt:municipality_detail", args=[GENT])).content.decode()
+    assert 'data-testid="municipality-quality"' not in page
