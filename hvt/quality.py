@@ -45,6 +45,7 @@ from core import clock
 from core.registry import app_modules
 from hvt.constants import READ_ROLES, WRITE_ROLES, OfferStatuses
 from hvt.models import PlaceOffer, ReceptionPlace
+from hvt.querysets import not_validated_on_q
 
 OFFER_WAIT_DAYS = 14
 IDLE_AFTER_DAYS = 180
@@ -108,7 +109,7 @@ def _open_q(day: dt.date) -> Q:
 
 
 def _without_check_q(day: dt.date) -> Q:
-    return (_known_by("created_at", day) & (Q(validated_on__isnull=True) | Q(validated_on__gt=day))
+    return (_known_by("created_at", day) & not_validated_on_q(day)
             & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)) & _unknown_by("first_check", day))
 
 
