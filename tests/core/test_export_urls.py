@@ -48,6 +48,15 @@ def _dashboard_export(client, login):
     return client.get(reverse("hvt:dashboard_export"))
 
 
+def _dashboard_evolution_export(client, login):
+    from hvt.models import CapacitySnapshot
+
+    CapacitySnapshot.objects.create(date=dt.date(2024, 2, 29), municipality_id=GENT, category=PlaceCategories.CAT1_PUBLIC,
+                                    capacity=1500, available=1500, occupied=1234, free=266)
+    login(make_user(Roles.HVT_COORDINATOR))
+    return client.get(reverse("hvt:dashboard_evolution_export"))
+
+
 def _budget_export(client, login):
     login(make_user(Roles.HVT_SUBSIDY_COORDINATOR))
     return client.get(reverse("budget:export"))
@@ -95,6 +104,7 @@ def _as_coordinator(name, *args, query=""):
 
 CASES = {
     "hvt:place_export": _place_export, "hvt:dashboard_export": _dashboard_export, "budget:export": _budget_export,
+    "hvt:dashboard_evolution_export": _dashboard_evolution_export,
     "budget:actual_export": _actual_export, "crt:report_export": _crt_report_export,
     "budget:subsidy_payment": _subsidy_payment,
     # exports added by other pages (issue 12 item 6 holds for them too); the walk checks their headings
