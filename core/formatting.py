@@ -43,6 +43,8 @@ def format_euro(value) -> str:
 def format_date(value) -> str:
     if value is None or value == "":
         return MISSING
+    if isinstance(value, str):  # an ISO day of a chart's series ("2022-05-31")
+        value = dt.date.fromisoformat(value[:10])
     if isinstance(value, dt.datetime):
         return formats.date_format(value, "SHORT_DATETIME_FORMAT", use_l10n=True)
     return formats.date_format(value, "SHORT_DATE_FORMAT", use_l10n=True)

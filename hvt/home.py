@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.constants import Roles
 from accounts.selectors import user_has_role
 from core import clock
+from core.formatting import format_percent
 from hvt import selectors
 from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES, OfferStatuses, PlaceStatuses
 
@@ -17,7 +18,8 @@ LAGGING_BELOW = 50
 
 
 def _percent(value) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    """One decimal, as everywhere (core.formatting): "80,0 %", never "80 %" here and "79,6 %" there."""
+    return format_percent(value)
 
 
 def _place_cards(user) -> list[dict]:

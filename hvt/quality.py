@@ -45,6 +45,7 @@ from core import clock
 from core.registry import app_modules
 from hvt.constants import READ_ROLES, WRITE_ROLES, OfferStatuses
 from hvt.models import PlaceOffer, ReceptionPlace
+from hvt.querysets import not_validated_on_q
 
 OFFER_WAIT_DAYS = 14
 IDLE_AFTER_DAYS = 180
@@ -108,7 +109,7 @@ def _open_q(day: dt.date) -> Q:
 
 
 def _without_check_q(day: dt.date) -> Q:
-    return (_known_by("created_at", day) & (Q(validated_on__isnull=True) | Q(validated_on__gt=day))
+    return (_known_by("created_at", day) & not_validated_on_q(day)
             & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)) & _unknown_by("first_check", day))
 
 
@@ -300,11 +301,13 @@ def report_json(*, day: dt.date, municipality: str = "") -> dict[str, dict[str, 
 
 def municipality_quality_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict | None:
     """One municipality of the user's scope on ``day``: ``counts`` ((code, label, n) for every item),
-    ``by_code`` and ``items`` (``items_for_user``); ``None`` outside the scope."""
+    ``by_code`` and ``items`` (``items_for_user``); ``None`` outside the scope or without open items."""
     if not municipalities_for_user(user, roles=QUALITY_ROLES).filter(pk=refnis).exists():
         return None
     day = day or clock.today()
     table = quality_counts(user=user, days=[day], municipality=refnis).get(refnis, {})
     by_code = {code: (table.get(code) or [0])[0] for code in CODES}
+    if not any(by_code.values()):
+        return None  # nothing to fix: the municipality page shows no section
     return {"refnis": refnis, "by_code": by_code, "counts": [(code, ITEMS[code], by_code[code]) for code in CODES],
             "items": items_for_user(user, refnis, day=day)}

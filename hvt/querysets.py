@@ -76,6 +76,11 @@ def open_on_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
+def not_validated_on_q(day: dt.date, prefix: str = "") -> Q:
+    """The place was not (yet) validated on ``day``: never, or only later."""
+    return Q(**{f"{prefix}validated_on__isnull": True}) | Q(**{f"{prefix}validated_on__gt": day})
+
+
 def confirmed_q(prefix: str = "", facts: str | None = None) -> Q:
     """Not a category-2 place from 1 June 2023 still waiting for the agency's confirmation. The
     category and start date are read with ``facts`` (the period in force; default: the place's own

@@ -1,6 +1,8 @@
 """``{% load formatting %}``: ``{{ beds|num }}``, ``{{ share|pct }}``, ``{{ amount|euro }}``,
 ``{{ day|datum }}``, ``{{ day|maand }}`` — see core.formatting."""
 
+from decimal import Decimal
+
 from django import template
 
 from core import formatting
@@ -31,3 +33,11 @@ def datum(value):
 @register.filter
 def maand(value):
     return formatting.format_month(value)
+
+
+@register.filter
+def figure(value):
+    """A card's figure: a number gets the thousands separator, text (``67,9 %``) stays as it is."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return formatting.format_number(value)
+    return value

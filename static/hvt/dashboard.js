@@ -18,6 +18,15 @@
   };
   var DASHES = { "1_public": [], "1_private": [6, 3], "2": [2, 2], "3": [10, 3, 2, 3] };
 
+  // Axes and tooltips in the Belgian-Dutch format of the pages (static/js/format.js): 31-12-2023, 12.000, 67,9 %.
+  var F = window.AppFormat;
+  function xAxis(labels) {
+    return { ticks: { callback: function (_value, index) { return F ? F.date(labels[index]) : labels[index]; } } };
+  }
+  function tooltipTitle(items) {
+    return items.length && F ? F.date(items[0].label) : "";
+  }
+
   function stacked(canvas, data, field, title) {
     return new window.Chart(canvas, {
       type: "line",
@@ -52,8 +61,13 @@
         maintainAspectRatio: false,
         animation: false,
         interaction: { mode: "index", intersect: false },
-        plugins: { title: { display: true, text: title } },
-        scales: { y: { stacked: true, beginAtZero: true } },
+        plugins: {
+          title: { display: true, text: title },
+          tooltip: { callbacks: { title: tooltipTitle, label: function (item) {
+            return item.dataset.label + ": " + (F ? F.number(item.parsed.y) : item.parsed.y); } } },
+        },
+        scales: { x: xAxis(data.labels), y: { stacked: true, beginAtZero: true,
+          ticks: { callback: function (value) { return F ? F.number(value) : value; } } } },
       },
     });
   }
@@ -78,8 +92,13 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        plugins: { title: { display: true, text: data.text.share } },
-        scales: { y: { min: 0, max: 100 } },
+        plugins: {
+          title: { display: true, text: data.text.share },
+          tooltip: { callbacks: { title: tooltipTitle, label: function (item) {
+            return item.dataset.label + ": " + (F ? F.percent(item.parsed.y) : item.parsed.y); } } },
+        },
+        scales: { x: xAxis(data.labels), y: { min: 0, max: 100,
+          ticks: { callback: function (value) { return F ? F.percent(value) : value; } } } },
       },
     });
   }

@@ -42,7 +42,7 @@ def test_municipal_officer_sees_places_free_beds_queue_and_target(login):
     assert cards["Vrije bedden vandaag"]["value"] == 6
     assert cards["Aanbod te valideren"]["value"] == 1
     assert cards["Aanbod te valideren"]["url"] == "/hvt/validatie/"
-    assert cards["Uw objectief en realisatie"]["value"] == "80 %"
+    assert cards["Uw objectief en realisatie"]["value"] == "80,0\u00a0%"
     assert "8 beschikbare bedden voor een objectief van 10" in html
     assert 'href="/hvt/validatie/"' in html
     assert "Gemeenten onder 50 %" not in cards  # steering cards are for VLOT and coordination
@@ -60,7 +60,7 @@ def test_an_officer_of_gent_does_not_see_hasselts_numbers(login, client):
     assert gent["Vrije bedden vandaag"]["value"] == 6
     assert hasselt["Vrije bedden vandaag"]["value"] == 9
     assert gent["Aanbod te valideren"]["value"] == hasselt["Aanbod te valideren"]["value"] == 1
-    assert hasselt["Uw objectief en realisatie"]["value"] == "90 %"
+    assert hasselt["Uw objectief en realisatie"]["value"] == "90,0\u00a0%"
 
 
 def test_limited_officer_has_places_but_no_target(login):

@@ -57,7 +57,7 @@ def test_vlot_dashboard_renders_table_and_charts_without_csp_violation(page, bro
     assert page.evaluate("() => window.Chart.getChart(document.getElementById('hvt-chart-occupied')).data.labels") == [
         "2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31"]
     assert canvas.bounding_box()["height"] > 100
-    expect(page.get_by_test_id("dashboard-shift")).to_contain_text("2023-12-31")
+    expect(page.get_by_test_id("dashboard-shift")).to_contain_text("31-12-2023")  # Belgian date (issue 12 item 5)
 
     # furthest behind first by default (issue 11); sorted by name on request, and back
     expect(page.locator("main")).to_contain_text("Gesorteerd op achterstand")

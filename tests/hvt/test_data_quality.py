@@ -144,6 +144,18 @@ def test_command_prints_the_json_contract(today, gent_officer, coordinator):
     assert list(json.loads(out.getvalue())) == [HASSELT]
 
 
+def test_command_keys_are_only_refnis_codes(today, gent_officer):
+    """Persons no municipality can be given stay out of the JSON (its keys are REFNIS codes)."""
+    _count_change("1", 5, dimension="organisation")
+    _count_change(GENT, 2)
+    register(gent_officer, street="Zonder controle")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("data_quality_report", "--json", stdout=out, stderr=err)
+    data = json.loads(out.getvalue())
+    assert GENT in data and all(key.isdigit() and len(key) == 5 for key in data), data
+    assert "persons_without_municipality=3" in err.getvalue()
+
+
 def test_statement_count_does_not_grow_with_the_data(today, gent_officer, coordinator):
     def statements():
         with CaptureQueriesContext(connection) as default, CaptureQueriesContext(connections["crt"]) as crt:
@@ -243,3 +255,12 @@ def test_municipality_page_shows_its_items(today, client, login, make_user, coor
     page = client.get(reverse("hvt:municipality_detail", args=[GENT])).content.decode()
     assert 'data-testid="municipality-quality"' in page
     assert reverse("hvt:place_detail", args=[place.pk]) in page
+
+
+def test_municipality_page_without_open_items_has_no_quality_section(today, client, login, coordinator):
+    from tests.hvt.helpers import make_place
+
+    allocate(coordinator, make_place(), start=dt.date(2022, 5, 1))  # validated, checked, allocated
+    login(coordinator)
+    page = client.get(reverse("hvt:municipality_detail", args=[GENT])).content.decode()
+    assert 'data-testid="municipality-quality"' not in page

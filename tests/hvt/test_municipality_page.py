@@ -21,7 +21,7 @@ def test_page_shows_the_figures_against_the_target_places_and_allocations(client
     assert (figures["available"], figures["occupied"], figures["free"], figures["target"]) == (18, 7, 11, 20)
     assert str(figures["realisation"]) == "90.0"
     html = response.content.decode()
-    assert "90,0 %" in html  # Dutch decimal comma
+    assert "90,0\u00a0%" in html  # Dutch decimal comma, one decimal (core.formatting.format_percent)
     assert 'data-testid="municipality-places"' in html and "Hotel" in html
     allocations = list(response.context["allocation_page"])
     assert sorted(a.household_size for a in allocations) == [3, 4]  # active today; ended and future ones left out

@@ -2,8 +2,9 @@
 
 ``manage.py data_quality_report --json [--municipality REFNIS] [--date YYYY-MM-DD | --now ISO]``
 prints one JSON object ``{"<REFNIS>": {"<item code>": <count>, ...}, ...}`` for all of Flanders
-(municipalities without open items left out; CRT persons that no municipality can be given under
-``"unassigned"``). Without ``--json``: one line per municipality.
+(municipalities without open items left out). Every key is a REFNIS code: the CRT persons that no
+municipality can be given are not in the object (they have no REFNIS); their count goes to standard
+error. Without ``--json``: one line per municipality.
 """
 
 import datetime as dt
@@ -34,6 +35,10 @@ class Command(BaseCommand):
         else:
             day = date or clock.today()
         report = quality.report_json(day=day, municipality=municipality)
+        unassigned = report.pop(quality.UNASSIGNED, None)
+        if unassigned and any(unassigned.values()):
+            self.stderr.write("Not in any municipality (no REFNIS): "
+                              + ", ".join(f"{code}={n}" for code, n in unassigned.items() if n))
         if as_json:
             self.stdout.write(json.dumps(report))
             return
