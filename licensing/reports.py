@@ -13,13 +13,13 @@ import datetime as dt
 
 from django.db.models import Count
 from django.db.models.functions import TruncDate
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import clock
 from core.charts import LINE, Chart, Series
 from core.exports import Column, Kind
+from core.formatting import format_date, format_month
 from licensing import selectors
 from licensing.constants import IDLE_DAYS, UPCOMING_IDLE_DAYS, LicenceTypes
 
@@ -39,7 +39,7 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def _label(month: dt.date) -> str:
-    return date_format(month, "F Y")
+    return format_month(month)
 
 
 # --- seats per pool -------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ def upcoming_per_day(*, now: dt.datetime) -> list[dict]:
 
 
 def upcoming_chart(rows: list[dict]) -> dict:
-    return Chart(title=_("Binnenkort gedeactiveerd, per dag"), labels=[date_format(r["day"], "j F Y") for r in rows],
+    return Chart(title=_("Binnenkort gedeactiveerd, per dag"), labels=[format_date(r["day"]) for r in rows],
                  series=[Series(label=_("Te deactiveren"), data=[r["count"] for r in rows])]).as_json()
 
 

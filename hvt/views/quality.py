@@ -13,6 +13,7 @@ from audit.services import audit_log
 from core.access import access_required
 from core.charts import LINE, Chart, Series
 from core.exports import Column, Kind, export_format, export_response
+from core.formatting import format_date
 from hvt import quality
 from hvt.views.common import DENY
 
@@ -37,7 +38,7 @@ def data_quality(request):
             "name": municipalities_for_user(request.user, roles=quality.QUALITY_ROLES).get(pk=refnis).name_nl}
     labels = [(code, str(label)) for code, label in quality.ITEMS.items()]
     chart = Chart(title=_("Open punten per week"), kind=LINE,
-                  labels=[f"{p['day']:%d-%m-%Y}" for p in report["trend"]],
+                  labels=[format_date(p["day"]) for p in report["trend"]],
                   series=[Series(label=label, data=[p[code] for p in report["trend"]]) for code, label in labels])
     return render(request, "hvt/data_quality.html", {
         "report": report, "labels": labels, "chart": chart.as_json(), "items": items, "selected": selected,

@@ -44,8 +44,9 @@
     return ctx.createPattern(canvas, "repeat");
   }
 
+  // Amounts as on the pages (static/js/format.js, loaded by the base template): € 1.637.100,45.
   function euro(value) {
-    return "€ " + Number(value).toLocaleString("nl-BE", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return window.AppFormat ? window.AppFormat.euro(value) : String(value);
   }
 
   function draw(canvas, chart) {

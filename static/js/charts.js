@@ -48,10 +48,13 @@
     return ctx.createPattern(canvas, "repeat");
   }
 
+  // Numbers as on the pages (static/js/format.js, loaded by the base template): 1.234 · € 1.234,50.
   function number(value, money) {
-    var options = money ? { minimumFractionDigits: 2, maximumFractionDigits: 2 } : {};
-    var text = Number(value).toLocaleString("nl-BE", options);
-    return money ? "€ " + text : text;
+    var F = window.AppFormat;
+    if (F) {
+      return money ? F.euro(value) : F.number(value);
+    }
+    return String(value);
   }
 
   function dataset(series, index, data) {
@@ -108,7 +111,7 @@
           tooltip: {
             callbacks: {
               label: function (item) {
-                var text = item.raw === null ? (suppressed || "–") : number(item.raw, data.money);
+                var text = item.raw === null ? (suppressed || "\u2013") : number(item.raw, data.money);
                 return item.dataset.label + ": " + text;
               },
             },

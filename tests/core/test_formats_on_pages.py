@@ -94,3 +94,21 @@ def test_the_walk_sees_the_figures_it_checks(world, client, login):
     assert "1.234" in text
     text = visible_text(client.get(reverse("hvt:dashboard")).content.decode())
     assert "1.234" in text or "1.231" in text
+
+
+def test_charts_write_numbers_through_the_shared_format(world, client, login):
+    """Every chart script formats through static/js/format.js (window.AppFormat, loaded by the base
+    template on every page), not with its own toLocaleString: one format, and English follows the
+    chosen language."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    coordinator, _place = world
+    login(coordinator)
+    body = client.get(reverse("hvt:dashboard")).content.decode()
+    assert body.index("js/format.js") < body.index("hvt/dashboard.js")
+    for script in ("static/js/charts.js", "static/budget/budget_chart.js", "static/hvt/dashboard.js"):
+        source = (Path(settings.BASE_DIR) / script).read_text()
+        assert "AppFormat" in source, script
+        assert "toLocaleString" not in source, script

@@ -54,7 +54,7 @@ def test_activity_page_charts_tables_and_exports_show_the_known_figures(login, m
         assert deactivations["labels"] == ["november 2025", "december 2025", "januari 2026"]
         assert deactivations["series"][0]["data"] == [2, 0, 1]  # since the first, every month, 0 included
         upcoming = chart(body, "upcoming")
-        assert upcoming["labels"] == ["5 februari 2026", "9 februari 2026"] and upcoming["series"][0]["data"] == [2, 1]
+        assert upcoming["labels"] == ["05-02-2026", "09-02-2026"] and upcoming["series"][0]["data"] == [2, 1]
         assert re.search(r"<td>december 2025</td><td[^>]*>0</td>", body)
         csv = client.get("/licenties/export/deactivaties/").content.decode("utf-8")
         assert csv.startswith("\ufeff") and "01-11-2025;2" in csv and "01-12-2025;0" in csv and "01-01-2026;1" in csv
