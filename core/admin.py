@@ -233,7 +233,7 @@ class ImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("voortgang"))
     def progress(self, obj):
-        return f"{obj.progress_done} / {obj.progress_total}" if obj.progress_total else "–"
+        return f"{obj.progress_done} / {obj.progress_total}" if obj.progress_total else "—"
 
     def get_queryset(self, request):
         return selectors.imports_for_user(request.user)

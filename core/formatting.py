@@ -3,7 +3,7 @@
 
 Belgian Dutch (the default UI): ``10.168`` beds, ``67,9 %`` (always one decimal), ``€ 1.637.100,45``,
 ``30-11-2026``. With English chosen the separators follow English; the date order stays.
-A missing value is an en dash (``–``), never 0: "no target" is not "target 0".
+A missing value is an em dash (``—``, as the templates write it), never 0: "no target" is not "target 0".
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
 
-MISSING = "–"
+MISSING = "\u2014"  # —
 NBSP = "\u00a0"
 
 

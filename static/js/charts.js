@@ -111,7 +111,7 @@
           tooltip: {
             callbacks: {
               label: function (item) {
-                var text = item.raw === null ? (suppressed || "\u2013") : number(item.raw, data.money);
+                var text = item.raw === null ? (suppressed || (window.AppFormat ? window.AppFormat.missing : "\u2014")) : number(item.raw, data.money);
                 return item.dataset.label + ": " + text;
               },
             },

@@ -7,8 +7,9 @@
   const oneDecimal = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const money = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const pad = (n) => String(n).padStart(2, "0");
-  const missing = "\u2013";
+  const missing = "\u2014"; // the em dash of core.formatting.MISSING
   window.AppFormat = {
+    missing: missing,
     lang: lang,
     number: (v) => (v === null || v === undefined || v === "" ? missing : integer.format(v)),
     percent: (v) => (v === null || v === undefined || v === "" ? missing : oneDecimal.format(v) + "\u00a0%"),

@@ -112,3 +112,25 @@ def test_charts_write_numbers_through_the_shared_format(world, client, login):
         source = (Path(settings.BASE_DIR) / script).read_text()
         assert "AppFormat" in source, script
         assert "toLocaleString" not in source, script
+
+
+def test_a_missing_value_is_one_dash_everywhere():
+    """Pages, filters, exports and charts write a missing value as the same em dash (``—``): never
+    an en dash on one page and an em dash on the next, and never 0."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from core import formatting
+    from core.templatetags import formatting as filters
+
+    assert formatting.MISSING == "\u2014"
+    assert filters.num(None) == filters.pct(None) == filters.datum(None) == filters.euro(None) == "\u2014"
+    base = Path(settings.BASE_DIR)
+    assert 'const missing = "\\u2014"' in (base / "static/js/format.js").read_text()
+    en_dash_as_missing = re.compile(r'default:"\u2013"|%\}\u2013\{%')
+    offenders = [str(path.relative_to(base)) for path in base.glob("*/templates/**/*.html")
+                 if en_dash_as_missing.search(path.read_text())]
+    offenders += [str(path.relative_to(base)) for path in (base / "templates").glob("**/*.html")
+                  if en_dash_as_missing.search(path.read_text())]
+    assert not offenders

@@ -18,7 +18,7 @@ def nl():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(10168, "10.168"), (263927, "263.927"), (30000, "30.000"), (0, "0"), (999, "999"), (None, "–")],
+    [(10168, "10.168"), (263927, "263.927"), (30000, "30.000"), (0, "0"), (999, "999"), (None, "—")],
 )
 def test_numbers_have_a_thousands_separator(nl, value, expected):
     assert formatting.format_number(value) == expected
@@ -26,7 +26,7 @@ def test_numbers_have_a_thousands_separator(nl, value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(67.94, "67,9\u00a0%"), (2, "2,0\u00a0%"), (1.75, "1,8\u00a0%"), (Decimal("0.05"), "0,1\u00a0%"), (None, "–")],
+    [(67.94, "67,9\u00a0%"), (2, "2,0\u00a0%"), (1.75, "1,8\u00a0%"), (Decimal("0.05"), "0,1\u00a0%"), (None, "—")],
 )
 def test_percentages_always_have_one_decimal(nl, value, expected):
     # "2 %" on one page and "1,8 %" on another for the same figure was the complaint.
