@@ -155,3 +155,25 @@ def test_statement_total_is_the_sum_of_the_lines(client, login, boss, tranche, h
 
 def _nl(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def test_the_tranche_page_has_english_for_every_string(client, login, boss, tranche, hotel,
+                                                       django_capture_on_commit_callbacks):
+    """Every {% translate %} of the tranche page has its English in budget's own catalogue (issue 12),
+    and the page reads English when English is chosen: "total", "Previous" — not "totaal", "Vorige"."""
+    import re
+
+    import polib
+    from django.conf import settings
+
+    source = (settings.BASE_DIR / "budget/templates/budget/subsidy/tranche.html").read_text()
+    catalogue = {e.msgid: e.msgstr for e in polib.pofile(str(settings.BASE_DIR / "budget/locale/en/LC_MESSAGES/django.po"))}
+    strings = set(re.findall(r'{% translate "([^"]+)" %}', source))
+    assert {"totaal", "Vorige"} <= strings
+    assert sorted(s for s in strings if not catalogue.get(s)) == []
+    login(boss)
+    start(client, tranche, django_capture_on_commit_callbacks)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(reverse("budget:subsidy_tranche", args=[tranche.pk])).content.decode()
+    assert "Previous" in body and "total <strong>" in body
+    assert "Vorige" not in body and "totaal" not in body
