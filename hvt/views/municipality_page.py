@@ -9,8 +9,6 @@ the panels' own aggregates), whatever the number of places or allocations."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-
 from core import clock
 from core.paging import paginate
 from core.registry import app_modules
@@ -18,6 +16,7 @@ from hvt import selectors
 from hvt.constants import PlaceCategories
 
 ALLOCATION_PAGE_PARAM = "toewijzingen"
+ALLOCATION_SIZE_PARAM = "toewijzingen_per"
 
 
 def municipality_panels(user, municipality) -> list[dict]:
@@ -44,15 +43,13 @@ def municipality_page_context(request, municipality) -> dict:
     places = selectors.place_list_for_user(user, municipality=municipality.pk)
     allocations = (selectors.allocation_list_for_user(user, active_on=today)
                    .filter(place__municipality=municipality.pk).order_by("start_date", "pk"))
-    allocation_page = Paginator(allocations, 25).get_page(request.GET.get(ALLOCATION_PAGE_PARAM))
-    keep = request.GET.copy()
-    keep.pop(ALLOCATION_PAGE_PARAM, None)
+    allocation_paging = paginate(request, allocations, default_size=25, page_param=ALLOCATION_PAGE_PARAM,
+                                 size_param=ALLOCATION_SIZE_PARAM)
     figures = municipality_figures(user, municipality)
     paging = paginate(request, places, default_size=25)
     return {
         "today": today, "figures": figures, "paging": paging,
         "summary": {"places": paging["page"].paginator.count, "available_beds": figures["available"] if figures else 0},
-        "allocation_page": allocation_page, "allocation_param": ALLOCATION_PAGE_PARAM,
-        "allocation_query": keep.urlencode(),
+        "allocation_paging": allocation_paging, "allocation_page": allocation_paging["page"],
         "panels": municipality_panels(user, municipality),
     }

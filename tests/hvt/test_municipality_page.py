@@ -62,3 +62,33 @@ def test_statement_count_does_not_grow_with_places_and_allocations(client, login
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert len(response.context["paging"]["page"]) == 25 and len(response.context["allocation_page"]) == 25
+
+
+def test_allocations_page_with_numbers_and_size_and_each_list_keeps_the_others_paging(
+        client, login, fixture_data, coordinator, today):
+    """Issue 12: the allocation list pages as the place list does (core.paging): page numbers, a page
+    size, and paging one list keeps the other list's page and any other parameter in its links."""
+    import re
+
+    for i in range(30):
+        place = validated(coordinator, capacity=4, category=CAT1, street=f"Straat {i}")
+        allocate(coordinator, place, size=1, start=today, ref=f"HH-P-{i}")
+    login(coordinator)
+    url = reverse("hvt:municipality_detail", args=[GENT])
+    response = client.get(url, {"pagina": 2, "toewijzingen": 2, "x": "behouden"})
+    places, allocations = response.context["paging"], response.context["allocation_paging"]
+    assert places["page"].number == 2 and allocations["page"].number == 2  # each list reads its own page
+    assert allocations["page"].paginator.count == 32 and len(allocations["page"]) == 7  # 30 + 2 of the fixture
+    html = response.content.decode()
+    pager = html[html.index('aria-label="Pagina’s van de toewijzingen"'):]
+    pager = pager[:pager.index("</nav>")]
+    links = re.findall(r'href="\?([^"]+)"', pager)
+    assert links and all("pagina=2" in q and "x=behouden" in q and "toewijzingen_per=25" in q for q in links)
+    assert any(q.endswith("toewijzingen=1") for q in links)  # page numbers, not only previous/next
+    assert '<span class="page-link">2</span>' in pager  # the current page, by number
+    assert 'name="toewijzingen_per"' in html and 'id="page-size-allocations"' in html
+    place_links = re.findall(r'href="\?([^"]+pagina=1)"', html)
+    assert place_links and all("toewijzingen=2" in q for q in place_links)  # the places' pager keeps it
+    bigger = client.get(url, {"toewijzingen_per": 50}).context["allocation_paging"]
+    assert bigger["size"] == 50 and len(bigger["page"]) == 32
+    assert client.get(url, {"toewijzingen_per": 7}).context["allocation_paging"]["size"] == 25  # not a size offered
