@@ -94,6 +94,9 @@ def test_the_walk_sees_the_figures_it_checks(world, client, login):
     assert "1.234" in text
     text = visible_text(client.get(reverse("hvt:dashboard")).content.decode())
     assert "1.234" in text or "1.231" in text
+    # percentages with one decimal, the weekly table's share too (visible_text folds the no-break space)
+    assert re.search(r"\d+,\d %", text)
+    assert not re.search(r"\d+\.\d %", text)  # never the bare "81.0 %" of a Decimal
 
 
 def test_charts_write_numbers_through_the_shared_format(world, client, login):
