@@ -1,15 +1,14 @@
 """What the CRT pages share: who may open them, the scoped dossier lookup, and a form's call of a
-service (a refusal shows on the form through ``core.forms.apply_service_error``)."""
+service (a refusal shows on the form through ``core.forms.submit_to_service``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from core.forms import apply_service_error
+from core.forms import submit_to_service
 from crt import selectors
 from crt.constants import CrtRoles
 from crt.decorators import crt_role_required
@@ -21,15 +20,16 @@ reporter_required = crt_role_required(CrtRoles.REPORTING, CrtRoles.CENTRAL_ADMIN
 
 def form_service_ok(form, action: Callable[[dict], object], *, field_map: dict[str, str] | None = None) -> bool:
     """Call ``action(cleaned_data)`` when the form is valid; True when the service accepted it (the
-    caller then adds its message and redirects), otherwise its ValidationError is on the form."""
+    caller then adds its message and redirects), otherwise its refusal is on the form
+    (``core.forms.submit_to_service``, the one way a page hands a form to a service)."""
     if not form.is_valid():
         return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        apply_service_error(form, exc, field_map=field_map)
-        return False
-    return True
+
+    def accepted(**data) -> bool:
+        action(data)
+        return True
+
+    return submit_to_service(form, accepted, field_map=field_map) is not None
 
 
 def dossier_for(request, pk) -> Dossier:
