@@ -715,10 +715,9 @@ def dashboard_map(ctx) -> Bench:
 
     _need("geo.MunicipalityBoundary")
     try:
-        from hvt.maps import municipality_map_for_user
+        from hvt.maps import municipality_map_json_for_user
     except ImportError as exc:
-        raise NotAvailable("hvt.maps.municipality_map_for_user") from exc
-    from django.core.serializers.json import DjangoJSONEncoder
+        raise NotAvailable("hvt.maps.municipality_map_json_for_user") from exc
 
     from accounts.models import User
     from geo.models import MunicipalityBoundary
@@ -737,15 +736,14 @@ def dashboard_map(ctx) -> Bench:
     shapes_bytes = len(json.dumps(municipality_shapes(), separators=(",", ":")))  # warms the cache, as the first view
 
     def orm():
-        # What the view does: the figures (three statements), the cached simplified shapes, the JSON text.
-        text = json.dumps(municipality_map_for_user(coordinator, day=day), cls=DjangoJSONEncoder,
-                          separators=(",", ":"), ensure_ascii=False)
-        return text
+        # What the view does: the figures (two statements), the cached geometry texts spliced in.
+        return municipality_map_json_for_user(coordinator, day=day)
 
     # The floor: PostgreSQL builds the whole FeatureCollection itself (the stored, unsimplified
-    # geometry; the same figures by the plain available rule of operation 1).
+    # geometry; the same figures by the period-aware available rule of operation 1).
     sql_text = f"""
-        WITH avail AS (SELECT p.municipality_id, SUM(p.capacity) AS beds FROM hvt_receptionplace p
+        WITH avail AS (SELECT p.municipality_id, SUM({CAPACITY_SQL}) AS beds
+                       FROM hvt_receptionplace p {PERIOD_JOIN_SQL}
                        WHERE {AVAILABLE_SQL} GROUP BY 1)
         SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
             'type', 'Feature', 'id', m.refnis,
@@ -763,7 +761,8 @@ def dashboard_map(ctx) -> Bench:
         return _fetch(sql_text, {"day": day, "cat2_from": CATEGORY_2_CONFIRMATION_FROM, "round": round_id})[0][0]
 
     def figures(text):
-        return sorted((f["properties"]["refnis"], f["properties"]["target"]) for f in json.loads(text)["features"])
+        return sorted((f["properties"]["refnis"], f["properties"]["target"], f["properties"]["available"])
+                      for f in json.loads(text)["features"])
 
     sizes = {}
 
@@ -772,9 +771,9 @@ def dashboard_map(ctx) -> Bench:
         return figures(a) == figures(b)
 
     return Bench(orm=orm, sql=sql, same=same, rows=MunicipalityBoundary.objects.count(),
-                 note=f"ORM: hvt.maps.municipality_map_for_user + json; simplified shapes {shapes_bytes:,} bytes "
+                 note=f"ORM: hvt.maps.municipality_map_json_for_user; simplified shapes {shapes_bytes:,} bytes "
                       f"(geo.shapes, cached); SQL: json_build_object over the stored geometry. Compared: "
-                      f"refnis and target of every feature (the SQL's available rule ignores place periods)")
+                      f"refnis, target and available beds of every feature")
 
 
 # --- 11. The data-quality report (its own module, registered on import) ------------------------------

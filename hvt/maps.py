@@ -19,12 +19,13 @@ the count does not depend on the number of places or municipalities.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.db.models import IntegerField, OuterRef, Subquery, Sum
 
 from accounts.selectors import municipalities_for_user
 from core import clock
-from geo.shapes import municipality_shapes
+from geo.shapes import municipality_shapes, municipality_shapes_json
 from hvt.models import MunicipalityTarget, ReceptionPlace
 from hvt.querysets import available_in_force_q, capacity_in_force, realisation, with_period_on
 from hvt.selectors import DASHBOARD_ROLES, _current_round_id
@@ -67,12 +68,31 @@ def municipality_map_for_user(user, *, province: str = "", day: dt.date | None =
         {
             "type": "Feature",
             "id": row["refnis"],
-            "properties": {
-                "refnis": row["refnis"], "name": row["name"], "target": row["target"],
-                "available": row["available"], "realisation": _number(row["realisation"]),
-            },
+            "properties": _properties(row),
             "geometry": shapes.get(row["refnis"]),
         }
         for row in sorted(rows, key=lambda r: r["refnis"])
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def _properties(row: dict) -> dict:
+    return {"refnis": row["refnis"], "name": row["name"], "target": row["target"],
+            "available": row["available"], "realisation": _number(row["realisation"])}
+
+
+def municipality_map_json_for_user(user, *, province: str = "", day: dt.date | None = None) -> str:
+    """``municipality_map_for_user`` as the response's JSON text: the figures are serialised per
+    request, the cached geometry texts (``geo.shapes.municipality_shapes_json``) are spliced in."""
+    rows = map_figures_for_user(user, province=province, day=day)
+    shapes = municipality_shapes_json()
+
+    def dumps(value) -> str:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+    features = ",".join(
+        f'{{"type":"Feature","id":{dumps(row["refnis"])},"properties":{dumps(_properties(row))},'
+        f'"geometry":{shapes.get(row["refnis"], "null")}}}'
+        for row in sorted(rows, key=lambda r: r["refnis"])
+    )
+    return f'{{"type":"FeatureCollection","features":[{features}]}}'

@@ -3,7 +3,7 @@ the weekly evolution (the table alternative of the charts)."""
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,7 +13,7 @@ from core import clock
 from core.exports import Column, Kind, export_format, export_response
 from hvt import overview as weekly
 from hvt import selectors
-from hvt.maps import municipality_map_for_user
+from hvt.maps import municipality_map_json_for_user
 from hvt.views.common import role_required
 from hvt.views.dashboard import dashboard_params
 
@@ -23,9 +23,8 @@ from hvt.views.dashboard import dashboard_params
 def dashboard_map(request):
     """``GET /hvt/dashboard/kaart.geojson``: the municipalities in the user's scope (hvt.maps)."""
     _provinces, province, _sort = dashboard_params(request)
-    response = JsonResponse(municipality_map_for_user(request.user, province=province),
-                            json_dumps_params={"separators": (",", ":"), "ensure_ascii": False})
-    response["Content-Type"] = "application/geo+json; charset=utf-8"
+    response = HttpResponse(municipality_map_json_for_user(request.user, province=province),
+                            content_type="application/geo+json; charset=utf-8")
     response["Cache-Control"] = "private, no-store"  # figures of the user's scope
     return response
 

@@ -22,7 +22,7 @@ from geo import shapes
 from geo.models import Municipality
 from geo.services import bundled_boundaries_load
 from hvt import overview
-from hvt.maps import municipality_map_for_user
+from hvt.maps import municipality_map_for_user, municipality_map_json_for_user
 from tests.hvt.helpers import ANTWERPEN, ANTWERPEN_POSTAL, GENT, HASSELT, allocate, validated
 from tests.hvt.test_dashboard import (  # noqa: F401 - fixtures
     CAT1,
@@ -40,10 +40,10 @@ pytestmark = pytest.mark.django_db(databases=["default", "crt"])
 
 @pytest.fixture
 def boundaries(db):
-    cache.delete(shapes.CACHE_KEY)
+    cache.delete_many([shapes.CACHE_KEY, shapes.JSON_CACHE_KEY])
     bundled_boundaries_load()
     yield
-    cache.delete(shapes.CACHE_KEY)
+    cache.delete_many([shapes.CACHE_KEY, shapes.JSON_CACHE_KEY])
 
 
 def _features(collection):
@@ -137,6 +137,15 @@ def test_a_new_boundary_import_drops_the_cached_shapes(boundaries, django_captur
         boundaries_import(raw=json.dumps(square).encode())
     assert shapes.municipality_shapes()[GENT]["coordinates"] == [[[[3.6, 51.0], [3.8, 51.0], [3.8, 51.1], [3.6, 51.1],
                                                                     [3.6, 51.0]]]]
+    assert json.loads(shapes.municipality_shapes_json()[GENT]) == shapes.municipality_shapes()[GENT]
+
+
+def test_the_response_text_is_the_same_collection(fixture_data, boundaries, coordinator, vlot):
+    """The view splices cached geometry texts into the JSON; the result is the collection itself."""
+    shapes.municipality_shapes_json()  # warm
+    for user in (coordinator, vlot):
+        assert json.loads(municipality_map_json_for_user(user)) == municipality_map_for_user(user)
+    assert json.loads(municipality_map_json_for_user(coordinator, province="40000"))["features"]
 
 
 def test_map_statement_count_does_not_grow_with_the_data(fixture_data, boundaries, coordinator,
