@@ -1,6 +1,4 @@
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
@@ -21,14 +19,13 @@ from core.access import Deny, access_required
 from core.exports import Column, Kind, csv_response, export_format, export_response
 
 
-def _require_viewer(request):
-    if not user_has_role(request.user, *BUDGET_VIEWERS):
-        raise Http404
+def may_view_budget(user) -> bool:
+    """Who opens the budget pages (budget.permissions.BUDGET_VIEWERS); everyone else gets 403."""
+    return user_has_role(user, *BUDGET_VIEWERS)
 
 
-@login_required
+@access_required(may_view_budget, deny_with=Deny.FORBIDDEN)
 def overview(request):
-    _require_viewer(request)
     lines = budget_lines_by_year()
     details = [(t, lines.get((t.tool, t.year), [])) for t in budget_totals()]
     years, history = budget_history()
@@ -46,18 +43,13 @@ EXPORT_COLUMNS = [
 ]
 
 
-@login_required
+@access_required(may_view_budget, deny_with=Deny.FORBIDDEN)
 def export_csv(request):
     """The budget lines as CSV through core.exports (decimal comma, formulas neutralised); audited."""
-    _require_viewer(request)
     lines = budget_lines_by_year()
     rows = [line for total in budget_totals() for line in lines.get((total.tool, total.year), [])]
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="budget.budgetline", object_repr="budget.csv")
     return csv_response(filename="budget", columns=EXPORT_COLUMNS, rows=rows)
-
-
-def may_view_budget(user) -> bool:
-    return user_has_role(user, *BUDGET_VIEWERS)
 
 
 HISTORY_COLUMNS = [

@@ -116,3 +116,16 @@ def test_own_password_change_needs_the_second_factor_first(login):
     response = client.get("/account/wachtwoord-wijzigen/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/account/tweestapsverificatie/")
+
+
+@pytest.mark.parametrize("name", ["accounts:password_change", "accounts:password_change_done"])
+def test_password_change_pages_go_through_core_access(name, client):
+    """Issue 13: the page callback carries core.access's deny answer; anonymous → the login page with ?next=."""
+    from django.urls import resolve, reverse
+
+    from core.access import Deny
+
+    url = reverse(name)
+    assert resolve(url).func.access_deny is Deny.FORBIDDEN
+    response = client.get(url)
+    assert response.status_code == 302 and f"next={url}" in response["Location"].replace("%2F", "/")

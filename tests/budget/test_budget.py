@@ -53,8 +53,14 @@ def test_overview_for_coordinator_and_hidden_from_municipal_officer(login):
     assert "1.031.700,00" in body and "-605.400,45" in body
     officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
     client.force_login(officer)
-    assert client.get("/budget/").status_code == 404
-    assert client.get("/budget/export.csv").status_code == 404
+    # core.access: a budget page's existence is no secret, so a signed-in user without the role gets
+    # 403 (it was 404 under login_required + a hand-made check); anonymous → the login page.
+    assert client.get("/budget/").status_code == 403
+    assert client.get("/budget/export.csv").status_code == 403
+    client.logout()
+    for url in ("/budget/", "/budget/export.csv"):
+        response = client.get(url)
+        assert response.status_code == 302 and "next=" in response["Location"], url
 
 
 def test_export_is_audited_and_semicolon_separated(login):

@@ -1,13 +1,30 @@
 """Permission-matrix entries for the budget app (overview, exports, payees, spending, admin)."""
 
 from accounts.constants import Roles
-from tests.security.expectations._base import SUPERUSER_NO_CRT, AdminRule, Scope, only, roles, status
+from tests.security.expectations._base import (
+    ALLOW,
+    ANONYMOUS,
+    FORBIDDEN,
+    LOGIN,
+    SUPERUSER_NO_CRT,
+    AdminRule,
+    Entry,
+    Scope,
+    only,
+    roles,
+    status,
+)
 
-# budget.permissions.BUDGET_VIEWERS; everyone else 404 (anonymous: the login page). The superuser
+# budget.permissions.BUDGET_VIEWERS; everyone else 403 (core.access, Deny.FORBIDDEN; anonymous: the login page). The superuser
 # holds no role, so the pages refuse it too (roles, not Django flags, open the app pages).
 VIEWERS = roles(Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATOR)
 # budget.permissions.PAYEE_EDITORS (Django permissions view/add/change payee) and the superuser.
 PAYEE_ADMINS = roles(Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATOR, SUPERUSER_NO_CRT)
+
+
+def viewers_else_403(principals) -> Entry:
+    """``principals`` get the page; every other signed-in principal exactly 403, anonymous the login page."""
+    return Entry(default=FORBIDDEN, roles={**{p: ALLOW for p in principals}, ANONYMOUS: LOGIN})
 
 
 def budget_line(scope: Scope) -> dict:
@@ -41,9 +58,10 @@ def expenditure(scope: Scope) -> dict:
 
 
 EXPECTATIONS: dict = {
-    "budget:overview": only(VIEWERS),
-    "budget:export": only(VIEWERS),
-    "budget:history_export": only(VIEWERS),  # per post and year with the change (tests/budget/test_budget_charts.py)
+    # Exactly 403 (not any denial): these moved from login_required + a hand-made 404 to core.access (issue 13).
+    "budget:overview": viewers_else_403(VIEWERS),
+    "budget:export": viewers_else_403(VIEWERS),
+    "budget:history_export": viewers_else_403(VIEWERS),  # per post and year with the change (tests/budget/test_budget_charts.py)
     # budget.permissions.PAYEE_READERS: the municipal officer's page lists only their municipality's
     # account (tests/budget/test_payees.py checks the scope of the rows).
     "budget:payees": only(VIEWERS | roles(Roles.HVT_MUNICIPAL_FULL)),
