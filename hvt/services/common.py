@@ -117,8 +117,10 @@ def _lock_place(place: ReceptionPlace | int) -> ReceptionPlace:
     return ReceptionPlace.objects.select_for_update().get(pk=pk)
 
 
-def peak_beds(*, place_id: int, start: dt.date, end: dt.date | None, exclude_pk: int | None = None) -> int:
-    """The highest number of beds in use on any day of [start, end] (end None: open-ended)."""
+def _beds_in_use_changes(*, place_id: int, start: dt.date, end: dt.date | None,
+                         exclude_pk: int | None) -> dict[dt.date, int]:
+    """Day → change in beds in use from that day on, over the allocations of the place that touch
+    [start, end] (one query); a sweep over the sorted days gives the beds in use on each day."""
     qs = Allocation.objects.filter(place_id=place_id).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
     if end is not None:
         qs = qs.filter(start_date__lte=end)
@@ -129,6 +131,12 @@ def peak_beds(*, place_id: int, start: dt.date, end: dt.date | None, exclude_pk:
         changes[max(a_start, start)] += size
         if a_end is not None:
             changes[a_end + dt.timedelta(days=1)] -= size
+    return changes
+
+
+def peak_beds(*, place_id: int, start: dt.date, end: dt.date | None, exclude_pk: int | None = None) -> int:
+    """The highest number of beds in use on any day of [start, end] (end None: open-ended)."""
+    changes = _beds_in_use_changes(place_id=place_id, start=start, end=end, exclude_pk=exclude_pk)
     peak = running = 0
     for day in sorted(changes):
         running += changes[day]
@@ -158,16 +166,7 @@ def least_free_beds(*, place, start: dt.date, end: dt.date | None, exclude_pk: i
     """The fewest free beds on any day of [start, end] (end None: open-ended): the capacity in force
     that day (``capacity_segments``; 0 on a day no period holds) minus the beds in use that day.
     Two queries (periods, allocations), a sweep over the change days in Python."""
-    qs = Allocation.objects.filter(place_id=place.pk).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-    if end is not None:
-        qs = qs.filter(start_date__lte=end)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    used: dict[dt.date, int] = defaultdict(int)
-    for a_start, a_end, size in qs.values_list("start_date", "end_date", "household_size"):
-        used[max(a_start, start)] += size
-        if a_end is not None:
-            used[a_end + dt.timedelta(days=1)] -= size
+    used = _beds_in_use_changes(place_id=place.pk, start=start, end=end, exclude_pk=exclude_pk)
     capacity: dict[dt.date, int] = defaultdict(int)
     for seg_from, seg_until, beds in capacity_segments(place):
         if seg_until is not None and seg_until < start:
