@@ -21,11 +21,13 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connections, transaction
 
-VERSION = 5  # 2: licences for the role holders; CRT persons spread over municipalities with address history
+VERSION = 6  # 2: licences for the role holders; CRT persons spread over municipalities with address history
 # 3: effective-dated place periods (5 % of the places change capacity), category-2 subtypes, resident fees
 # 4: CRT status history (registered on opening, then pre-trajectory/referred/civic integration, the
 #    ending status on the end date) and three sexes, so the status and sex tables are exercised at scale
 # 5: scheme version 2 from 8 April 2022 with a category-3 day rate, so every subsidy rule yields lines
+# 6: the data-quality sources: places created on their start date (not on the day of generation),
+#    housing-quality checks, portal offers (some waiting), CRT households without address history
 BENCH_PASSWORD = "Bench-password-2022"
 START = dt.date(2022, 3, 14)
 TODAY = dt.date(2026, 11, 1)
@@ -116,6 +118,8 @@ def generate(scale: float, log: Callable[[str], None] = print) -> list[dict]:
     if _model("hvt.ReceptionPlace") is not None:
         report.append(_timed(log, "reception places", lambda: _places(n, rng)))
         report.append(_timed(log, "allocations", lambda: _allocations(n, rng)))
+        report.append(_timed(log, "housing-quality checks", lambda: _quality_checks(rng)))
+        report.append(_timed(log, "portal offers", lambda: _offers(n, rng)))
         report.append(_timed(log, "targets", lambda: _targets()))
         if _model("budget.SchemeVersion") is not None:
             report.append(_timed(log, "subsidy scheme version 2 (category-3 day rate)", _scheme_version))
@@ -300,6 +304,8 @@ def _places(n: dict, rng: random.Random) -> int:
             agency_confirmed_on=start if category == "2" else None, closed_on=end,
         ))
     ReceptionPlace.objects.bulk_create(places, batch_size=BATCH)
+    with connections["default"].cursor() as cur:  # auto_now_add stamped today: registered on the start date
+        cur.execute("UPDATE hvt_receptionplace SET created_at = (start_date + time '09:00') AT TIME ZONE 'Europe/Brussels'")
     _periods(rng)
     return len(places)
 
@@ -355,6 +361,60 @@ def _allocations(n: dict, rng: random.Random) -> int:
     return len(rows)
 
 
+@transaction.atomic
+def _quality_checks(rng: random.Random) -> int:
+    """A housing-quality check for nine in ten validated or closed places and half the registered
+    ones, within 60 days of the start (recorded that day), so ``places_without_check`` has a real
+    history; one in twenty fails a criterion."""
+    from hvt.models import QualityCheck, ReceptionPlace
+
+    rows = []
+    for pk, status, start in ReceptionPlace.objects.order_by("pk").values_list("pk", "status", "start_date"):
+        if rng.random() >= (0.5 if status == "registered" else 0.9):
+            continue
+        day = min(TODAY, start + dt.timedelta(days=rng.randint(0, 60)))
+        ok = rng.random() >= 0.05
+        rows.append(QualityCheck(place_id=pk, checked_on=day, inspector="Bench-controleur", no_category_3_defects=True,
+                                 no_critical_category_2_defects=ok, not_uninhabitable=True, no_overcrowding=True))
+    QualityCheck.objects.bulk_create(rows, batch_size=BATCH)
+    with connections["default"].cursor() as cur:  # auto_now_add stamped today: recorded on the check's day
+        cur.execute("UPDATE hvt_qualitycheck SET created_at = (checked_on + time '12:00') AT TIME ZONE 'Europe/Brussels'")
+    return len(rows)
+
+
+@transaction.atomic
+def _offers(n: dict, rng: random.Random) -> int:
+    """Portal offers by the other accounts (portal users), made over the last two years: three in
+    four decided (validated or rejected) within 3-30 days, the rest still waiting, most of those
+    longer than the 14 days of ``offers_waiting``."""
+    from accounts.models import User
+    from geo.models import Municipality
+    from hvt.models import PlaceOffer
+
+    postal = _postal_codes()
+    municipalities = list(Municipality.objects.order_by("pk").values_list("pk", flat=True))
+    offerers = list(User.objects.filter(username__startswith="bench-account-").order_by("pk").values_list("pk", flat=True))
+    rows, moments = [], []
+    for i in range(max(60, n["places"] // 7)):
+        m = rng.choice(municipalities)
+        made = dt.datetime.combine(TODAY - dt.timedelta(days=rng.randint(0, 730)), dt.time(10), tzinfo=dt.UTC)
+        status = rng.choices(["validated", "rejected", "offered"], [55, 20, 25])[0]
+        decided = None if status == "offered" else min(
+            made + dt.timedelta(days=rng.randint(3, 30)), dt.datetime.combine(TODAY, dt.time(9), tzinfo=dt.UTC))
+        rows.append(PlaceOffer(
+            municipality_id=m, street=rng.choice(STREETS), house_number=str(rng.randint(1, 250)),
+            postal_code=postal.get(m, "9000"), offered_by_id=offerers[i % len(offerers)], operator=f"Aanbieder {i}",
+            capacity=rng.choice([2, 3, 4, 5]), available_from=made.date(), status=status, decided_at=decided,
+            rejection_reason="Bench: niet geschikt" if status == "rejected" else "",
+        ))
+        moments.append(made)
+    made_rows = PlaceOffer.objects.bulk_create(rows, batch_size=BATCH)
+    with connections["default"].cursor() as cur:  # auto_now_add stamped today: the offer's own moment
+        cur.execute("UPDATE hvt_placeoffer o SET created_at = v.made FROM unnest(%s::bigint[], %s::timestamptz[]) "
+                    "AS v(id, made) WHERE o.id = v.id", [[o.pk for o in made_rows], moments])
+    return len(rows)
+
+
 def _scheme_version() -> int:
     """Version 2 of the shipped scheme from 8 April 2022: version 1's amounts with a category-3 day
     rate of € 5.00 (version 1 prices category 3 at € 0.00, which gives no line), so the benchmark's
@@ -403,7 +463,8 @@ def _persons(n: dict, rng: random.Random, history: list[tuple], statuses: list[t
     """Households at the four integration agencies, spread over the municipalities (cities get more),
     registered between 14 March 2022 and the bench's today. A household moves together: a fifth
     moves once, one in twenty twice (a new address period each time); one in ten dossiers ended by
-    moving away and one in twenty was closed (the count stops at ``ended_on``). ``history`` receives
+    moving away and one in twenty was closed (the count stops at ``ended_on``); one household in fifty
+    has no address history. ``history`` receives
     (person index, refnis, valid_from, valid_to) rows for ``_address_periods``; ``statuses``
     (dossier id, status, effective_on) rows for ``_status_changes``: registered on opening, then
     for some pre-trajectory, referred, civic integration (each later), and the ending status on
@@ -445,6 +506,9 @@ def _persons(n: dict, rng: random.Random, history: list[tuple], statuses: list[t
             path.append((status, day))
         if ended is not None:
             path.append((fate, ended))
+        # One household in fifty has no address history (registered, not yet living anywhere known):
+        # the data-quality report's persons_without_municipality.
+        unplaced = rng.random() < 0.02
         for member in range(rng.choice([1, 2, 3, 3, 4])):
             if len(persons) >= n["persons"]:
                 break
@@ -455,7 +519,8 @@ def _persons(n: dict, rng: random.Random, history: list[tuple], statuses: list[t
             persons.append((len(households) - 1, member, number, birth, periods[-1][0],
                             rng.choices("FMX", [55, 44, 1])[0]))
             dossiers.append((org, opened, path, ended))
-            history.extend((len(persons) - 1, m, f, t) for m, f, t in periods)
+            if not unplaced:
+                history.extend((len(persons) - 1, m, f, t) for m, f, t in periods)
             i += 1
     Household.objects.using("crt").bulk_create(households, batch_size=BATCH)
     objs = [
