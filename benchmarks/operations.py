@@ -686,7 +686,7 @@ def subsidy_run(ctx) -> Bench:
     def sql():
         return {m: int(c) for m, c in _fetch(SUBSIDY_TWIN_SQL, {"ref": tranche.reference_date})}
 
-    bench = Bench(orm=orm, sql=sql, same=lambda a, b: a == b, repeat=3,
+    bench = Bench(orm=orm, sql=sql, same=lambda a, b: a == b, repeat=9,  # ~0.1 s a pair: 9 keep the median steady on a shared machine
                   note=f"{periods[0]:,} periods of {periods[1]:,} places; the whole run "
                        f"(budget.subsidy.engine.calculate, all seven rules) took {full_ms / 1000:.1f} s for "
                        f"{len(full.lines):,} lines ({', '.join(f'{k} {v:,}' for k, v in sorted(lines_by_rule.items()))}); "
