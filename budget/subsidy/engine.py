@@ -57,7 +57,7 @@ class Calculation:
     version: SchemeVersion | None
 
 
-VERSION_FIELDS = ("id", "scheme_id", "number", "valid_from", "note", "created_at")
+VERSION_FIELDS = tuple(f.attname for f in SchemeVersion._meta.concrete_fields)  # the order from_db expects
 
 
 def scheme_rates(scheme_code: str = SCHEME_CODE) -> tuple[list[RateRow], list[SchemeVersion]]:
