@@ -35,11 +35,12 @@ from hvt.querysets import (  # noqa: F401 - re-exported: callers read the rules 
     category_on,
     free_beds,
     last_point_of_month,
-    occupied_in_force_q,
+    occupied_in_force,
     occupied_q,
     open_on_q,
     percentage,
     realisation,
+    with_allocations_on,
     with_period_on,
 )
 from hvt.timeline import place_timeline  # noqa: F401 - the place page's timeline
@@ -324,13 +325,12 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
             f"available_{i}": Sum("capacity_today", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
-    allocations = with_period_on(Allocation.objects.order_by(), day, "place__")
     occupied = {
-        r["place__municipality"]: r for r in
-        allocations.filter(occupied_in_force_q(day), place__municipality__in=scope.values("pk"))
-        .annotate(category_today=category_in_force("place__"))
-        .values("place__municipality").annotate(**{
-            f"occupied_{i}": Sum("household_size", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
+        r["municipality"]: r for r in
+        with_allocations_on(places, day).filter(available_in_force_q(day), municipality__in=scope.values("pk"))
+        .annotate(category_today=category_in_force())
+        .values("municipality").annotate(**{
+            f"occupied_{i}": Sum(occupied_in_force(), filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
     empty: dict = {}
