@@ -315,21 +315,22 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
         .values("refnis", "name_nl", "province_id", "province__name_nl", "target")
         .order_by("province__name_nl", "name_nl")
     )
-    # The period in force is joined once per row (hvt.querysets, "two readings of the same rule").
-    places = with_period_on(ReceptionPlace.objects.order_by(), day)
+    # The period in force is joined once per row (hvt.querysets, "two readings of the same rule"); the
+    # available places in scope are one base for both sums (occupied: their allocations active on the day).
+    places = (
+        with_period_on(ReceptionPlace.objects.order_by(), day)
+        .filter(available_in_force_q(day), municipality__in=scope.values("pk"))
+        .annotate(category_today=category_in_force())
+    )
     available = {
         r["municipality"]: r for r in
-        places.filter(available_in_force_q(day), municipality__in=scope.values("pk"))
-        .annotate(capacity_today=capacity_in_force(), category_today=category_in_force())
-        .values("municipality").annotate(**{
+        places.annotate(capacity_today=capacity_in_force()).values("municipality").annotate(**{
             f"available_{i}": Sum("capacity_today", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
     occupied = {
         r["municipality"]: r for r in
-        with_allocations_on(places, day).filter(available_in_force_q(day), municipality__in=scope.values("pk"))
-        .annotate(category_today=category_in_force())
-        .values("municipality").annotate(**{
+        with_allocations_on(places, day).values("municipality").annotate(**{
             f"occupied_{i}": Sum(occupied_in_force(), filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
