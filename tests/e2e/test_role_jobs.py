@@ -6,7 +6,8 @@ scrolling — tests/e2e/conftest.py.)
 * hvt_municipal_limited: edits a place of its municipality and ends an allocation; no subsidy menu;
 * hvt_coordinator: sets a round of indicative targets in the admin and sees them on the targets page;
 * hvt_security_auditor: finds in the audit log who changed a place, and can change nothing;
-* crt_central_admin: adds a CRT organisation and gives a user a CRT role in it.
+* crt_central_admin: adds a CRT organisation and gives a user a CRT role in it;
+* hvt_vlot: writes a steering note on a municipality of its province.
 """
 
 import datetime as dt
@@ -198,3 +199,28 @@ def test_crt_central_admin_adds_an_organisation_and_grants_a_role(page, browser_
     expect(page.locator("#result_list")).to_contain_text("nieuwe-dossierbeheerder-e2e")
     assert RoleAssignment.objects.using("crt").filter(user_id=newcomer.pk, organisation=vwo).exists()
     assert "crt_case_manager" in {str(r) for r in crt_roles_for_user(newcomer)}
+
+
+def test_vlot_writes_a_steering_note_for_a_municipality(page, browser_login):
+    from hvt.models import SteeringNote
+
+    vlot = make_user(Roles.HVT_VLOT, username="vlot-notitie-e2e", provinces=["40000"], first_name="Vera",
+                     last_name="Vlot")
+    make_place(capacity=5)
+    browser_login(vlot.username, TEST_PASSWORD)
+    _nav(page).get_by_role("link", name="Gemeenten").click()
+    page.get_by_role("link", name="Gent", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Gent")
+    note = page.get_by_label("Nieuwe sturingsnotitie")
+    note.fill("   ")  # nothing but spaces
+    page.get_by_role("button", name="Notitie bewaren").click()
+    notes = page.get_by_role("region", name="Sturingsnotities")
+    expect(notes).to_contain_text("Dit veld is vereist.")
+    assert not SteeringNote.objects.exists()
+    note = page.get_by_label("Nieuwe sturingsnotitie")
+    note.fill("Overleg met de stad over 20 extra bedden in maart.")
+    page.get_by_role("button", name="Notitie bewaren").click()
+    expect(page.locator("main")).to_contain_text("Notitie bewaard.")
+    expect(notes.get_by_role("list")).to_contain_text("Overleg met de stad over 20 extra bedden in maart.")
+    expect(notes.get_by_role("list")).to_contain_text("Vera Vlot")
+    assert SteeringNote.objects.get().municipality_id == "44021"
