@@ -122,9 +122,6 @@ class BrowserErrors:
         self.items[:] = [e for e in self.items if text not in e]
         return taken
 
-    def since(self, mark: int) -> list[str]:
-        return self.items[mark:]
-
     def drop_since(self, mark: int):
         """Forget what was logged after ``mark`` (axe's own probing, see test_axe_matrix)."""
         del self.items[mark:]
