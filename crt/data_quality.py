@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import accumulate
 
-from django.db.models import Q, Sum
+from django.db.models import F, Func, IntegerField, Sum, Value
 
 from crt.constants import CountDimensions
 from crt.models import CountChange
@@ -36,12 +37,27 @@ def data_quality_counts(days: Sequence[dt.date]) -> dict[str, dict[str, list[int
     days = list(days)
     if not days:
         return {CODES[0]: {}}
-    cells = (
+    # Each change counts from the first requested day on or after it: one bucket per row
+    # (``width_bucket`` over the sorted days, shifted by a day: the number of days before the
+    # change's day) and one grouped sum, then a running total per cell here — not one filtered
+    # sum per day on every row.
+    ordered = sorted(set(days))
+    bucket = Func(F("day"), Value([d + dt.timedelta(days=1) for d in ordered]), function="width_bucket",
+                  template="%(function)s(%(expressions)s::date[])", output_field=IntegerField())
+    sums = (
         CountChange.objects.using(DB)
-        .filter(dimension__in=[CountDimensions.MUNICIPALITY, CountDimensions.ORGANISATION], day__lte=max(days))
-        .values("dimension", "key").order_by()
-        .annotate(**{f"d{i}": Sum("change", filter=Q(day__lte=day)) for i, day in enumerate(days)})
+        .filter(dimension__in=[CountDimensions.MUNICIPALITY, CountDimensions.ORGANISATION], day__lte=ordered[-1])
+        .annotate(b=bucket).values("dimension", "key", "b").order_by()
+        .annotate(n=Sum("change")).values_list("dimension", "key", "b", "n")
     )
+    changes: dict[tuple[str, str], list[int]] = {}
+    for dimension, key, b, n in sums:
+        changes.setdefault((dimension, key), [0] * len(ordered))[b] += n
+    position = {d: i for i, d in enumerate(ordered)}
+    cells = []
+    for (dimension, key), per_bucket in changes.items():
+        running = list(accumulate(per_bucket))
+        cells.append({"dimension": dimension, "key": key, **{f"d{i}": running[position[d]] for i, d in enumerate(days)}})
     current = set(Municipality.objects.values_list("pk", flat=True))
     successor = dict(MunicipalityMerger.objects.exclude(old_refnis__in=current).values_list("old_refnis", "municipality_id"))
     registered = [0] * len(days)
