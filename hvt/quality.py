@@ -111,7 +111,8 @@ iv(pid, m, code, f, u) AS (
     FROM pl LEFT JOIN (
         SELECT DISTINCT ON (a.place_id) a.place_id, a.start_date FROM hvt_allocation a
         WHERE a.place_id IN (SELECT pl.pid FROM pl) ORDER BY a.place_id, a.start_date) fa ON fa.place_id = pl.pid
-    WHERE pl.v <= %s AND pl.sd + %s <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)),
+    WHERE pl.v <= %s AND pl.sd + %s <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
+      AND (fa.start_date IS NULL OR fa.start_date > %s)),
 op AS MATERIALIZED (
     SELECT pl.pid, pl.m, upper(trim(pl.s)) AS s, upper(trim(pl.n)) AS n, pl.pc, pl.k AS f,
            COALESCE(LEAST(pl.c, pl.e + 1), 'infinity') AS u
@@ -138,7 +139,7 @@ def _place_flags(places, days: Sequence[dt.date]) -> tuple[str, list]:
     first, last, today, tz = min(days), max(days), clock.today(), clock.BRUSSELS.key
     idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d
     params = [list(days), tz, today, *inner_params, tz, today, last, first, first,
-              idle, last, idle, last, first, first, last, first, first]
+              idle, last, idle, last, first, first, first, last, first, first]
     return _PLACES_SQL.format(places=inner), params
 
 
