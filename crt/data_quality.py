@@ -50,30 +50,26 @@ def data_quality_counts(days: Sequence[dt.date]) -> dict[str, dict[str, list[int
         .annotate(b=bucket).values("dimension", "key", "b").order_by()
         .annotate(n=Sum("change")).values_list("dimension", "key", "b", "n")
     )
-    changes: dict[tuple[str, str], list[int]] = {}
-    for dimension, key, b, n in sums:
-        changes.setdefault((dimension, key), [0] * len(ordered))[b] += n
-    position = {d: i for i, d in enumerate(ordered)}
-    cells = []
-    for (dimension, key), per_bucket in changes.items():
-        running = list(accumulate(per_bucket))
-        cells.append({"dimension": dimension, "key": key, **{f"d{i}": running[position[d]] for i, d in enumerate(days)}})
     current = set(Municipality.objects.values_list("pk", flat=True))
     successor = dict(MunicipalityMerger.objects.exclude(old_refnis__in=current).values_list("old_refnis", "municipality_id"))
-    registered = [0] * len(days)
-    counted = [0] * len(days)
-    out: dict[str, list[int]] = {}
-    for cell in cells:
-        values = [cell[f"d{i}"] or 0 for i in range(len(days))]
-        if cell["dimension"] == CountDimensions.ORGANISATION:
-            registered = [a + b for a, b in zip(registered, values, strict=True)]
-            continue
-        if cell["key"] in current:
-            counted = [a + b for a, b in zip(counted, values, strict=True)]
-            continue
-        if cell["key"] in successor:  # a retired code: its successor's officers can correct it
-            target = out.setdefault(successor[cell["key"]], [0] * len(days))
-            out[successor[cell["key"]]] = [a + b for a, b in zip(target, values, strict=True)]
+    registered = [0] * len(ordered)  # changes per bucket here; running totals at the end
+    counted = [0] * len(ordered)
+    retired: dict[str, list[int]] = {}
+    for dimension, key, b, n in sums:
+        if dimension == CountDimensions.ORGANISATION:
+            registered[b] += n
+        elif key in current:
+            counted[b] += n
+        elif key in successor:  # a retired code: its successor's officers can correct it
+            retired.setdefault(successor[key], [0] * len(ordered))[b] += n
+    position = [ordered.index(d) for d in days]
+
+    def on_days(per_bucket):
+        running = list(accumulate(per_bucket))
+        return [running[p] for p in position]
+
+    out = {refnis: on_days(values) for refnis, values in retired.items()}
+    registered, counted = on_days(registered), on_days(counted)
     attributed = [sum(v[i] for v in out.values()) for i in range(len(days))]
     unassigned = [max(r - c - a, 0) for r, c, a in zip(registered, counted, attributed, strict=True)]
     if any(unassigned):

@@ -80,14 +80,27 @@ def offer_waiting_q(day: dt.date) -> Q:
         Q(status=OfferStatuses.OFFERED, decided_at__isnull=True) | Q(decided_at__gte=_end_of(day)))
 
 
-def _places(user, municipality: str):
-    qs = ReceptionPlace.objects.all() if user is None else scope_filter(ReceptionPlace.objects.all(), user, roles=QUALITY_ROLES)
+def _in_scope(qs, user, municipality: str):
+    """``qs`` (records with a municipality) in the user's scope (``user=None``: all of Flanders),
+    optionally one municipality. A scope of every municipality adds no filter (no semi-join)."""
+    if user is not None:
+        if municipalities_for_user(user, roles=QUALITY_ROLES).query.where:  # not every municipality
+            qs = scope_filter(qs, user, roles=QUALITY_ROLES)
     return qs.filter(municipality_id=municipality) if municipality else qs
+
+
+def _places(user, municipality: str):
+    return _in_scope(ReceptionPlace.objects.all(), user, municipality)
 
 
 def _offers(user, municipality: str):
-    qs = PlaceOffer.objects.all() if user is None else scope_filter(PlaceOffer.objects.all(), user, roles=QUALITY_ROLES)
-    return qs.filter(municipality_id=municipality) if municipality else qs
+    return _in_scope(PlaceOffer.objects.all(), user, municipality)
+
+
+def _narrow(user, municipality: str) -> bool:
+    """A municipality's places, not a province's or Flanders': read their first allocations one
+    by one (an index probe each) instead of the whole allocation index in one pass."""
+    return bool(municipality) or (user is not None and not user_has_role(user, *FLANDERS_ROLES, Roles.HVT_VLOT))
 
 
 # Every item of a record is true on an interval of days [f, u): ``d`` is flagged when f <= d < u.
@@ -110,17 +123,16 @@ iv(pid, m, code, f, u) AS (
     SELECT pl.pid, pl.m, 'idle_places', GREATEST(pl.v, pl.sd + %s), COALESCE(LEAST(pl.c, pl.e + 1, fa.start_date), 'infinity')
     FROM pl LEFT JOIN (
         SELECT DISTINCT ON (a.place_id) a.place_id, a.start_date FROM hvt_allocation a
-        WHERE a.place_id IN (SELECT pl.pid FROM pl) ORDER BY a.place_id, a.start_date) fa ON fa.place_id = pl.pid
+        {narrow}ORDER BY a.place_id, a.start_date) fa ON fa.place_id = pl.pid
     WHERE pl.v <= %s AND pl.sd + %s <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
       AND (fa.start_date IS NULL OR fa.start_date > %s)),
 op AS MATERIALIZED (
-    SELECT pl.pid, pl.m, upper(trim(pl.s)) AS s, upper(trim(pl.n)) AS n, pl.pc, pl.k AS f,
+    SELECT pl.pid, pl.m, upper(char_length(trim(pl.n)) || ':' || trim(pl.n) || trim(pl.s)) AS a, pl.pc, pl.k AS f,
            COALESCE(LEAST(pl.c, pl.e + 1), 'infinity') AS u
     FROM pl WHERE pl.k <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)),
 dup AS (
-    SELECT op.pid, op.m, days.i, COUNT(*) OVER (PARTITION BY op.s, op.n, op.pc, days.i) AS dn
-    FROM op JOIN (SELECT s, n, pc FROM op GROUP BY s, n, pc HAVING COUNT(*) > 1) same
-         ON op.s = same.s AND op.n = same.n AND op.pc = same.pc
+    SELECT op.pid, op.m, days.i, COUNT(*) OVER (PARTITION BY op.a, op.pc, days.i) AS dn
+    FROM op JOIN (SELECT a, pc FROM op GROUP BY a, pc HAVING COUNT(*) > 1) same ON op.a = same.a AND op.pc = same.pc
     JOIN days ON op.f <= days.d AND days.d < op.u),
 flags(pid, m, code, i) AS (
     SELECT iv.pid, iv.m, iv.code, days.i FROM iv JOIN days ON iv.f <= days.d AND days.d < iv.u
@@ -129,7 +141,7 @@ flags(pid, m, code, i) AS (
 """
 
 
-def _place_flags(places, days: Sequence[dt.date]) -> tuple[str, list]:
+def _place_flags(places, days: Sequence[dt.date], *, narrow: bool) -> tuple[str, list]:
     """The statement's ``WITH`` part and its parameters: ``flags(pid, m, code, i)``, one row per
     place, place item and index ``i`` of a day in ``days`` on which the place has that item."""
     inner, inner_params = places.order_by().values(
@@ -140,7 +152,7 @@ def _place_flags(places, days: Sequence[dt.date]) -> tuple[str, list]:
     idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d
     params = [list(days), tz, today, *inner_params, tz, today, last, first, first,
               idle, last, idle, last, first, first, first, last, first, first]
-    return _PLACES_SQL.format(places=inner), params
+    return _PLACES_SQL.format(places=inner, narrow="WHERE a.place_id IN (SELECT pl.pid FROM pl) " if narrow else ""), params
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -149,15 +161,17 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def place_counts(places, days: Sequence[dt.date]) -> dict[str, dict[str, list[int]]]:
+def place_counts(places, days: Sequence[dt.date], *, narrow: bool = False) -> dict[str, dict[str, list[int]]]:
     """``{refnis: {place item: [count per day]}}``: one statement."""
     days = list(days)
     out: dict[str, dict[str, list[int]]] = {}
     if not days:
         return out
-    sql, params = _place_flags(places, days)
+    sql, params = _place_flags(places, days, narrow=narrow)
     for refnis, code, i, n in _fetch(sql + "SELECT m, code, i, COUNT(*) FROM flags GROUP BY m, code, i", params):  # noqa: S608
-        out.setdefault(refnis, {c: [0] * len(days) for c in PLACE_ITEMS})[code][i] = n
+        if refnis not in out:
+            out[refnis] = {c: [0] * len(days) for c in PLACE_ITEMS}
+        out[refnis][code][i] = n
     return out
 
 
@@ -186,7 +200,9 @@ def offer_counts(offers, days: Sequence[dt.date]) -> dict[str, list[int]]:
     params = [days, tz, OFFER_WAIT_DAYS + 1, tz, OfferStatuses.OFFERED, *inner_params, max(days), min(days)]
     out: dict[str, list[int]] = {}
     for refnis, i, n in _fetch(_OFFERS_SQL.format(offers=inner), params):
-        out.setdefault(refnis, [0] * len(days))[i] = n
+        if refnis not in out:
+            out[refnis] = [0] * len(days)
+        out[refnis][i] = n
     return out
 
 
@@ -209,11 +225,13 @@ def quality_counts(*, user=None, days: Sequence[dt.date], municipality: str = ""
 
     def put(refnis, code, values):
         if any(values):
-            table.setdefault(refnis, {c: list(zero) for c in CODES})[code] = list(values)
+            if refnis not in table:
+                table[refnis] = {c: list(zero) for c in CODES}
+            table[refnis][code] = list(values)
 
     for refnis, values in offer_counts(_offers(user, municipality), days).items():
         put(refnis, "offers_waiting", values)
-    for refnis, items in place_counts(_places(user, municipality), days).items():
+    for refnis, items in place_counts(_places(user, municipality), days, narrow=_narrow(user, municipality)).items():
         for code, values in items.items():
             put(refnis, code, values)
     external = hook_counts(days)
@@ -237,21 +255,22 @@ def report_for_user(user, *, day: dt.date | None = None, municipality: str = "",
     day = day or clock.today()
     days = trend_days(day, weeks)
     table = quality_counts(user=user, days=days, municipality=municipality)
-    names = {m.pk: m for m in municipalities_for_user(user, roles=QUALITY_ROLES).filter(pk__in=list(table))
-             .select_related("province").only("pk", "name_nl", "province__name_nl")}
+    names = {pk: (name, province) for pk, name, province in municipalities_for_user(user, roles=QUALITY_ROLES)
+             .filter(pk__in=list(table)).values_list("pk", "name_nl", "province__name_nl")}
     rows = []
     for refnis, items in table.items():
         today = {code: items[code][-1] for code in CODES}
         if not any(today.values()):
             continue
-        m = names.get(refnis)
+        name, province = names.get(refnis, (None, None))
         rows.append({"refnis": "" if refnis == UNASSIGNED else refnis,
-                     "name": m.name_nl if m else _("Zonder gemeente (CRT)"),
-                     "province": m.province.name_nl if m and m.province_id else "",
+                     "name": name if name is not None else _("Zonder gemeente (CRT)"),
+                     "province": province or "",
                      "items": today, "total": sum(today.values()), "unassigned": refnis == UNASSIGNED})
     rows.sort(key=lambda r: (-r["total"], str(r["name"])))
-    trend = [{"day": d, **{code: sum(items[code][i] for items in table.values()) for code in CODES}}
-             for i, d in enumerate(days)]
+    sums = {code: [sum(column) for column in zip(*(items[code] for items in table.values()), strict=True)] or [0] * len(days)
+            for code in CODES}
+    trend = [{"day": d, **{code: sums[code][i] for code in CODES}} for i, d in enumerate(days)]
     for point in trend:
         point["total"] = sum(point[code] for code in CODES)
     return {"day": day, "rows": rows, "trend": trend, "totals": {c: trend[-1][c] for c in CODES}, "table": table}
@@ -264,7 +283,7 @@ def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
     write scope) — a place page is open to every viewer of the report in its scope. Three
     statements (four with the write-scope check)."""
     day = day or clock.today()
-    sql, params = _place_flags(_places(user, refnis), [day])
+    sql, params = _place_flags(_places(user, refnis), [day], narrow=True)
     rows = _fetch(sql + "SELECT pid, array_agg(code) FROM flags GROUP BY pid ORDER BY pid LIMIT %s",  # noqa: S608
                   [*params, ITEM_LIMIT])
     codes = {pid: [code for code in PLACE_ITEMS if code in found] for pid, found in rows}
