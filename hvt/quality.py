@@ -107,12 +107,15 @@ def _narrow(user, municipality: str) -> bool:
 # Each record's interval is computed once from its own dates (NULL bounds: never / for ever), and
 # the weekly points are counted by joining the few intervals that overlap the period with the days:
 # narrow rows and two comparisons per point, instead of a CASE per item and week on every record.
-# ``_known_by`` as a bound: created on the local date ``k`` (or, from today on, any row) means
-# known from LEAST(k, today); so is the first check.
+# Known by a day: created on the local date ``k`` (or, from today on, any row: creation moments are
+# the wall clock's, which a clock frozen in the past would put in the future) means known from
+# LEAST(k, today); so is the first check. ``pl`` is inlined in each branch (each scans the places
+# with its own conditions; the time-zone conversion only for rows created after the first point).
 _PLACES_SQL = """
 WITH days(i, d) AS (SELECT t.i::int - 1, t.d FROM unnest(%s::date[]) WITH ORDINALITY AS t(d, i)),
-pl AS MATERIALIZED (
-    SELECT q.pid, q.m, LEAST((q.ca AT TIME ZONE %s)::date, %s::date) AS k, q.v, q.c, q.e, q.sd, q.s, q.n, q.pc
+pl AS NOT MATERIALIZED (
+    SELECT q.pid, q.m, CASE WHEN q.ca < %s THEN %s::date ELSE LEAST((q.ca AT TIME ZONE %s)::date, %s::date) END AS k,
+           q.v, q.c, q.e, q.sd, q.s, q.n, q.pc
     FROM ({places}) q),
 iv(pid, m, code, f, u) AS (
     SELECT pl.pid, pl.m, 'places_without_check', pl.k, COALESCE(LEAST(pl.v, pl.c, (
@@ -150,7 +153,7 @@ def _place_flags(places, days: Sequence[dt.date], *, narrow: bool) -> tuple[str,
     ).query.sql_with_params()
     first, last, today, tz = min(days), max(days), clock.today(), clock.BRUSSELS.key
     idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d
-    params = [list(days), tz, today, *inner_params, tz, today, last, first, first,
+    params = [list(days), _end_of(first), first, tz, today, *inner_params, tz, today, last, first, first,
               idle, last, idle, last, first, first, first, last, first, first]
     return _PLACES_SQL.format(places=inner, narrow="WHERE a.place_id IN (SELECT pl.pid FROM pl) " if narrow else ""), params
 
