@@ -15,8 +15,10 @@ computed by the same SQL as today (docs/DATA_QUALITY.md explains the choice over
   of ``core.registry`` (``crt.data_quality``); hvt never imports crt.
 
 Every count is an SQL aggregate over the viewer's scope: one statement for the three place items
-on every requested day (a window function for the duplicates), one for the offers, plus the hook's
-own; the number of statements does not depend on the data.
+on every requested day, one for the offers, plus the hook's own; the number of statements does not
+depend on the data. Each rule is true on an interval of days per record ``[from, until)``, computed
+once from the record's dates; the weekly points are counted by joining the few intervals that
+overlap the period with the days (docs/DATA_QUALITY.md, "Cost").
 """
 
 from __future__ import annotations
