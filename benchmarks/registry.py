@@ -120,6 +120,18 @@ def _time(fn, bench: Bench) -> tuple[float, int, Any]:
     return elapsed, sum(c.n for c in counters.values()), value
 
 
+def _vacuum(aliases) -> None:
+    """Reclaim what rolled-back repetitions left (dead rows, index entries), so that a writing
+    operation does not bloat the tables the operations after it read: the place import rolls back
+    100,000 rows per repetition at scale 10. VACUUM skips the pages the visibility map says are
+    clean, so the untouched tables cost little."""
+    for alias in aliases:
+        if connections[alias].in_atomic_block:  # inside a test's transaction: VACUUM cannot run there
+            continue
+        with connections[alias].cursor() as cur:
+            cur.execute("VACUUM (ANALYZE)")
+
+
 def measure(op: Operation, ctx, *, repeat: int | None = None) -> Result:
     result = Result(op.name, op.title, op.target)
     try:
@@ -152,6 +164,9 @@ def measure(op: Operation, ctx, *, repeat: int | None = None) -> Result:
     except Exception as exc:  # a broken operation is reported, it does not stop the run
         result.status, result.detail = "error", f"{exc.__class__.__name__}: {exc}"[:500]
         return result
+    finally:
+        if bench.rollback:
+            _vacuum(bench.databases)
     if result.same_answer is False:
         result.status = "error"
         result.detail = ("ORM and SQL answers differ. " + result.detail).strip()

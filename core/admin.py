@@ -321,3 +321,5 @@ class ImportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "imports_url": reverse("admin:core_import_changelist", current_app=self.admin_site.name),
         }
         return TemplateResponse(request, "admin/core/import_status.html", context)
+
+from core import beat_admin  # noqa: E402,F401 - the schedules in words in the user's language

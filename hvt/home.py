@@ -2,14 +2,16 @@
 with a fixed number of queries whatever the number of places."""
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Sum
+from django.db.models.query import EmptyQuerySet
 from django.utils.translation import gettext as _
 
 from accounts.constants import Roles
 from accounts.selectors import user_has_role
 from core import clock
-from core.formatting import format_percent
+from core.formatting import format_number, format_percent
 from hvt import selectors
 from hvt.constants import READ_ROLES, TARGET_ROLES, WRITE_ROLES, OfferStatuses, PlaceStatuses
+from hvt.querysets import realisation
 
 # Who steers several municipalities: they see the realisation of their whole area and where it lags.
 STEERING_ROLES = frozenset({Roles.HVT_VLOT, Roles.HVT_COORDINATOR, Roles.HVT_SUBSIDY_COORDINATOR})
@@ -53,27 +55,32 @@ def _place_cards(user) -> list[dict]:
 
 
 def _target_cards(user) -> list[dict]:
-    overview = selectors.capacity_overview_for_user(user)
-    total = overview["total"]
+    """Realisation in the user's scope and, for steering roles, the municipalities below 50 %: the
+    dashboard's figures (same round, same available beds: ``hvt.querysets``) from the target list's
+    one grouped statement, not the whole overview with its occupied beds, which no card shows."""
+    targets = selectors.target_list_for_user(user)
+    rows = [] if isinstance(targets, EmptyQuerySet) else [  # no round yet
+        (target, available) for target, available in targets.values_list("assigned", "available_beds") if target]
+    target = sum(t for t, _a in rows) or None
+    available = sum(a for _t, a in rows)
     steering = user_has_role(user, *STEERING_ROLES)
     detail = (
         _("%(available)s beschikbare bedden voor een objectief van %(target)s")
-        % {"available": total["available"], "target": total["target"]}
-        if total["target"] else _("Nog geen objectief vastgelegd")
+        % {"available": format_number(available), "target": format_number(target)}
+        if target else _("Nog geen objectief vastgelegd")
     )
     cards = [{
         "title": _("Realisatie in uw gebied") if steering else _("Uw objectief en realisatie"),
-        "value": _percent(total["realisation"]),
+        "value": _percent(realisation(available, target)),
         "detail": detail,
         "url_name": "hvt:dashboard" if steering else "hvt:target_list", "icon": "bullseye", "order": 5,
     }]
     if steering:
-        lagging = sum(1 for r in overview["rows"] if r["realisation"] is not None and r["realisation"] < LAGGING_BELOW)
+        lagging = sum(1 for t, a in rows if realisation(a, t) < LAGGING_BELOW)
         cards.append({
             "title": _("Gemeenten onder %(percent)s %%") % {"percent": LAGGING_BELOW},
             "value": lagging,
-            "detail": _("van %(count)s gemeenten met een objectief: hier bijsturen")
-            % {"count": sum(1 for r in overview["rows"] if r["target"])},
+            "detail": _("van %(count)s gemeenten met een objectief: hier bijsturen") % {"count": len(rows)},
             "url_name": "hvt:dashboard", "query": {"sorteer": "realisatie", "onder": str(LAGGING_BELOW)},
             "icon": "sign-turn-right", "order": 6,
         })

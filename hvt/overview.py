@@ -3,8 +3,9 @@ March 2022 against the target, and the share of individual housing — from the 
 summed in SQL over the user's dashboard scope.
 
 A week's point is its last snapshot date (as a month's is its last: ``hvt.querysets``). The target
-line is the target of the round in force today for the municipalities in scope (the rounds are not
-effective-dated per week: a later round replaces the line, it is not drawn as a step).
+line is, for each week, the target of the round in force on that week's point (the sum of its
+municipalities' targets in scope), so a new round draws a step from its effective date on; weeks
+before the first round have no target.
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ EVOLUTION_START = dt.date(2022, 3, 1)  # the first reception places of the progr
 def weekly_series_for_user(user, *, province: str = "", start: dt.date = EVOLUTION_START) -> list[dict]:
     """One row per week with snapshots since ``start``: ``date`` (the week's last snapshot), per
     category ``available`` / ``occupied``, the totals and ``individual_share`` (occupied beds in
-    category 1 over all occupied, a percentage with one decimal). One statement."""
+    category 1 over all occupied, a percentage with one decimal) and ``target`` (the round in force
+    on the week's point, ``None`` before the first). Two statements."""
     from hvt.models import CapacitySnapshot
 
     qs = scope_filter(CapacitySnapshot.objects.all(), user, roles=DASHBOARD_ROLES).filter(date__gte=start)
     if province:
         qs = qs.filter(municipality__province_id=province)
+    rounds = _round_targets(user, province)
     week_ends = qs.order_by().annotate(week=TruncWeek("date")).values("week").annotate(last=Max("date")).values("last")
     rows = (qs.filter(date__in=week_ends).order_by().values("date", "category")
             .annotate(available=Sum("available"), occupied=Sum("occupied")).order_by("date", "category"))
@@ -47,8 +50,22 @@ def weekly_series_for_user(user, *, province: str = "", start: dt.date = EVOLUTI
         individual = sum(cats[c]["occupied"] for c in INDIVIDUAL_CATEGORIES)
         week["individual_occupied"] = individual
         week["individual_share"] = percentage(individual, week["occupied"])
+        week["target"] = next((total for effective_on, total in rounds if effective_on <= week["date"]), None)
         out.append(week)
     return out
+
+
+def _round_targets(user, province: str) -> list[tuple[dt.date, int]]:
+    """``[(effective_on, sum of the round's targets in scope)]``, the latest round first (of two
+    rounds on one day, the later one: as ``hvt.selectors.target_round_current``). One statement."""
+    from hvt.models import MunicipalityTarget
+
+    qs = scope_filter(MunicipalityTarget.objects.all(), user, roles=DASHBOARD_ROLES)
+    if province:
+        qs = qs.filter(municipality__province_id=province)
+    rows = (qs.order_by().values("round_id", "round__effective_on").annotate(total=Sum("assigned"))
+            .order_by("-round__effective_on", "-round_id"))
+    return [(row["round__effective_on"], row["total"]) for row in rows]
 
 
 def headline(overview: dict) -> list[dict]:

@@ -65,7 +65,7 @@ def _chart(weeks: list[dict], overview: dict) -> dict:
         "datasets": [{"key": c, "label": str(labels[c]),
                       "available": [w["categories"][c]["available"] for w in weeks],
                       "occupied": [w["categories"][c]["occupied"] for w in weeks]} for c in selectors.CATEGORY_KEYS],
-        "target": overview["total"]["target"],
+        "target": [w["target"] for w in weeks],
         "share": [None if w["individual_share"] is None else float(w["individual_share"]) for w in weeks],
         "text": {"available": _("Beschikbare gevalideerde bedden per categorie, per week"),
                  "occupied": _("Bezette bedden per categorie, per week"), "target": _("Objectief"),

@@ -51,11 +51,10 @@ def dashboard_evolution_export(request):
     """The weekly evolution behind the charts as CSV or XLSX; same scope and province; audited."""
     _provinces, province, _sort = dashboard_params(request)
     weeks = weekly.weekly_series_for_user(request.user, province=province)
-    target = selectors.capacity_overview_for_user(request.user, province=province)["total"]["target"]
     fmt = export_format(request)
     audit_log(actor=request.user, action=AuditActions.EXPORT, object_type="hvt.dashboard_evolution",
               object_repr="export evolutie opvangcapaciteit per week",
               changes={"format": fmt, "province": province, "weeks": len(weeks)})
     return export_response(fmt=fmt, filename=f"evolutie-opvang-{clock.today():%Y-%m-%d}",
-                           columns=evolution_columns(), rows=[{**w, "target": target} for w in weeks],
+                           columns=evolution_columns(), rows=weeks,
                            sheet="Evolutie")

@@ -22,7 +22,7 @@
   help.appendChild(words);
   function show() {
     var text = readable[select.value];
-    words.textContent = text ? "Translation: " + text : "";
+    words.textContent = text || "";
     words.hidden = !text;
   }
   select.addEventListener("change", show);

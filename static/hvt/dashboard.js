@@ -45,9 +45,10 @@
             pointRadius: 0,
             tension: 0.1,
           };
-        }).concat(field === "available" && data.target ? [{
+        }).concat(field === "available" && data.target.some(function (t) { return t !== null; }) ? [{
           label: data.text.target,
-          data: data.labels.map(function () { return data.target; }),
+          data: data.target,  // per week: the round in force then (a step when a new round starts)
+          stepped: true,
           stack: "target",
           borderColor: "#000000",
           borderDash: [4, 4],

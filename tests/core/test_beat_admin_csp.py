@@ -27,3 +27,21 @@ def test_the_periodic_task_form_has_no_inline_script(url, login, make_user):
     assert "core/periodic_task_form.js" in body and "periodic-task-overrides" not in body
     assert 'id="readable-crontabs"' in body  # the data the static script reads
     assert finders.find("core/periodic_task_form.js")
+
+
+def test_the_schedules_are_in_words_in_dutch_and_in_english(login, make_user):
+    """The package describes a crontab in the server's locale (English, "At 02:00 AM"); the
+    coordinators' back-office says it in Dutch, and in English for who chose English."""
+    from django.utils import translation
+    from django_celery_beat.models import CrontabSchedule
+
+    from core.beat_admin import crontab_in_words
+
+    crontab = CrontabSchedule.objects.create(minute="0", hour="2", timezone="Europe/Brussels")
+    client = login(make_user(Roles.SUPPORT, is_staff=True, is_superuser=True))
+    body = client.get("/beheer/django_celery_beat/periodictask/add/").content.decode()
+    assert "Om 02:00 (Europe/Brussels)" in body and "At 02:00 AM" not in body  # the data the script shows
+    listing = client.get("/beheer/django_celery_beat/crontabschedule/").content.decode()
+    assert "Schema in woorden" in listing and "Om 02:00" in listing
+    with translation.override("en"):
+        assert crontab_in_words(crontab) == "At 02:00 (Europe/Brussels)"

@@ -196,3 +196,34 @@ def test_cards_in_english(login, client):
     for text in ("Free beds today", "Offers to validate", "Your target and realisation", "Today"):
         assert text in html, text
     assert "Vrije bedden vandaag" not in html
+
+
+@pytest.mark.parametrize("role, scope", [
+    (Roles.HVT_MUNICIPAL_FULL, {"municipalities": [GENT]}),
+    (Roles.HVT_VLOT, {"provinces": [OOST_VLAANDEREN]}),
+    (Roles.HVT_COORDINATOR, {}),
+])
+def test_target_cards_show_the_dashboards_figures(login, role, scope):
+    """The cards read the target list (one statement), the dashboard the whole overview: the
+    realisation, the beds and the lagging count must be the same figures, for every scope."""
+    from hvt.selectors import capacity_overview_for_user
+    from hvt.views.dashboard import LAGGING_BELOW
+
+    make_target()
+    for _ in range(3):
+        make_place(municipality=GENT)
+    allocate(None, make_place(municipality=GENT), size=2, ref="HH-1")  # occupied beds change no card
+    make_place(municipality=ANTWERPEN, capacity=7)
+    user = make_user(role, **scope)
+    cards, html = _cards(login(user))
+    total = capacity_overview_for_user(user)["total"]
+    title = "Uw objectief en realisatie" if role == Roles.HVT_MUNICIPAL_FULL else "Realisatie in uw gebied"
+    from core.formatting import format_number, format_percent
+
+    assert cards[title]["value"] == format_percent(total["realisation"])
+    assert (f"{format_number(total['available'])} beschikbare bedden voor een objectief van "
+            f"{format_number(total['target'])}") in html
+    if role != Roles.HVT_MUNICIPAL_FULL:
+        rows = capacity_overview_for_user(user)["rows"]
+        assert cards["Gemeenten onder 50 %"]["value"] == sum(
+            1 for r in rows if r["realisation"] is not None and r["realisation"] < LAGGING_BELOW)

@@ -169,7 +169,7 @@ def test_map_statement_count_does_not_grow_with_the_data(fixture_data, boundarie
 def test_weekly_series_keeps_the_last_snapshot_of_each_week_in_scope(snapshots, coordinator, vlot,
                                                                      django_assert_max_num_queries):
     roles_for_user(coordinator)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         weeks = overview.weekly_series_for_user(coordinator)
     assert [w["date"] for w in weeks] == [dt.date(2023, 12, 15), dt.date(2023, 12, 31), dt.date(2024, 2, 10),
                                           dt.date(2024, 2, 29)]
@@ -187,8 +187,33 @@ def test_weekly_series_is_one_statement_on_more_data(snapshots, coordinator, dja
     roles_for_user(coordinator)
     CapacitySnapshot.objects.bulk_create([_snapshot(dt.date(2023, 1, 1) + dt.timedelta(days=d), GENT, CAT1, 5, 1)
                                           for d in range(60)])
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         assert len(overview.weekly_series_for_user(coordinator)) > 4
+
+
+def test_target_line_steps_to_the_round_in_force_on_each_week_in_scope(fixture_data, snapshots, coordinator, vlot,
+                                                                      django_assert_max_num_queries):
+    """Round 1 (20 per municipality) from 01-04-2022; round 2 (40 each) from 01-01-2024. The weeks of
+    December 2023 carry round 1's sum, those of February 2024 round 2's; a VLOT user of one province
+    sees the sum over its province's municipalities only."""
+    from hvt import services
+
+    services.target_round_create(actor=coordinator, total=40 * Municipality.objects.count(),
+                                 effective_on=dt.date(2024, 1, 1))
+    everywhere = Municipality.objects.count()
+    roles_for_user(coordinator)
+    with django_assert_max_num_queries(2):
+        weeks = overview.weekly_series_for_user(coordinator)
+    assert [(w["date"], w["target"]) for w in weeks] == [
+        (dt.date(2023, 12, 15), 20 * everywhere), (dt.date(2023, 12, 31), 20 * everywhere),
+        (dt.date(2024, 2, 10), 40 * everywhere), (dt.date(2024, 2, 29), 40 * everywhere)]
+    in_province = Municipality.objects.filter(province_id=OOST_VLAANDEREN).count()
+    assert [w["target"] for w in overview.weekly_series_for_user(vlot)][-1] == 40 * in_province
+
+
+def test_weeks_before_the_first_round_have_no_target(snapshots, coordinator):
+    roles_for_user(coordinator)
+    assert {w["target"] for w in overview.weekly_series_for_user(coordinator)} == {None}  # no round at all
 
 
 def test_evolution_export_has_the_weeks_of_the_scope_and_is_audited(client, login, fixture_data, snapshots, vlot):
