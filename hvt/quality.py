@@ -132,13 +132,20 @@ iv(pid, m, code, f, u) AS (
     WHERE pl.v <= %s AND pl.sd + %s <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
       AND (fa.start_date IS NULL OR fa.start_date > %s)),
 op AS MATERIALIZED (
-    SELECT pl.pid, pl.m, upper(char_length(trim(pl.n)) || ':' || trim(pl.n) || trim(pl.s)) AS a, pl.pc, pl.k AS f,
+    SELECT pl.pid, pl.m, upper(trim(pl.s)) AS s, upper(trim(pl.n)) AS n, pl.pc, pl.k AS f,
            COALESCE(LEAST(pl.c, pl.e + 1), 'infinity') AS u
     FROM pl WHERE pl.k <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)),
-dup AS (
-    SELECT op.pid, op.m, days.i, COUNT(*) OVER (PARTITION BY op.a, op.pc, days.i) AS dn
-    FROM op JOIN (SELECT a, pc FROM op GROUP BY a, pc HAVING COUNT(*) > 1) same ON op.a = same.a AND op.pc = same.pc
-    JOIN days ON op.f <= days.d AND days.d < op.u),
+same AS (SELECT s, n, pc, MIN(pid) AS g FROM op GROUP BY s, n, pc HAVING COUNT(*) > 1),
+dup AS (  -- per place and day, the open places of its address (``g``: the address's first place)
+    SELECT d.pid, d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
+        SELECT op.pid, op.m, same.g, days.i
+        FROM op JOIN same ON op.s = same.s AND op.n = same.n AND op.pc = same.pc
+        JOIN days ON op.f <= days.d AND days.d < op.u) d)
+"""
+
+# One row per place, place item and index of a day on which the place has that item (the records
+# listed on a drill-down).
+_FLAGS_SQL = """,
 flags(pid, m, code, i) AS (
     SELECT iv.pid, iv.m, iv.code, days.i FROM iv JOIN days ON iv.f <= days.d AND days.d < iv.u
     UNION ALL
@@ -147,8 +154,9 @@ flags(pid, m, code, i) AS (
 
 
 def _place_flags(places, days: Sequence[dt.date], *, narrow: bool) -> tuple[str, list]:
-    """The statement's ``WITH`` part and its parameters: ``flags(pid, m, code, i)``, one row per
-    place, place item and index ``i`` of a day in ``days`` on which the place has that item."""
+    """The statement's ``WITH`` part and its parameters: ``iv(pid, m, code, f, u)``, the interval of
+    each place item per place, and ``dup(pid, m, i, dn)``, per place in an address shared in the
+    period and index ``i`` of a day in ``days`` on which it is open, the open places there."""
     inner, inner_params = places.order_by().values(
         pid=F("pk"), m=F("municipality_id"), ca=F("created_at"), v=F("validated_on"), c=F("closed_on"),
         e=F("end_date"), sd=F("start_date"), s=F("street"), n=F("house_number"), pc=F("postal_code"),
@@ -166,17 +174,45 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+# The counts: an interval adds 1 from the first point on or after ``f`` and takes it away again
+# from the first point on or after ``u`` (``width_bucket`` over the days shifted by one: the number
+# of points before a date), two rows per interval instead of one per covered point; duplicates
+# per point.
+_COUNTS_SQL = """
+SELECT m, code, b, SUM(n) FROM (
+    SELECT iv.m, iv.code, width_bucket(iv.f, %s::date[]) AS b, 1 AS n FROM iv
+    WHERE iv.f < iv.u AND iv.f <= %s AND iv.u > %s
+    UNION ALL
+    SELECT iv.m, iv.code, width_bucket(iv.u, %s::date[]), -1 FROM iv
+    WHERE iv.f < iv.u AND iv.f <= %s AND iv.u > %s AND iv.u <= %s) x
+GROUP BY m, code, b
+UNION ALL
+SELECT m, 'duplicate_addresses', -1 - i, COUNT(*) FROM dup WHERE dn > 1 GROUP BY m, i
+"""
+
+
 def place_counts(places, days: Sequence[dt.date], *, narrow: bool = False) -> dict[str, dict[str, list[int]]]:
-    """``{refnis: {place item: [count per day]}}``: one statement."""
+    """``{refnis: {place item: [count per day]}}``: one statement (``days`` ascending)."""
     days = list(days)
     out: dict[str, dict[str, list[int]]] = {}
     if not days:
         return out
+    if days != sorted(days):
+        order = sorted(range(len(days)), key=days.__getitem__)
+        by_date = place_counts(places, sorted(days), narrow=narrow)
+        return {m: {c: [v[order.index(i)] for i in range(len(days))] for c, v in items.items()} for m, items in by_date.items()}
     sql, params = _place_flags(places, days, narrow=narrow)
-    for refnis, code, i, n in _fetch(sql + "SELECT m, code, i, COUNT(*) FROM flags GROUP BY m, code, i", params):  # noqa: S608
+    first, last = days[0], days[-1]
+    bounds = [d + dt.timedelta(days=1) for d in days]
+    for refnis, code, b, n in _fetch(sql + _COUNTS_SQL, [*params, bounds, last, first, bounds, last, first, last]):
         if refnis not in out:
             out[refnis] = {c: [0] * len(days) for c in PLACE_ITEMS}
-        out[refnis][code][i] = n
+        values = out[refnis][code]
+        if b < 0:  # duplicates: on day -1 - b
+            values[-1 - b] = n
+        else:  # an interval's change from point b on
+            for i in range(b, len(days)):
+                values[i] += n
     return out
 
 
@@ -289,7 +325,7 @@ def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
     statements (four with the write-scope check)."""
     day = day or clock.today()
     sql, params = _place_flags(_places(user, refnis), [day], narrow=True)
-    rows = _fetch(sql + "SELECT pid, array_agg(code) FROM flags GROUP BY pid ORDER BY pid LIMIT %s",  # noqa: S608
+    rows = _fetch(sql + _FLAGS_SQL + "SELECT pid, array_agg(code) FROM flags GROUP BY pid ORDER BY pid LIMIT %s",  # noqa: S608
                   [*params, ITEM_LIMIT])
     codes = {pid: [code for code in PLACE_ITEMS if code in found] for pid, found in rows}
     places = list(ReceptionPlace.objects.filter(pk__in=list(codes)).order_by("street", "house_number", "pk")
