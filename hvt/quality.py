@@ -136,11 +136,12 @@ op AS MATERIALIZED (
            COALESCE(LEAST(pl.c, pl.e + 1), 'infinity') AS u
     FROM pl WHERE pl.k <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)),
 same AS (SELECT s, n, pc, MIN(pid) AS g FROM op GROUP BY s, n, pc HAVING COUNT(*) > 1),
-dup AS (  -- per place and day, the open places of its address (``g``: the address's first place)
+dg AS MATERIALIZED (  -- the places of a shared address (``g``: its first place); ``whole``: open on every point
+    SELECT op.pid, op.m, same.g, op.f, op.u, op.f <= %s AND op.u > %s AS whole
+    FROM op JOIN same ON op.s = same.s AND op.n = same.n AND op.pc = same.pc),
+dup AS (  -- per place and day, the open places of its address (the drill-down's records)
     SELECT d.pid, d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
-        SELECT op.pid, op.m, same.g, days.i
-        FROM op JOIN same ON op.s = same.s AND op.n = same.n AND op.pc = same.pc
-        JOIN days ON op.f <= days.d AND days.d < op.u) d)
+        SELECT dg.pid, dg.m, dg.g, days.i FROM dg JOIN days ON dg.f <= days.d AND days.d < dg.u) d)
 """
 
 # One row per place, place item and index of a day on which the place has that item (the records
@@ -164,7 +165,7 @@ def _place_flags(places, days: Sequence[dt.date], *, narrow: bool) -> tuple[str,
     first, last, today, tz = min(days), max(days), clock.today(), clock.BRUSSELS.key
     idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d
     params = [list(days), _end_of(first), first, tz, today, *inner_params, tz, today, last, first, first,
-              idle, last, idle, last, first, first, first, last, first, first]
+              idle, last, idle, last, first, first, first, last, first, first, first, last]
     return _PLACES_SQL.format(places=inner, narrow="WHERE a.place_id IN (SELECT pl.pid FROM pl) " if narrow else ""), params
 
 
@@ -176,8 +177,9 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 
 # The counts: an interval adds 1 from the first point on or after ``f`` and takes it away again
 # from the first point on or after ``u`` (``width_bucket`` over the days shifted by one: the number
-# of points before a date), two rows per interval instead of one per covered point; duplicates
-# per point.
+# of points before a date), two rows per interval instead of one per covered point. Duplicates: an
+# address whose places are all open on every point counts them all from the first point on; only
+# the addresses with a place opened or closed in the period are counted point by point.
 _COUNTS_SQL = """
 SELECT m, code, b, SUM(n) FROM (
     SELECT iv.m, iv.code, width_bucket(iv.f, %s::date[]) AS b, 1 AS n FROM iv
@@ -187,7 +189,14 @@ SELECT m, code, b, SUM(n) FROM (
     WHERE iv.f < iv.u AND iv.f <= %s AND iv.u > %s AND iv.u <= %s) x
 GROUP BY m, code, b
 UNION ALL
-SELECT m, 'duplicate_addresses', -1 - i, COUNT(*) FROM dup WHERE dn > 1 GROUP BY m, i
+SELECT dg.m, 'duplicate_addresses', 0, COUNT(*) FROM dg
+WHERE NOT EXISTS (SELECT FROM dg part WHERE part.g = dg.g AND NOT part.whole) GROUP BY dg.m
+UNION ALL
+SELECT m, 'duplicate_addresses', -1 - i, COUNT(*) FROM (
+    SELECT d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
+        SELECT dg.m, dg.g, days.i FROM dg JOIN days ON dg.f <= days.d AND days.d < dg.u
+        WHERE dg.g IN (SELECT part.g FROM dg part WHERE NOT part.whole)) d) x
+WHERE dn > 1 GROUP BY m, i
 """
 
 
@@ -208,8 +217,8 @@ def place_counts(places, days: Sequence[dt.date], *, narrow: bool = False) -> di
         if refnis not in out:
             out[refnis] = {c: [0] * len(days) for c in PLACE_ITEMS}
         values = out[refnis][code]
-        if b < 0:  # duplicates: on day -1 - b
-            values[-1 - b] = n
+        if b < 0:  # on day -1 - b only
+            values[-1 - b] += n
         else:  # an interval's change from point b on
             for i in range(b, len(days)):
                 values[i] += n
