@@ -22,6 +22,7 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 for _alias in DATABASES:
     DATABASES[_alias]["CONN_MAX_AGE"] = 60
+with_session_options(DATABASES)  # noqa: F405 - the product's session settings (JIT off), as in production
 REDIS_URL = ""
 _cache = env("BENCH_REDIS_URL", default="")
 CACHES = {"default": (

@@ -115,27 +115,11 @@ class ExpenditureAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 # --- subsidies (docs/SUBSIDY.md) --------------------------------------------------------------------
 
 
-class SchemeRateInline(admin.TabularInline):
+class SchemeRateInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SchemeRate
+    fields = ["rule_kind", "subtype", "amount"]
+    readonly_fields = fields
     extra = 0
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not _version_used(obj)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not _version_used(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not _version_used(obj)
-
-
-def _version_used(version) -> bool:
-    """A version that priced an approved run keeps its amounts (a change is a new version)."""
-    if version is None or version.pk is None:
-        return False
-    return SubsidyRun.objects.filter(
-        status=RunStatuses.APPROVED, tranche__reference_date__gte=version.valid_from
-    ).exists()
 
 
 @admin.register(SubsidyScheme)
@@ -144,15 +128,13 @@ class SubsidySchemeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SchemeVersion)
-class SchemeVersionAdmin(admin.ModelAdmin):
+class SchemeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a version is added only on /budget/subsidies/regeling/ through
+    ``budget.subsidy.scheme.scheme_version_add`` (its checks, numbering and audit; every amount
+    given), and never changed or deleted — a change of amounts is a new version (docs/SUBSIDY.md)."""
+
     list_display = ["scheme", "number", "valid_from", "note"]
     inlines = [SchemeRateInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["scheme", "number", "valid_from"] if _version_used(obj) else []
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Tranche)

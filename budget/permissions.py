@@ -14,8 +14,8 @@ ROLE_PERMISSIONS = {
         "budget.view_payee", "budget.add_payee", "budget.change_payee",
         "budget.view_expenditure",
         "budget.view_subsidyscheme",
-        "budget.view_schemeversion", "budget.add_schemeversion", "budget.change_schemeversion",
-        "budget.view_schemerate", "budget.add_schemerate", "budget.change_schemerate", "budget.delete_schemerate",
+        # Versions are added on /budget/subsidies/regeling/ (scheme_version_add); the admin only shows them.
+        "budget.view_schemeversion", "budget.view_schemerate",
         "budget.view_tranche", "budget.add_tranche", "budget.change_tranche",
         "budget.view_subsidyrun", "budget.view_subsidyline",
     ],

@@ -29,10 +29,11 @@ the dashboards, the snapshots and the engine agree on every day.
 **Two readings of the same rule.** The correlated form above fits anywhere (a filter, a subquery,
 one place). An aggregate over many rows reads the period in force once by a join instead:
 ``with_period_on(qs, day, prefix)`` LEFT JOINs it (at most one row per place, since periods never
-overlap) and ``capacity_in_force``, ``category_in_force``, ``available_in_force_q`` and
-``occupied_in_force_q`` read its columns. Both readings are built from the same conditions
-(``_in_force_q``, ``_period_counts_q``, ``_own_facts_count_q``); ``tests/hvt/test_definitions.py``
-holds them equal place by place. Why: Django repeats an annotation inside every ``FILTER``
+overlap) and ``capacity_in_force``, ``category_in_force`` and ``available_in_force_q`` read its
+columns; occupied beds are read from the same places, with their allocations active on the day
+joined (``with_allocations_on``, ``occupied_in_force``). Both readings are built from the same
+conditions (``_in_force_q``, ``_period_counts_q``, ``_own_facts_count_q``, ``open_on_q``);
+``tests/hvt/test_definitions.py`` holds them equal place by place and allocation by allocation. Why: Django repeats an annotation inside every ``FILTER``
 clause, so a per-category sum over ``category_on`` ran one correlated probe per row *and* per
 category (4 per allocation, up to 9 per place); the dashboard's two sums went from 2 ms of period
 probes to ~1 s at scale 1 (benchmarks/RESULTS.md, "Effective-dated overview").
@@ -193,9 +194,25 @@ def available_in_force_q(day: dt.date, prefix: str = "") -> Q:
     )
 
 
-def occupied_in_force_q(day: dt.date) -> Q:
-    """``occupied_q`` over the joined period (``with_period_on(Allocation…, day, "place__")``)."""
-    return open_on_q(day) & available_in_force_q(day, prefix="place__")
+OCCUPYING = "allocation_on_day"
+
+
+def with_allocations_on(qs: QuerySet, day: dt.date) -> QuerySet:
+    """``qs`` (ReceptionPlace) with its allocations active on ``day`` (``open_on_q``) LEFT JOINed as
+    ``OCCUPYING``: one row per place and active allocation. Filtered by ``available_in_force_q`` (over
+    ``with_period_on`` of the same day), ``occupied_in_force()`` summed over the rows is ``occupied_q``'s
+    beds: the allocations active on the day in the places available on the day. Why from the place
+    side: "has no period at all" then correlates on the place, so PostgreSQL decides availability once
+    per place before it joins the allocations (from the allocation side it correlated on
+    ``allocation.place_id`` and ran after the join; the planner costed that per allocation, ~50×, which
+    also switched on JIT compilation: 100–200 ms of a 300 ms overview)."""
+    return qs.alias(**{OCCUPYING: FilteredRelation("allocations", condition=open_on_q(day, "allocations__"))})
+
+
+def occupied_in_force():
+    """The household size of the joined allocation (``with_allocations_on``); NULL on a place's row
+    without one (a sum skips it)."""
+    return F(f"{OCCUPYING}__household_size")
 
 
 def beds_in_use_on(day: dt.date):

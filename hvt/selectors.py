@@ -35,11 +35,12 @@ from hvt.querysets import (  # noqa: F401 - re-exported: callers read the rules 
     category_on,
     free_beds,
     last_point_of_month,
-    occupied_in_force_q,
+    occupied_in_force,
     occupied_q,
     open_on_q,
     percentage,
     realisation,
+    with_allocations_on,
     with_period_on,
 )
 from hvt.timeline import place_timeline  # noqa: F401 - the place page's timeline
@@ -272,16 +273,25 @@ def _current_round_id(day: dt.date):
 
 
 def _totals(label: str, rows: list[dict]) -> dict:
-    cats = {c: {k: sum(r["categories"][c][k] for r in rows) for k in ("available", "occupied", "free")}
-            for c in CATEGORY_KEYS}
-    available = sum(r["available"] for r in rows)
-    with_target = [r for r in rows if r["target"]]
-    target = sum(r["target"] for r in with_target) if with_target else None
-    available_in_target = sum(r["available"] for r in with_target)
-    occupied = sum(r["occupied"] for r in rows)
+    """The sums of ``rows`` (one pass: the overview totals every province and the whole scope)."""
+    cats = {c: {"available": 0, "occupied": 0, "free": 0} for c in CATEGORY_KEYS}
+    available = occupied = free = available_in_target = 0
+    target = None
+    for r in rows:
+        for c, cell in r["categories"].items():
+            total = cats[c]
+            total["available"] += cell["available"]
+            total["occupied"] += cell["occupied"]
+            total["free"] += cell["free"]
+        available += r["available"]
+        occupied += r["occupied"]
+        free += r["free"]
+        if r["target"]:
+            target = (target or 0) + r["target"]
+            available_in_target += r["available"]
     return {
         "label": label, "municipalities": len(rows), "categories": cats, "available": available,
-        "occupied": occupied, "free": sum(r["free"] for r in rows),
+        "occupied": occupied, "free": free,
         "occupancy": percentage(occupied, available),
         "target": target, "realisation": realisation(available_in_target, target),
     }
@@ -314,35 +324,37 @@ def capacity_overview_for_user(user, *, day: dt.date | None = None, province: st
         .values("refnis", "name_nl", "province_id", "province__name_nl", "target")
         .order_by("province__name_nl", "name_nl")
     )
-    # The period in force is joined once per row (hvt.querysets, "two readings of the same rule").
-    places = with_period_on(ReceptionPlace.objects.order_by(), day)
+    # The period in force is joined once per row (hvt.querysets, "two readings of the same rule"); the
+    # available places in scope are one base for both sums (occupied: their allocations active on the day).
+    places = (
+        with_period_on(ReceptionPlace.objects.order_by(), day)
+        .filter(available_in_force_q(day), municipality__in=scope.values("pk"))
+        .annotate(category_today=category_in_force())
+    )
     available = {
         r["municipality"]: r for r in
-        places.filter(available_in_force_q(day), municipality__in=scope.values("pk"))
-        .annotate(capacity_today=capacity_in_force(), category_today=category_in_force())
-        .values("municipality").annotate(**{
+        places.annotate(capacity_today=capacity_in_force()).values("municipality").annotate(**{
             f"available_{i}": Sum("capacity_today", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
-    allocations = with_period_on(Allocation.objects.order_by(), day, "place__")
     occupied = {
-        r["place__municipality"]: r for r in
-        allocations.filter(occupied_in_force_q(day), place__municipality__in=scope.values("pk"))
-        .annotate(category_today=category_in_force("place__"))
-        .values("place__municipality").annotate(**{
-            f"occupied_{i}": Sum("household_size", filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
+        r["municipality"]: r for r in
+        with_allocations_on(places, day).values("municipality").annotate(**{
+            f"occupied_{i}": Sum(occupied_in_force(), filter=Q(category_today=c)) for i, c in enumerate(CATEGORY_KEYS)
         })
     }
     empty: dict = {}
+    keys = [(category, f"available_{i}", f"occupied_{i}") for i, category in enumerate(CATEGORY_KEYS)]
     rows = []
     for r in raw:
+        in_available, in_occupied = available.get(r["refnis"], empty), occupied.get(r["refnis"], empty)
         categories = {}
-        for i, category in enumerate(CATEGORY_KEYS):
-            beds = available.get(r["refnis"], empty).get(f"available_{i}") or 0
-            used = occupied.get(r["refnis"], empty).get(f"occupied_{i}") or 0
-            categories[category] = {"available": beds, "occupied": used, "free": free_beds(beds, used)}
-        beds = sum(c["available"] for c in categories.values())
-        used = sum(c["occupied"] for c in categories.values())
+        beds = used = 0
+        for category, available_key, occupied_key in keys:
+            cell_beds, cell_used = in_available.get(available_key) or 0, in_occupied.get(occupied_key) or 0
+            categories[category] = {"available": cell_beds, "occupied": cell_used, "free": free_beds(cell_beds, cell_used)}
+            beds += cell_beds
+            used += cell_used
         rows.append({
             "refnis": r["refnis"], "name": r["name_nl"], "province_id": r["province_id"],
             "province": r["province__name_nl"], "categories": categories, "available": beds,

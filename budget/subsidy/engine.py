@@ -7,7 +7,6 @@ factor, half up to the cent.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,7 +14,7 @@ from django.db.models import Sum
 
 from budget.constants import RuleKinds, RunStatuses
 from budget.data import SCHEME_CODE
-from budget.models import SchemeRate, SchemeVersion, SubsidyLine, Tranche
+from budget.models import SchemeVersion, SubsidyLine, Tranche
 from budget.subsidy.sql import RateRow, rule_rows
 from crt.selectors import registered_persons_per_municipality
 from geo.models import Municipality
@@ -25,7 +24,7 @@ from hvt.selectors import subsidy_day_number as day_number
 from hvt.selectors import subsidy_place_facts_digest
 
 CENT = Decimal("0.01")
-DAY_RULES = {RuleKinds.CAT2_DAY, RuleKinds.CAT3_DAY, RuleKinds.CAT2_RESIDENT_FEE}
+DAY_RULES = frozenset({RuleKinds.CAT2_DAY, RuleKinds.CAT3_DAY, RuleKinds.CAT2_RESIDENT_FEE})
 CATEGORY_2_POSITIVE = (RuleKinds.CAT2_DAY, RuleKinds.CAT2_ASSIGNMENT_ONCE)
 
 
@@ -34,7 +33,7 @@ def euro(cents: int) -> Decimal:
     return Decimal(int(cents)).scaleb(-2)  # exact: the integer's digits with exponent -2
 
 
-@dataclass
+@dataclass(slots=True)
 class LineData:
     municipality_id: str
     place_id: int | None
@@ -58,18 +57,30 @@ class Calculation:
     version: SchemeVersion | None
 
 
+VERSION_FIELDS = tuple(f.attname for f in SchemeVersion._meta.concrete_fields)  # the order from_db expects
+
+
 def scheme_rates(scheme_code: str = SCHEME_CODE) -> tuple[list[RateRow], list[SchemeVersion]]:
-    """Every rate of every version with the day range of its version (two queries)."""
-    versions = list(SchemeVersion.objects.filter(scheme__code=scheme_code).order_by("valid_from"))
-    ranges = {}
-    for i, v in enumerate(versions):
-        until = day_number(versions[i + 1].valid_from) - 1 if i + 1 < len(versions) else OPEN_END
-        ranges[v.pk] = (v.number, day_number(v.valid_from), until)
+    """Every rate of every version with the day range of its version, and the versions (oldest
+    first): one query (the versions joined with their rates)."""
+    versions: list[SchemeVersion] = []
+    found: list[tuple] = []
+    query = (
+        SchemeVersion.objects.filter(scheme__code=scheme_code)
+        .order_by("valid_from", "rates__rule_kind", "rates__subtype")
+        .values_list(*VERSION_FIELDS, "rates__rule_kind", "rates__subtype", "rates__amount")
+    )
+    for row in query:
+        if not versions or versions[-1].pk != row[0]:
+            versions.append(SchemeVersion.from_db(query.db, VERSION_FIELDS, row[:len(VERSION_FIELDS)]))
+        if row[-3] is not None:
+            found.append((len(versions) - 1, *row[-3:]))
     rows = []
-    for rate in SchemeRate.objects.filter(version__in=versions).order_by("version__valid_from", "rule_kind", "subtype"):
-        number, start, until = ranges[rate.version_id]
-        cents = int((rate.amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
-        rows.append(RateRow(number, start, until, rate.rule_kind, rate.subtype, cents))
+    for index, kind, subtype, amount in found:
+        v = versions[index]
+        until = day_number(versions[index + 1].valid_from) - 1 if index + 1 < len(versions) else OPEN_END
+        cents = int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
+        rows.append(RateRow(v.number, day_number(v.valid_from), until, kind, subtype, cents))
     return rows, versions
 
 
@@ -112,36 +123,57 @@ def explanation_items(explanation: dict) -> list[dict]:
     return out
 
 
+def _row_order(row: list) -> tuple:
+    """The order of a line's explanation rows: from day, allocation, to day, beds, amount."""
+    return row[0], row[7] or 0, row[1], row[3], row[6]
+
+
 def _entitlements(rows: list[tuple]) -> dict[tuple[int, str], LineData]:
-    """Group the SQL rows per (place, rule) into lines with their (compact) explanation rows."""
-    lines: dict[tuple[int, str], LineData] = {}
-    cents: dict[tuple[int, str], int] = defaultdict(int)
-    rate_cents: dict[tuple[int, str], int] = {}
-    explained: dict[tuple[int, str], list] = defaultdict(list)
+    """Group the SQL rows (``budget.subsidy.sql.ROW_COLUMNS``) per (place, rule) into lines with
+    their compact explanation rows, in one pass over the rows: the shown days and beds (day rules:
+    days summed, most beds; one-off rules: the period's days, beds summed), the amount in cents, and
+    the rate of the line's latest row (the one in force at the end)."""
+    acc: dict[tuple[int, str], list] = {}
     for rule, place_id, muni, allocation_id, from_day, to_day, days, beds, rate, version, amount in rows:
+        item = [from_day, to_day, days, beds, rate, version, amount, allocation_id]
         key = (place_id, rule)
-        line = lines.get(key)
-        if line is None:
-            line = lines[key] = LineData(municipality_id=muni, place_id=place_id, rule_kind=rule)
-        cents[key] += amount
-        explained[key].append([from_day, to_day, days, beds, rate, version, amount, allocation_id])
+        a = acc.get(key)
+        if a is None:
+            acc[key] = [muni, days, beds, amount, [item]]
+            continue
+        a[3] += amount
+        a[4].append(item)
         if rule in DAY_RULES:
-            line.days += days
-            if beds > line.beds:
-                line.beds = beds
+            a[1] += days
+            if beds > a[2]:
+                a[2] = beds
         else:
-            if days > line.days:
-                line.days = days
-            line.beds += beds
-        rate_cents[key] = rate
-    for key, line in lines.items():
-        items = explained[key]
+            if days > a[1]:
+                a[1] = days
+            a[2] += beds
+    in_euro: dict[int, Decimal] = {}  # the few distinct rates
+    lines: dict[tuple[int, str], LineData] = {}
+    for key, (muni, days, beds, cents, items) in acc.items():
         if len(items) > 1:
-            items.sort(key=lambda r: (r[0], r[7] or 0))
-        line.explanation = {"rows": items}
-        line.entitlement_to_date = euro(cents[key])
-        line.rate = euro(abs(rate_cents[key]))
-    # A place's category-2 total never goes below zero because of the residents' fee.
+            items.sort(key=_row_order)
+        rate = abs(items[-1][4])
+        if rate not in in_euro:
+            in_euro[rate] = euro(rate)
+        lines[key] = LineData(municipality_id=muni, place_id=key[0], rule_kind=key[1], days=days, beds=beds,
+                              rate=in_euro[rate], entitlement_to_date=euro(cents), explanation={"rows": items})
+    _cap_resident_fees(lines)
+    return lines
+
+
+def entitlements(reference_date: dt.date, rates: list[RateRow], only: tuple[str, ...] | None = None
+                 ) -> dict[tuple[int, str], LineData]:
+    """The lines per (place, rule) up to the reference date: the five rule statements (or those
+    named in ``only``, ``budget.subsidy.sql.RULE_STATEMENTS``) grouped into lines."""
+    return _entitlements(rule_rows(reference_date, rates, only))
+
+
+def _cap_resident_fees(lines: dict[tuple[int, str], LineData]) -> None:
+    """A place's category-2 total never goes below zero because of the residents' fee."""
     for (place_id, rule), line in lines.items():
         if rule != RuleKinds.CAT2_RESIDENT_FEE:
             continue
@@ -152,7 +184,6 @@ def _entitlements(rows: list[tuple]) -> dict[tuple[int, str], LineData]:
         if line.entitlement_to_date < -positive:
             line.explanation["capped_at"] = str(-positive)
             line.entitlement_to_date = -positive
-    return lines
 
 
 def previously_paid(tranche: Tranche) -> list[dict]:
@@ -197,7 +228,7 @@ def calculate(tranche: Tranche, *, progress=None) -> Calculation:
     step = progress or (lambda pct: None)
     rates, versions = scheme_rates()
     step(10)
-    lines = _entitlements(rule_rows(tranche.reference_date, rates))
+    lines = entitlements(tranche.reference_date, rates)
     step(60)
     for row in previously_paid(tranche):
         key = (row["place_id"], row["rule_kind"])

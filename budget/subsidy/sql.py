@@ -42,24 +42,34 @@ def _least(a: str, b: str) -> str:
     return f"{'LEAST' if connection.vendor == 'postgresql' else 'MIN'}({a}, {b})"
 
 
-def _rates_cte(rates: list[RateRow]) -> tuple[str, list]:
-    """``vr(version_number, vfrom, vuntil, rule_kind, subtype, cents)`` as a VALUES list."""
+def _rates_cte(rates: list[RateRow], kinds: tuple[str, ...]) -> tuple[str, list]:
+    """``vr(version_number, vfrom, vuntil, rule_kind, subtype, cents)`` as a VALUES list of the
+    rates of ``kinds`` only (a statement carries the rates it prices, no more parameters)."""
     rows, params = [], []
-    for i, r in enumerate(rates):
-        if i == 0:
+    for r in rates:
+        if r.rule_kind not in kinds:
+            continue
+        if not rows:
             rows.append("(CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER),"
                         " CAST(%s AS VARCHAR(30)), CAST(%s AS VARCHAR(20)), CAST(%s AS INTEGER))")
         else:
             rows.append("(%s, %s, %s, %s, %s, %s)")
         params += [r.version_number, r.from_day, r.until_day, r.rule_kind, r.subtype, r.cents]
+    if not rows:  # no rate of these kinds: one row in force on no day
+        rows.append("(CAST(%s AS INTEGER), CAST(%s AS INTEGER), CAST(%s AS INTEGER),"
+                    " CAST(%s AS VARCHAR(30)), CAST(%s AS VARCHAR(20)), CAST(%s AS INTEGER))")
+        params += [0, 1, 0, "", "", 0]
     return f"vr(version_number, vfrom, vuntil, rule_kind, subtype, cents) AS (VALUES {', '.join(rows)})", params
 
 
-def _with(reference_date: dt.date, rates: list[RateRow], categories: tuple[str, ...], *,
+def _with(reference_date: dt.date, rates: list[RateRow], categories: tuple[str, ...], kinds: tuple[str, ...], *,
           allocations: bool = False) -> tuple[str, list]:
     seg_sql, seg_params = subsidy_available_segments_sql(reference_date, categories)
-    vr_sql, vr_params = _rates_cte(rates)
-    parts, params = [f"seg AS ({seg_sql})", vr_sql], [*seg_params, *vr_params]
+    parts, params = [f"seg AS ({seg_sql})"], [*seg_params]
+    if kinds:
+        vr_sql, vr_params = _rates_cte(rates, kinds)
+        parts.append(vr_sql)
+        params += vr_params
     if allocations:
         al_sql, al_params = subsidy_allocations_sql(reference_date)
         parts.append(f"al AS ({al_sql})")
@@ -70,7 +80,7 @@ def _with(reference_date: dt.date, rates: list[RateRow], categories: tuple[str, 
 def day_rules_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, list]:
     """cat2_day and cat3_day: one row per available segment × version in force (days × beds × rate);
     days priced at € 0.00 (category 3 in version 1) give no row."""
-    head, params = _with(reference_date, rates, ("2", "3"))
+    head, params = _with(reference_date, rates, ("2", "3"), (RuleKinds.CAT2_DAY, RuleKinds.CAT3_DAY))
     lo, hi = _greatest("s.from_day", "vr.vfrom"), _least("s.to_day", "vr.vuntil")
     sql = (
         f"{head}, x AS ("  # noqa: S608 - constants and %s parameters only
@@ -79,8 +89,8 @@ def day_rules_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, l
         " FROM seg s JOIN vr ON vr.rule_kind = CASE s.category"
         f" WHEN '2' THEN '{RuleKinds.CAT2_DAY.value}' WHEN '3' THEN '{RuleKinds.CAT3_DAY.value}' END"
         " AND vr.subtype = s.subtype AND vr.vfrom <= s.to_day AND vr.vuntil >= s.from_day AND vr.cents > 0)"
-        " SELECT rule_kind, place_id, municipality_id, NULL, from_day, to_day, to_day - from_day + 1, beds, cents,"
-        " version_number, (to_day - from_day + 1) * beds * cents FROM x"
+        " SELECT rule_kind, place_id, municipality_id, CAST(NULL AS INTEGER), from_day, to_day, to_day - from_day + 1, beds, cents,"
+        " version_number, CAST(to_day - from_day + 1 AS BIGINT) * beds * cents FROM x"
     )
     return sql, params
 
@@ -90,7 +100,7 @@ def cat1_public_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str,
     segments), the islands of consecutive days with at least that many beds; a level is earned on
     the 90th day of its first island of ≥ 90 days; each level adds (level − previous level) beds at
     the rate of the version in force on the day it was earned."""
-    head, params = _with(reference_date, rates, ("1_public",))
+    head, params = _with(reference_date, rates, ("1_public",), (RuleKinds.CAT1_PUBLIC_ONCE,))
     n = PERIOD_DAYS
     sql = (
         f"{head},"  # noqa: S608 - constants and %s parameters only
@@ -108,7 +118,7 @@ def cat1_public_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str,
         f" FROM runs WHERE b - a + 1 >= {n} GROUP BY place_id, municipality_id, level),"
         " steps AS (SELECT earned.*, level - COALESCE(LAG(level) OVER (PARTITION BY place_id ORDER BY level), 0)"
         " AS step FROM earned)"
-        f" SELECT '{RuleKinds.CAT1_PUBLIC_ONCE.value}', st.place_id, st.municipality_id, NULL,"
+        f" SELECT '{RuleKinds.CAT1_PUBLIC_ONCE.value}', st.place_id, st.municipality_id, CAST(NULL AS INTEGER),"
         f" st.earned_day - {n - 1}, st.earned_day, {n}, st.step, vr.cents, vr.version_number, st.step * vr.cents"
         f" FROM steps st JOIN vr ON vr.rule_kind = '{RuleKinds.CAT1_PUBLIC_ONCE.value}'"
         " AND vr.vfrom <= st.earned_day AND vr.vuntil >= st.earned_day"
@@ -124,7 +134,7 @@ def once_per_bed_sql(reference_date: dt.date, rates: list[RateRow], rule_kind: s
     if rule_kind not in (RuleKinds.CAT1_PRIVATE_ONCE, RuleKinds.CAT2_ASSIGNMENT_ONCE):
         raise ValueError(rule_kind)
     category_of = {RuleKinds.CAT1_PRIVATE_ONCE: "1_private", RuleKinds.CAT2_ASSIGNMENT_ONCE: "2"}
-    head, params = _with(reference_date, rates, (category_of[rule_kind],), allocations=True)
+    head, params = _with(reference_date, rates, (category_of[rule_kind],), (rule_kind,), allocations=True)
     if rule_kind == RuleKinds.CAT1_PRIVATE_ONCE:
         category, days = "1_private", PERIOD_DAYS
         earned, still = f"al.start_day + {PERIOD_DAYS - 1}", f"al.end_day >= al.start_day + {PERIOD_DAYS - 1}"
@@ -155,7 +165,7 @@ def once_per_bed_sql(reference_date: dt.date, rates: list[RateRow], rule_kind: s
 def resident_fee_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str, list]:
     """cat2_resident_fee: − fee per day × the allocation's days that are available category-2 days
     up to the reference date (end inclusive). The floor at zero is applied per place afterwards."""
-    head, params = _with(reference_date, rates, ("2",), allocations=True)
+    head, params = _with(reference_date, rates, ("2",), (), allocations=True)
     lo, hi = _greatest("al.start_day", "s.from_day"), _least("al.end_day", "s.to_day")
     sql = (
         f"{head}, x AS (SELECT s.place_id, s.municipality_id, al.allocation_id, al.size, al.fee_cents,"  # noqa: S608 - constants and %s parameters only
@@ -163,23 +173,32 @@ def resident_fee_sql(reference_date: dt.date, rates: list[RateRow]) -> tuple[str
         " FROM al JOIN seg s ON s.place_id = al.place_id AND s.category = '2'"
         " AND al.start_day <= s.to_day AND al.end_day >= s.from_day WHERE al.fee_cents > 0)"
         f" SELECT '{RuleKinds.CAT2_RESIDENT_FEE.value}', place_id, municipality_id, allocation_id, from_day, to_day,"
-        " to_day - from_day + 1, size, -fee_cents, NULL, -(to_day - from_day + 1) * fee_cents FROM x"
+        " to_day - from_day + 1, size, -fee_cents, CAST(NULL AS INTEGER), -CAST(to_day - from_day + 1 AS BIGINT) * fee_cents FROM x"
     )
     return sql, params
 
 
-def rule_rows(reference_date: dt.date, rates: list[RateRow]) -> list[tuple]:
-    """Every rule row of every place up to the reference date: five statements."""
-    statements = [
-        day_rules_sql(reference_date, rates),
-        cat1_public_sql(reference_date, rates),
-        once_per_bed_sql(reference_date, rates, RuleKinds.CAT1_PRIVATE_ONCE),
-        once_per_bed_sql(reference_date, rates, RuleKinds.CAT2_ASSIGNMENT_ONCE),
-        resident_fee_sql(reference_date, rates),
-    ]
+RULE_STATEMENTS = {
+    "day": day_rules_sql,
+    "cat1_public": cat1_public_sql,
+    "cat1_private": lambda ref, rates: once_per_bed_sql(ref, rates, RuleKinds.CAT1_PRIVATE_ONCE),
+    "cat2_assignment": lambda ref, rates: once_per_bed_sql(ref, rates, RuleKinds.CAT2_ASSIGNMENT_ONCE),
+    "fee": resident_fee_sql,
+}
+
+
+def rule_statements(reference_date: dt.date, rates: list[RateRow], only: tuple[str, ...] | None = None
+                    ) -> list[tuple[str, list]]:
+    """The rule statements (rows of ``ROW_COLUMNS``): all five, or those named in ``only``."""
+    return [make(reference_date, rates) for name, make in RULE_STATEMENTS.items() if only is None or name in only]
+
+
+def rule_rows(reference_date: dt.date, rates: list[RateRow], only: tuple[str, ...] | None = None) -> list[tuple]:
+    """Every rule row (``ROW_COLUMNS``) up to the reference date: five statements (or those named
+    in ``only``, see ``RULE_STATEMENTS``)."""
     out: list[tuple] = []
     with connection.cursor() as cursor:
-        for sql, params in statements:
+        for sql, params in rule_statements(reference_date, rates, only):
             cursor.execute(sql, params)
-            out.extend(tuple(row) for row in cursor.fetchall())
+            out.extend(cursor.fetchall())
     return out

@@ -122,6 +122,22 @@ for _alias in DATABASES:
     DATABASES[_alias].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
     if DATABASES[_alias]["ENGINE"].endswith("sqlite3"):
         DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+# PostgreSQL session settings of every connection (libpq "options"). JIT off: the planner's cost
+# estimates of the overview aggregates (100,000 places joined to their periods) cross jit_above_cost,
+# and compiling then took 1.9 s of the target list's 2.9 s at scale 10, for a statement that runs in
+# 0.4 s without it (benchmarks/RESULTS.md, "JIT"). work_mem: those grouped joins hash in memory instead of
+# sorting 100,000 rows to disk. DATABASE_SESSION_OPTIONS="" leaves the server's own settings.
+DATABASE_SESSION_OPTIONS = env("DATABASE_SESSION_OPTIONS", default="-c jit=off -c work_mem=32MB")
+
+
+def with_session_options(databases: dict) -> dict:
+    for db in databases.values():
+        if db["ENGINE"].endswith("postgresql") and DATABASE_SESSION_OPTIONS:
+            db.setdefault("OPTIONS", {}).setdefault("options", DATABASE_SESSION_OPTIONS)
+    return databases
+
+
+with_session_options(DATABASES)
 DATABASE_ROUTERS = ["config.db_routers.RealmRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

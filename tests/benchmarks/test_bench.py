@@ -83,7 +83,14 @@ def test_generated_persons_have_a_gapless_address_history_ending_where_they_live
     persons = {p.pk: p for p in Person.objects.using("crt").all()}
     opened = dict(Dossier.objects.using("crt").values_list("person_id", "opened_on"))
     ended_on = dict(Dossier.objects.using("crt").values_list("person_id", "ended_on"))
-    assert set(periods) == set(persons)
+    # Every person has a history, except whole households of the few without one (generator v6: the
+    # data-quality report's persons_without_municipality): one in fifty households, members together.
+    unplaced = set(persons) - set(periods)
+    assert set(periods) <= set(persons) and 0 < len(unplaced) < len(persons) // 10
+    households = defaultdict(set)
+    for p in persons.values():
+        households[p.household_id].add(p.pk)
+    assert all(members <= unplaced or not members & unplaced for members in households.values())
     moved = 0
     for person_id, rows in periods.items():
         rows.sort()

@@ -108,3 +108,30 @@ def test_service_keeps_amounts_left_out_and_numbers_the_versions():
     with pytest.raises(ValidationError) as exc:
         scheme_version_add(actor=boss, valid_from=dt.date(2023, 2, 1), rates={"nonsense": D("1.00")})
     assert "rates" in exc.value.message_dict
+
+
+def test_admin_shows_versions_but_never_writes_them(client, login):
+    """SchemeVersionAdmin is read-only: a version is added only through scheme_version_add (its
+    window, every amount, numbering, audit) on /budget/subsidies/regeling/. Before, a staff subsidy
+    coordinator could POST a version from 2021 without amounts straight into the table (unaudited)
+    and move version 1's day, bypassing the service."""
+    from django.contrib.auth import get_user_model
+
+    boss = coordinator()
+    get_user_model().objects.filter(pk=boss.pk).update(is_staff=True)
+    login(get_user_model().objects.get(pk=boss.pk))
+    v1 = SchemeVersion.objects.get(number=1)
+    inline = {"rates-TOTAL_FORMS": "0", "rates-INITIAL_FORMS": "0", "rates-MIN_NUM_FORMS": "0",
+              "rates-MAX_NUM_FORMS": "1000"}
+    response = client.post(reverse("admin:budget_schemeversion_add"),
+                           {"scheme": v1.scheme_id, "number": "7", "valid_from": "2021-01-01", "note": "", **inline})
+    assert response.status_code == 403
+    change = reverse("admin:budget_schemeversion_change", args=[v1.pk])
+    response = client.post(change, {"scheme": v1.scheme_id, "number": "1", "valid_from": "2022-05-01", "note": "x",
+                                    **inline})
+    assert response.status_code == 403
+    assert client.get(change).status_code == 200  # still readable, with its amounts
+    assert client.get(reverse("admin:budget_schemeversion_changelist")).status_code == 200
+    assert list(SchemeVersion.objects.values_list("number", "valid_from", "note")) == [(1, v1.valid_from, v1.note)]
+    assert v1.rates.count() == 10
+    assert not AuditEvent.objects.filter(object_type="budget.schemeversion").exists()

@@ -190,12 +190,14 @@ def _both_readings(day):
     """(correlated, joined): per available place its capacity and category in force, per occupied
     allocation its household size and category in force, by each reading of hvt.querysets."""
     from hvt.querysets import (
+        OCCUPYING,
         available_in_force_q,
         capacity_in_force,
         capacity_on,
         category_in_force,
         category_on,
-        occupied_in_force_q,
+        occupied_in_force,
+        with_allocations_on,
         with_period_on,
     )
 
@@ -209,8 +211,8 @@ def _both_readings(day):
     joined = (
         dict(places.annotate(b=capacity_in_force()).values_list("pk", "b")),
         sorted(places.annotate(c=category_in_force()).values_list("pk", "c")),
-        sorted(with_period_on(Allocation.objects.all(), day, "place__").filter(occupied_in_force_q(day))
-               .annotate(c=category_in_force("place__")).values_list("pk", "household_size", "c")),
+        sorted(with_allocations_on(places, day).filter(**{f"{OCCUPYING}__isnull": False})
+               .annotate(h=occupied_in_force(), c=category_in_force()).values_list(f"{OCCUPYING}__pk", "h", "c")),
     )
     return correlated, joined
 
@@ -232,4 +234,9 @@ def test_the_joined_reading_agrees_with_the_correlated_one(changed, data):
     # The cases the fallbacks decide, so the comparison above is not vacuous:
     joined = _both_readings(DAY)[1]
     assert joined[0][d.pk] == 8 and joined[0][changed.pk] == 12  # D by its own fields, A by its period
+    # Occupied, read from the places: D's household by D's own fields; A's active one, not its ended
+    # or future ones; E's (category 3 by its period since 15 February).
+    in_d = Allocation.objects.get(place=d).pk
+    in_a, in_e = (Allocation.objects.get(household_reference=r).pk for r in ("HH-A-NOW", "HH-E"))
+    assert joined[2] == sorted([(in_a, 3, CAT1), (in_d, 4, CAT2), (in_e, 1, CAT3)])
     assert g.pk not in _both_readings(dt.date(2024, 3, 2))[1][0]  # own fields open, periods ended

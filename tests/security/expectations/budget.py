@@ -141,7 +141,8 @@ SUBSIDY_EDITORS = roles(Roles.HVT_SUBSIDY_COORDINATOR, SUPERUSER_NO_CRT)
 
 ADMIN_MODELS.update({
     "admin:budget.subsidyscheme": AdminRule(view=SUBSIDY_READERS, obj=_scheme),
-    "admin:budget.schemeversion": AdminRule(view=SUBSIDY_READERS, add=SUBSIDY_EDITORS, change=SUBSIDY_EDITORS, obj=_version),
+    # Read-only: a version is added on /budget/subsidies/regeling/ (scheme_version_add), never changed.
+    "admin:budget.schemeversion": AdminRule(view=SUBSIDY_READERS, obj=_version),
     "admin:budget.tranche": AdminRule(view=SUBSIDY_READERS, add=SUBSIDY_EDITORS, change=SUBSIDY_EDITORS, obj=_tranche),
     "admin:budget.subsidyrun": AdminRule(view=SUBSIDY_READERS, obj=_run),
     "admin:budget.subsidyline": AdminRule(view=SUBSIDY_READERS, obj=_line),
