@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.selectors import scope_filter
 from budget.constants import RunStatuses
+from budget.corrections import TRANCHE_FIELDS, tranche_set
 from budget.models import (
     BudgetLine,
     Expenditure,
@@ -137,8 +138,26 @@ class SchemeVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [SchemeRateInline]
 
 
+class TrancheForm(ServiceModelForm):
+    """Saved by ``budget.corrections.tranche_set``: the order of the dates, what an approved or paid
+    tranche still allows, and the audit row are the service's."""
+
+    class Meta:
+        model = Tranche
+        fields = ["code", "reference_date", "correction_deadline", "payment_date", "guidance_factor"]
+
+    def _post_clean(self):
+        """No model validation of its own: ``tranche_set`` validates (after its own rules)."""
+
+    def call_service(self, data):
+        tranche = self.instance if self.instance.pk else None
+        values = {field: data[field] if field in data else getattr(self.instance, field) for field in TRANCHE_FIELDS}
+        return tranche_set(actor=self.actor, tranche=tranche, **values)
+
+
 @admin.register(Tranche)
-class TrancheAdmin(admin.ModelAdmin):
+class TrancheAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = TrancheForm
     list_display = ["code", "reference_date", "correction_deadline", "payment_date", "guidance_factor", "paid_on"]
 
     def get_readonly_fields(self, request, obj=None):

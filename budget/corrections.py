@@ -19,6 +19,7 @@ from accounts.constants import Roles
 from accounts.selectors import municipalities_for_user, user_has_role
 from audit.constants import AuditActions
 from audit.services import audit_log
+from budget.constants import RunStatuses
 from budget.models import CorrectionRequest, CorrectionStatuses, SubsidyLine, SubsidyRun, Tranche
 from core import clock
 
@@ -149,6 +150,49 @@ def corrections_mark_recalculated(tranche: Tranche, when) -> int:
 def corrections_for_statement(tranche: Tranche, municipality):
     return CorrectionRequest.objects.filter(tranche=tranche, municipality=municipality).select_related(
         "answered_by", "place")
+
+
+TRANCHE_FIELDS = ("code", "reference_date", "correction_deadline", "payment_date", "guidance_factor")
+
+
+@transaction.atomic
+def tranche_set(*, actor, tranche: Tranche | None = None, code: str, reference_date, correction_deadline,
+                payment_date, guidance_factor: Decimal) -> Tranche:
+    """Add a tranche or change one (the coordination keeps the tranches of DOMAIN §5; audited).
+    The dates follow each other: reference date ≤ correction deadline ≤ payment date. Once the
+    tranche's run is approved only its payment date may still move, and once it is paid nothing
+    does: an approved calculation stands on its reference date and factor."""
+    if not is_coordinator(actor):
+        raise PermissionDenied(_("Enkel de centrale subsidiecoördinatie beheert de schijven."))
+    new = {"code": code, "reference_date": reference_date, "correction_deadline": correction_deadline,
+           "payment_date": payment_date, "guidance_factor": guidance_factor}
+    errors: dict[str, list[str]] = {}
+    if correction_deadline < reference_date:
+        errors["correction_deadline"] = [_("De uiterste datum voor correcties ligt niet voor de referentiedatum.")]
+    if payment_date < correction_deadline:
+        errors["payment_date"] = [_("De betaaldatum ligt niet voor de uiterste datum voor correcties.")]
+    old = {}
+    if tranche is not None:
+        tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
+        old = {field: getattr(tranche, field) for field in TRANCHE_FIELDS}
+        changed = {field for field in TRANCHE_FIELDS if old[field] != new[field]}
+        approved = SubsidyRun.objects.filter(tranche=tranche, status=RunStatuses.APPROVED).exists()
+        if tranche.paid_on is not None and changed:
+            errors.setdefault("__all__", []).append(_("Deze schijf is betaald: ze wijzigt niet meer."))
+        elif approved and changed - {"payment_date"}:
+            errors.setdefault("__all__", []).append(
+                _("De berekening van deze schijf is goedgekeurd: enkel de betaaldatum kan nog wijzigen."))
+    if errors:
+        raise ValidationError(errors)
+    tranche = tranche or Tranche()
+    for field, value in new.items():
+        setattr(tranche, field, value)
+    tranche.full_clean()  # unique code and reference date, a factor of at least 0
+    tranche.save()
+    diff = {field: [str(old.get(field)) if field in old else None, str(value)]
+            for field, value in new.items() if old.get(field) != value}
+    audit_log(actor=actor, action=AuditActions.UPDATE if old else AuditActions.CREATE, obj=tranche, changes=diff)
+    return tranche
 
 
 @transaction.atomic

@@ -21,6 +21,15 @@ def pct(value):
 
 
 @register.filter
+def share_of(part, whole):
+    """``{{ beds|share_of:target|pct }}``: ``part`` as a percentage of ``whole`` (a Decimal, so that
+    |pct rounds it once, to one decimal); None (shown as —) when there is no whole to compare with."""
+    if part is None or part == "" or not whole:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)
+
+
+@register.filter
 def euro(value):
     return formatting.format_euro(value)
 

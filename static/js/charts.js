@@ -122,6 +122,9 @@
     });
   }
 
+  // The one drawing of the product's charts, for a page whose JSON has another shape (budget_chart.js).
+  window.AppCharts = { draw: draw, pattern: pattern, colours: COLOURS };
+
   function init() {
     if (!window.Chart) {
       return;

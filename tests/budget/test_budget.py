@@ -50,7 +50,7 @@ def test_change_is_audited_with_old_and_new_amount():
 def test_overview_for_coordinator_and_hidden_from_municipal_officer(login):
     client = login(make_user(Roles.HVT_COORDINATOR))
     body = client.get("/budget/").content.decode()
-    assert "1.031.700,00" in body and "-605.400,45" in body
+    assert "1.031.700,00" in body and "-€\u00a0605.400,45" in body  # the one euro format (core.formatting)
     officer = make_user(Roles.HVT_MUNICIPAL_FULL, municipalities=["44021"])
     client.force_login(officer)
     # core.access: a budget page's existence is no secret, so a signed-in user without the role gets

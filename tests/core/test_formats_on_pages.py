@@ -111,10 +111,14 @@ def test_charts_write_numbers_through_the_shared_format(world, client, login):
     login(coordinator)
     body = client.get(reverse("hvt:dashboard")).content.decode()
     assert body.index("js/format.js") < body.index("hvt/dashboard.js")
-    for script in ("static/js/charts.js", "static/budget/budget_chart.js", "static/hvt/dashboard.js"):
+    for script in ("static/js/charts.js", "static/hvt/dashboard.js"):
         source = (Path(settings.BASE_DIR) / script).read_text()
         assert "AppFormat" in source, script
         assert "toLocaleString" not in source, script
+    # the budget charts are drawn by charts.js itself (window.AppCharts): no second pattern or format
+    budget = (Path(settings.BASE_DIR) / "static/budget/budget_chart.js").read_text()
+    assert "AppCharts.draw" in budget
+    assert not any(own in budget for own in ("createPattern", "COLOURS", "toLocaleString", "new window.Chart"))
 
 
 def test_a_missing_value_is_one_dash_everywhere():

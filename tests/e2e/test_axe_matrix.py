@@ -92,11 +92,11 @@ def axe():
 
 @pytest.mark.parametrize("role", ROLE_ORDER)
 def test_every_page_passes_axe_without_console_errors_or_horizontal_scroll(role, page, browser_login, make_user,
-                                                                           axe):
+                                                                           axe, browser_errors):
     pages = pages_by_role()[role]
     if not pages:
         pytest.skip(f"no page is first checked for {role}")
-    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    assert page.viewport_size == {"width": WIDTH, "height": HEIGHT}  # conftest opens every context so
     _licence_plans_loaded()  # a live-server test flushes the shipped plans and tranches; the matrix uses both
     user = make_principal(role, make_user)
     if user is not None:
@@ -108,9 +108,7 @@ def test_every_page_passes_axe_without_console_errors_or_horizontal_scroll(role,
         if needs_code:
             TOTPDevice.objects.create(user=user, name="app", key=settings.DEMO_TOTP_HEX_KEY, confirmed=True)
         browser_login(user.username, TEST_PASSWORD, totp_key_hex=settings.DEMO_TOTP_HEX_KEY if needs_code else None)
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda err: errors.append(f"{page.url}: {err}"))
+    errors = browser_errors.items  # console and page errors of every page (conftest; fails at teardown too)
 
     problems, checked, started = [], 0, time.monotonic()
     for name, entry in pages:
@@ -136,7 +134,7 @@ def test_every_page_passes_axe_without_console_errors_or_horizontal_scroll(role,
         page.wait_for_load_state("networkidle")
         before_axe = len(errors)
         result = axe.run(page, options=AXE_OPTIONS)  # after the page's scripts (charts sized, widgets built)
-        del errors[before_axe:]  # what axe's own probing makes the browser log (inline styles it tries) is not the page's
+        browser_errors.drop_since(before_axe)  # axe's own probing (inline styles it tries) is not the page's
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > WIDTH:
             problems.append(f"{name} {url}: {width} px wide: {page.evaluate(WIDEST)}")

@@ -83,7 +83,6 @@ def test_vlot_overview_map_filter_hover_keyboard_click_export_and_fit(page, brow
     problems = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda err: problems.append(str(err)))
-    page.set_viewport_size({"width": 1366, "height": 900})
     browser_login(vlot.username, TEST_PASSWORD)
     page.goto("/hvt/dashboard/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard opvangcapaciteit")

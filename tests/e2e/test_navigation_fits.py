@@ -31,7 +31,7 @@ def _on_screen(page, locator):
 
 
 def test_header_fits_1366_for_the_coordinator(page, browser_login, coordinator):
-    page.set_viewport_size({"width": 1366, "height": 768})
+    assert page.viewport_size == {"width": 1366, "height": 768}  # every browser test's window (conftest)
     browser_login(coordinator.username, TEST_PASSWORD, totp_key_hex=settings.DEMO_TOTP_HEX_KEY)
     nav = page.get_by_role("navigation", name="Hoofdnavigatie")
     for path in ("/", "/hvt/plaatsen/", "/crt/"):
@@ -44,8 +44,9 @@ def test_header_fits_1366_for_the_coordinator(page, browser_login, coordinator):
         assert _on_screen(page, page.get_by_label("Taal"))
 
 
+@pytest.mark.viewport(400, 800)  # the small screen, on purpose
 def test_header_collapses_into_a_menu_on_a_small_screen(page, browser_login, coordinator):
-    page.set_viewport_size({"width": 400, "height": 800})
+    assert page.viewport_size == {"width": 400, "height": 800}
     browser_login(coordinator.username, TEST_PASSWORD, totp_key_hex=settings.DEMO_TOTP_HEX_KEY)
     nav = page.get_by_role("navigation", name="Hoofdnavigatie")
     logout = nav.get_by_role("button", name="Afmelden")

@@ -14,6 +14,7 @@ from accounts.constants import Roles
 from budget.models import CorrectionRequest, SubsidyRun, Tranche
 from hvt.constants import PlaceCategories as C
 from tests.budget.subsidy_helpers import place
+from tests.e2e.conftest import login_on
 from tests.factories import TEST_PASSWORD, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]
@@ -21,28 +22,14 @@ WIDTH, HEIGHT = 1366, 768
 
 
 def _login(page, username, totp_key_hex=None):
-    page.goto("/account/aanmelden/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    if totp_key_hex:
-        from django_otp.oath import totp
-
-        page.get_by_label("Code uit uw authenticator-app").fill(f"{totp(bytes.fromhex(totp_key_hex)):06d}")
-        page.get_by_role("button", name="Bevestigen").click()
-
-
-def _watch(page, errors):
-    page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
-    page.on("console", lambda msg: errors.append(f"{page.url}: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda err: errors.append(f"{page.url}: {err}"))
+    login_on(page, username, TEST_PASSWORD, totp_key_hex)
 
 
 def _fits(page):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTH, page.url
 
 
-def test_coordinator_runs_officer_files_a_correction_coordinator_approves(page, browser, live_server):
+def test_coordinator_runs_officer_files_a_correction_coordinator_approves(page, new_page):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     importlib.import_module("budget.migrations.0004_subsidy_scheme_data").load(apps, None)  # flushed by live_server
@@ -51,10 +38,8 @@ def test_coordinator_runs_officer_files_a_correction_coordinator_approves(page, 
     boss = make_user(Roles.HVT_SUBSIDY_COORDINATOR, username="subsidie-e2e")
     TOTPDevice.objects.create(user=boss, name="app", key=settings.DEMO_TOTP_HEX_KEY, confirmed=True)
     officer = make_user(Roles.HVT_MUNICIPAL_FULL, username="gent-subsidie-e2e", municipalities=["44021"])
-    errors: list[str] = []
 
     # the coordination starts the run of 2022-06
-    _watch(page, errors)
     _login(page, boss.username, settings.DEMO_TOTP_HEX_KEY)
     page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Subsidies").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Subsidieschijven")
@@ -69,10 +54,7 @@ def test_coordinator_runs_officer_files_a_correction_coordinator_approves(page, 
     assert SubsidyRun.objects.get(tranche__code="2022-06").progress == 100
 
     # the officer of Gent files a correction request on the hotel's line (own browser context)
-    context = browser.new_context(base_url=live_server.url, locale="nl-BE")
-    officer_page = context.new_page()
-    officer_page.set_default_timeout(15000)
-    _watch(officer_page, errors)
+    officer_page = new_page()  # its own browser context, watched like `page` (conftest)
     _login(officer_page, officer.username)
     officer_page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role("link", name="Afrekeningen").click()
     officer_page.get_by_role("link", name="2022-06").click()
@@ -105,5 +87,3 @@ def test_coordinator_runs_officer_files_a_correction_coordinator_approves(page, 
     expect(officer_page.get_by_test_id("statement-requests")).to_contain_text("Aanvaard: het derde bed telt mee.")
     expect(officer_page.locator("main")).to_contain_text("Goedgekeurd")
     _fits(officer_page)
-    context.close()
-    assert errors == [], errors
