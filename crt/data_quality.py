@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from itertools import accumulate
 
-from django.db.models import Q, Sum
+from django.db.models import F, Func, IntegerField, Sum, Value
 
 from crt.constants import CountDimensions
 from crt.models import CountChange
@@ -36,28 +37,39 @@ def data_quality_counts(days: Sequence[dt.date]) -> dict[str, dict[str, list[int
     days = list(days)
     if not days:
         return {CODES[0]: {}}
-    cells = (
+    # Each change counts from the first requested day on or after it: one bucket per row
+    # (``width_bucket`` over the sorted days, shifted by a day: the number of days before the
+    # change's day) and one grouped sum, then a running total per cell here — not one filtered
+    # sum per day on every row.
+    ordered = sorted(set(days))
+    bucket = Func(F("day"), Value([d + dt.timedelta(days=1) for d in ordered]), function="width_bucket",
+                  template="%(function)s(%(expressions)s::date[])", output_field=IntegerField())
+    sums = (
         CountChange.objects.using(DB)
-        .filter(dimension__in=[CountDimensions.MUNICIPALITY, CountDimensions.ORGANISATION], day__lte=max(days))
-        .values("dimension", "key").order_by()
-        .annotate(**{f"d{i}": Sum("change", filter=Q(day__lte=day)) for i, day in enumerate(days)})
+        .filter(dimension__in=[CountDimensions.MUNICIPALITY, CountDimensions.ORGANISATION], day__lte=ordered[-1])
+        .annotate(b=bucket).values("dimension", "key", "b").order_by()
+        .annotate(n=Sum("change")).values_list("dimension", "key", "b", "n")
     )
     current = set(Municipality.objects.values_list("pk", flat=True))
     successor = dict(MunicipalityMerger.objects.exclude(old_refnis__in=current).values_list("old_refnis", "municipality_id"))
-    registered = [0] * len(days)
-    counted = [0] * len(days)
-    out: dict[str, list[int]] = {}
-    for cell in cells:
-        values = [cell[f"d{i}"] or 0 for i in range(len(days))]
-        if cell["dimension"] == CountDimensions.ORGANISATION:
-            registered = [a + b for a, b in zip(registered, values, strict=True)]
-            continue
-        if cell["key"] in current:
-            counted = [a + b for a, b in zip(counted, values, strict=True)]
-            continue
-        if cell["key"] in successor:  # a retired code: its successor's officers can correct it
-            target = out.setdefault(successor[cell["key"]], [0] * len(days))
-            out[successor[cell["key"]]] = [a + b for a, b in zip(target, values, strict=True)]
+    registered = [0] * len(ordered)  # changes per bucket here; running totals at the end
+    counted = [0] * len(ordered)
+    retired: dict[str, list[int]] = {}
+    for dimension, key, b, n in sums:
+        if dimension == CountDimensions.ORGANISATION:
+            registered[b] += n
+        elif key in current:
+            counted[b] += n
+        elif key in successor:  # a retired code: its successor's officers can correct it
+            retired.setdefault(successor[key], [0] * len(ordered))[b] += n
+    position = [ordered.index(d) for d in days]
+
+    def on_days(per_bucket):
+        running = list(accumulate(per_bucket))
+        return [running[p] for p in position]
+
+    out = {refnis: on_days(values) for refnis, values in retired.items()}
+    registered, counted = on_days(registered), on_days(counted)
     attributed = [sum(v[i] for v in out.values()) for i in range(len(days))]
     unassigned = [max(r - c - a, 0) for r, c, a in zip(registered, counted, attributed, strict=True)]
     if any(unassigned):

@@ -15,8 +15,10 @@ computed by the same SQL as today (docs/DATA_QUALITY.md explains the choice over
   of ``core.registry`` (``crt.data_quality``); hvt never imports crt.
 
 Every count is an SQL aggregate over the viewer's scope: one statement for the three place items
-on every requested day (a window function for the duplicates), one for the offers, plus the hook's
-own; the number of statements does not depend on the data.
+on every requested day, one for the offers, plus the hook's own; the number of statements does not
+depend on the data. Each rule is true on an interval of days per record ``[from, until)``, computed
+once from the record's dates; the weekly points are counted by joining the few intervals that
+overlap the period with the days (docs/DATA_QUALITY.md, "Cost").
 """
 
 from __future__ import annotations
@@ -26,17 +28,9 @@ from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import (
-    Case,
-    Count,
     F,
-    IntegerField,
-    Max,
-    Min,
     Q,
-    Value,
-    When,
 )
-from django.db.models.functions import Trim, Upper
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Roles
@@ -45,7 +39,6 @@ from core import clock
 from core.registry import app_modules
 from hvt.constants import READ_ROLES, WRITE_ROLES, OfferStatuses
 from hvt.models import PlaceOffer, ReceptionPlace
-from hvt.querysets import not_validated_on_q
 
 OFFER_WAIT_DAYS = 14
 IDLE_AFTER_DAYS = 180
@@ -83,117 +76,184 @@ def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=clock.BRUSSELS)
 
 
-def _known_by(field: str, day: dt.date) -> Q:
-    """The row (or the fact in ``field``, a creation moment) existed on ``day``. From today on,
-    every row that exists now does: a creation moment is the wall clock's (``auto_now_add``),
-    which a clock frozen in the past (tests, ``--now``) would otherwise put in the future."""
-    if day >= clock.today():
-        return Q(**{f"{field}__isnull": False})
-    return Q(**{f"{field}__lt": _end_of(day)})
-
-
-def _unknown_by(field: str, day: dt.date) -> Q:
-    """Not ``_known_by`` (a missing fact, NULL, is unknown)."""
-    if day >= clock.today():
-        return Q(**{f"{field}__isnull": True})
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": _end_of(day)})
-
-
-def _flag(condition: Q) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-
-def _open_q(day: dt.date) -> Q:
-    return _known_by("created_at", day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)) & (
-        Q(end_date__isnull=True) | Q(end_date__gte=day))
-
-
-def _without_check_q(day: dt.date) -> Q:
-    return (_known_by("created_at", day) & not_validated_on_q(day)
-            & (Q(closed_on__isnull=True) | Q(closed_on__gt=day)) & _unknown_by("first_check", day))
-
-
-def _idle_q(day: dt.date) -> Q:
-    return (Q(validated_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-            & Q(start_date__lt=day - dt.timedelta(days=IDLE_AFTER_DAYS))
-            & (Q(end_date__isnull=True) | Q(end_date__gte=day))
-            & (Q(first_allocation__isnull=True) | Q(first_allocation__gt=day)))
-
-
 def offer_waiting_q(day: dt.date) -> Q:
+    """The queryset form of ``offers_waiting`` on ``day`` (the records listed on a drill-down)."""
     return Q(created_at__lt=_end_of(day - dt.timedelta(days=OFFER_WAIT_DAYS + 1))) & (
         Q(status=OfferStatuses.OFFERED, decided_at__isnull=True) | Q(decided_at__gte=_end_of(day)))
 
 
-def _places(user, municipality: str):
-    qs = ReceptionPlace.objects.all() if user is None else scope_filter(ReceptionPlace.objects.all(), user, roles=QUALITY_ROLES)
+def _in_scope(qs, user, municipality: str):
+    """``qs`` (records with a municipality) in the user's scope (``user=None``: all of Flanders),
+    optionally one municipality. A scope of every municipality adds no filter (no semi-join)."""
+    if user is not None:
+        if municipalities_for_user(user, roles=QUALITY_ROLES).query.where:  # not every municipality
+            qs = scope_filter(qs, user, roles=QUALITY_ROLES)
     return qs.filter(municipality_id=municipality) if municipality else qs
+
+
+def _places(user, municipality: str):
+    return _in_scope(ReceptionPlace.objects.all(), user, municipality)
 
 
 def _offers(user, municipality: str):
-    qs = PlaceOffer.objects.all() if user is None else scope_filter(PlaceOffer.objects.all(), user, roles=QUALITY_ROLES)
-    return qs.filter(municipality_id=municipality) if municipality else qs
+    return _in_scope(PlaceOffer.objects.all(), user, municipality)
 
 
-def _place_flags(places, days: Sequence[dt.date]):
-    """The places with, per day ``i``, ``wc{i}`` (without check), ``op{i}`` (open) and ``id{i}``
-    (idle), and the address key ``s``, ``n``, ``pc`` — a queryset to wrap (``_wrap`` adds the
-    window ``dn{i}``: open places at the same address)."""
-    # Joined and grouped per place: each MIN is computed once per place (a correlated subquery
-    # would run again in every flag of every week), and every per-place value is an aggregate
-    # (MAX over the place's one group), so the statement groups by the place's key alone.
-    qs = places.order_by().annotate(
-        m=F("municipality_id"), pid=F("pk"),
-        first_check=Min("quality_checks__created_at"), first_allocation=Min("allocations__start_date"),
-    )
-    flags = {"s": Max(Upper(Trim("street"))), "n": Max(Upper(Trim("house_number"))), "pc": Max("postal_code")}
-    for i, day in enumerate(days):
-        flags[f"wc{i}"] = _flag(_without_check_q(day))
-        flags[f"op{i}"] = Max(_flag(_open_q(day)))
-        flags[f"id{i}"] = _flag(_idle_q(day))
-    return qs.annotate(**flags).values("m", "pid", *flags)
+def _narrow(user, municipality: str) -> bool:
+    """A municipality's places, not a province's or Flanders': read their first allocations one
+    by one (an index probe each) instead of the whole allocation index in one pass."""
+    return bool(municipality) or (user is not None and not user_has_role(user, *FLANDERS_ROLES, Roles.HVT_VLOT))
 
 
-def _item_sql(i: int) -> dict[str, str]:
-    q = connection.ops.quote_name
-    return {
-        "places_without_check": f"{q(f'wc{i}')} = 1",
-        "duplicate_addresses": f"{q(f'op{i}')} = 1 AND {q(f'dn{i}')} >= 2",
-        "idle_places": f"{q(f'id{i}')} = 1",
-    }
+# Every item of a record is true on an interval of days [f, u): ``d`` is flagged when f <= d < u.
+# Each record's interval is computed once from its own dates (NULL bounds: never / for ever), and
+# the weekly points are counted by joining the few intervals that overlap the period with the days:
+# narrow rows and two comparisons per point, instead of a CASE per item and week on every record.
+# Known by a day: created on the local date ``k`` (or, from today on, any row: creation moments are
+# the wall clock's, which a clock frozen in the past would put in the future) means known from
+# LEAST(k, today); so is the first check. ``pl`` is inlined in each branch (each scans the places
+# with its own conditions; the time-zone conversion only for rows created after the first point).
+_PLACES_SQL = """
+WITH days(i, d) AS (SELECT t.i::int - 1, t.d FROM unnest(%s::date[]) WITH ORDINALITY AS t(d, i)),
+pl AS NOT MATERIALIZED (
+    SELECT q.pid, q.m, CASE WHEN q.ca < %s THEN %s::date ELSE LEAST((q.ca AT TIME ZONE %s)::date, %s::date) END AS k,
+           q.v, q.c, q.e, q.sd, q.s, q.n, q.pc
+    FROM ({places}) q),
+iv(pid, m, code, f, u) AS (
+    SELECT pl.pid, pl.m, 'places_without_check', pl.k, COALESCE(LEAST(pl.v, pl.c, (
+        SELECT MIN(LEAST((x.created_at AT TIME ZONE %s)::date, %s::date)) FROM hvt_qualitycheck x
+        WHERE x.place_id = pl.pid)), 'infinity')
+    FROM pl WHERE pl.k <= %s AND (pl.v IS NULL OR pl.v > %s) AND (pl.c IS NULL OR pl.c > %s)
+    UNION ALL
+    SELECT pl.pid, pl.m, 'idle_places', GREATEST(pl.v, pl.sd + %s), COALESCE(LEAST(pl.c, pl.e + 1, fa.start_date), 'infinity')
+    FROM pl LEFT JOIN (
+        SELECT DISTINCT ON (a.place_id) a.place_id, a.start_date FROM hvt_allocation a
+        {narrow}ORDER BY a.place_id, a.start_date) fa ON fa.place_id = pl.pid
+    WHERE pl.v <= %s AND pl.sd + %s <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
+      AND (fa.start_date IS NULL OR fa.start_date > %s)),
+op AS MATERIALIZED (
+    SELECT pl.pid, pl.m, upper(trim(pl.s)) AS s, upper(trim(pl.n)) AS n, pl.pc, pl.k AS f,
+           COALESCE(LEAST(pl.c, pl.e + 1), 'infinity') AS u
+    FROM pl WHERE pl.k <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)),
+same AS (SELECT s, n, pc, MIN(pid) AS g FROM op GROUP BY s, n, pc HAVING COUNT(*) > 1),
+dg AS MATERIALIZED (  -- the places of a shared address (``g``: its first place); ``whole``: open on every point
+    SELECT op.pid, op.m, same.g, op.f, op.u, op.f <= %s AND op.u > %s AS whole
+    FROM op JOIN same ON op.s = same.s AND op.n = same.n AND op.pc = same.pc),
+dup AS (  -- per place and day, the open places of its address (the drill-down's records)
+    SELECT d.pid, d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
+        SELECT dg.pid, dg.m, dg.g, days.i FROM dg JOIN days ON dg.f <= days.d AND days.d < dg.u) d)
+"""
+
+# One row per place, place item and index of a day on which the place has that item (the records
+# listed on a drill-down).
+_FLAGS_SQL = """,
+flags(pid, m, code, i) AS (
+    SELECT iv.pid, iv.m, iv.code, days.i FROM iv JOIN days ON iv.f <= days.d AND days.d < iv.u
+    UNION ALL
+    SELECT dup.pid, dup.m, 'duplicate_addresses', dup.i FROM dup WHERE dup.dn > 1)
+"""
 
 
-def _wrap(inner, days: int, select: str, tail: str) -> list[tuple]:
-    """Run ``SELECT <select> FROM (<inner> + dn{i}) q <tail>`` where ``dn{i}`` counts the places
-    open on day ``i`` at the same address (a window over the grouped places, then an aggregate
-    over it: SQL the ORM does not write; the inner statement is the ORM's, with its parameters)."""
-    q = connection.ops.quote_name
-    sql, params = inner.query.sql_with_params()
-    address = f"{q('s')}, {q('n')}, {q('pc')}"
-    windows = ", ".join(f"SUM({q(f'op{i}')}) OVER (PARTITION BY {address}) AS {q(f'dn{i}')}" for i in range(days))
+def _place_flags(places, days: Sequence[dt.date], *, narrow: bool) -> tuple[str, list]:
+    """The statement's ``WITH`` part and its parameters: ``iv(pid, m, code, f, u)``, the interval of
+    each place item per place, and ``dup(pid, m, i, dn)``, per place in an address shared in the
+    period and index ``i`` of a day in ``days`` on which it is open, the open places there."""
+    inner, inner_params = places.order_by().values(
+        pid=F("pk"), m=F("municipality_id"), ca=F("created_at"), v=F("validated_on"), c=F("closed_on"),
+        e=F("end_date"), sd=F("start_date"), s=F("street"), n=F("house_number"), pc=F("postal_code"),
+    ).query.sql_with_params()
+    first, last, today, tz = min(days), max(days), clock.today(), clock.BRUSSELS.key
+    idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d
+    params = [list(days), _end_of(first), first, tz, today, *inner_params, tz, today, last, first, first,
+              idle, last, idle, last, first, first, first, last, first, first, first, last]
+    return _PLACES_SQL.format(places=inner, narrow="WHERE a.place_id IN (SELECT pl.pid FROM pl) " if narrow else ""), params
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM (SELECT p.*, {windows} FROM ({sql}) p) q {tail}", params)  # noqa: S608
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def place_counts(places, days: Sequence[dt.date]) -> dict[str, dict[str, list[int]]]:
-    """``{refnis: {place item: [count per day]}}``: one statement."""
-    q = connection.ops.quote_name
-    sums = [f"SUM(CASE WHEN {cond} THEN 1 ELSE 0 END)"
-            for i in range(len(days)) for cond in _item_sql(i).values()]
-    rows = _wrap(_place_flags(places, days), len(days), f"{q('m')}, {', '.join(sums)}", f"GROUP BY {q('m')}")
-    out = {}
-    n = len(PLACE_ITEMS)
-    for refnis, *values in rows:
-        out[refnis] = {code: [int(values[i * n + k] or 0) for i in range(len(days))] for k, code in enumerate(PLACE_ITEMS)}
+# The counts: an interval adds 1 from the first point on or after ``f`` and takes it away again
+# from the first point on or after ``u`` (``width_bucket`` over the days shifted by one: the number
+# of points before a date), two rows per interval instead of one per covered point. Duplicates: an
+# address whose places are all open on every point counts them all from the first point on; only
+# the addresses with a place opened or closed in the period are counted point by point.
+_COUNTS_SQL = """
+SELECT m, code, b, SUM(n) FROM (
+    SELECT iv.m, iv.code, width_bucket(iv.f, %s::date[]) AS b, 1 AS n FROM iv
+    WHERE iv.f < iv.u AND iv.f <= %s AND iv.u > %s
+    UNION ALL
+    SELECT iv.m, iv.code, width_bucket(iv.u, %s::date[]), -1 FROM iv
+    WHERE iv.f < iv.u AND iv.f <= %s AND iv.u > %s AND iv.u <= %s) x
+GROUP BY m, code, b
+UNION ALL
+SELECT dg.m, 'duplicate_addresses', 0, COUNT(*) FROM dg
+WHERE NOT EXISTS (SELECT FROM dg part WHERE part.g = dg.g AND NOT part.whole) GROUP BY dg.m
+UNION ALL
+SELECT m, 'duplicate_addresses', -1 - i, COUNT(*) FROM (
+    SELECT d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
+        SELECT dg.m, dg.g, days.i FROM dg JOIN days ON dg.f <= days.d AND days.d < dg.u
+        WHERE dg.g IN (SELECT part.g FROM dg part WHERE NOT part.whole)) d) x
+WHERE dn > 1 GROUP BY m, i
+"""
+
+
+def place_counts(places, days: Sequence[dt.date], *, narrow: bool = False) -> dict[str, dict[str, list[int]]]:
+    """``{refnis: {place item: [count per day]}}``: one statement (``days`` ascending)."""
+    days = list(days)
+    out: dict[str, dict[str, list[int]]] = {}
+    if not days:
+        return out
+    if days != sorted(days):
+        order = sorted(range(len(days)), key=days.__getitem__)
+        by_date = place_counts(places, sorted(days), narrow=narrow)
+        return {m: {c: [v[order.index(i)] for i in range(len(days))] for c, v in items.items()} for m, items in by_date.items()}
+    sql, params = _place_flags(places, days, narrow=narrow)
+    first, last = days[0], days[-1]
+    bounds = [d + dt.timedelta(days=1) for d in days]
+    for refnis, code, b, n in _fetch(sql + _COUNTS_SQL, [*params, bounds, last, first, bounds, last, first, last]):
+        if refnis not in out:
+            out[refnis] = {c: [0] * len(days) for c in PLACE_ITEMS}
+        values = out[refnis][code]
+        if b < 0:  # on day -1 - b only
+            values[-1 - b] += n
+        else:  # an interval's change from point b on
+            for i in range(b, len(days)):
+                values[i] += n
     return out
 
 
+_OFFERS_SQL = """
+WITH days(i, d) AS (SELECT t.i::int - 1, t.d FROM unnest(%s::date[]) WITH ORDINALITY AS t(d, i)),
+iv AS (
+    SELECT o.m, (o.ca AT TIME ZONE %s)::date + %s AS f,
+           CASE WHEN o.da IS NOT NULL THEN (o.da AT TIME ZONE %s)::date
+                WHEN o.st = %s THEN 'infinity'::date END AS u
+    FROM ({offers}) o)
+SELECT iv.m, days.i, COUNT(*) FROM iv JOIN days ON iv.f <= days.d AND days.d < iv.u
+WHERE iv.f <= %s AND iv.u > %s GROUP BY iv.m, days.i
+"""
+
+
 def offer_counts(offers, days: Sequence[dt.date]) -> dict[str, list[int]]:
-    """``{refnis: [offers waiting per day]}``: one statement."""
-    rows = offers.order_by().values("municipality").annotate(
-        **{f"w{i}": Count("pk", filter=offer_waiting_q(day)) for i, day in enumerate(days)})
-    return {r["municipality"]: [r[f"w{i}"] for i in range(len(days))] for r in rows}
+    """``{refnis: [offers waiting per day]}``: one statement. ``offer_waiting_q`` as an interval:
+    made on the local date ``c`` (waiting from ``c + 15``) until the local date of the decision."""
+    days = list(days)
+    if not days:
+        return {}
+    inner, inner_params = offers.order_by().values(
+        m=F("municipality_id"), ca=F("created_at"), da=F("decided_at"), st=F("status"),
+    ).query.sql_with_params()
+    tz = clock.BRUSSELS.key
+    params = [days, tz, OFFER_WAIT_DAYS + 1, tz, OfferStatuses.OFFERED, *inner_params, max(days), min(days)]
+    out: dict[str, list[int]] = {}
+    for refnis, i, n in _fetch(_OFFERS_SQL.format(offers=inner), params):
+        if refnis not in out:
+            out[refnis] = [0] * len(days)
+        out[refnis][i] = n
+    return out
 
 
 def hook_counts(days: Sequence[dt.date]) -> dict[str, dict[str, list[int]]]:
@@ -215,11 +275,13 @@ def quality_counts(*, user=None, days: Sequence[dt.date], municipality: str = ""
 
     def put(refnis, code, values):
         if any(values):
-            table.setdefault(refnis, {c: list(zero) for c in CODES})[code] = list(values)
+            if refnis not in table:
+                table[refnis] = {c: list(zero) for c in CODES}
+            table[refnis][code] = list(values)
 
     for refnis, values in offer_counts(_offers(user, municipality), days).items():
         put(refnis, "offers_waiting", values)
-    for refnis, items in place_counts(_places(user, municipality), days).items():
+    for refnis, items in place_counts(_places(user, municipality), days, narrow=_narrow(user, municipality)).items():
         for code, values in items.items():
             put(refnis, code, values)
     external = hook_counts(days)
@@ -243,21 +305,22 @@ def report_for_user(user, *, day: dt.date | None = None, municipality: str = "",
     day = day or clock.today()
     days = trend_days(day, weeks)
     table = quality_counts(user=user, days=days, municipality=municipality)
-    names = {m.pk: m for m in municipalities_for_user(user, roles=QUALITY_ROLES).filter(pk__in=list(table))
-             .select_related("province").only("pk", "name_nl", "province__name_nl")}
+    names = {pk: (name, province) for pk, name, province in municipalities_for_user(user, roles=QUALITY_ROLES)
+             .filter(pk__in=list(table)).values_list("pk", "name_nl", "province__name_nl")}
     rows = []
     for refnis, items in table.items():
         today = {code: items[code][-1] for code in CODES}
         if not any(today.values()):
             continue
-        m = names.get(refnis)
+        name, province = names.get(refnis, (None, None))
         rows.append({"refnis": "" if refnis == UNASSIGNED else refnis,
-                     "name": m.name_nl if m else _("Zonder gemeente (CRT)"),
-                     "province": m.province.name_nl if m and m.province_id else "",
+                     "name": name if name is not None else _("Zonder gemeente (CRT)"),
+                     "province": province or "",
                      "items": today, "total": sum(today.values()), "unassigned": refnis == UNASSIGNED})
     rows.sort(key=lambda r: (-r["total"], str(r["name"])))
-    trend = [{"day": d, **{code: sum(items[code][i] for items in table.values()) for code in CODES}}
-             for i, d in enumerate(days)]
+    sums = {code: [sum(column) for column in zip(*(items[code] for items in table.values()), strict=True)] or [0] * len(days)
+            for code in CODES}
+    trend = [{"day": d, **{code: sums[code][i] for code in CODES}} for i, d in enumerate(days)]
     for point in trend:
         point["total"] = sum(point[code] for code in CODES)
     return {"day": day, "rows": rows, "trend": trend, "totals": {c: trend[-1][c] for c in CODES}, "table": table}
@@ -270,12 +333,10 @@ def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
     write scope) — a place page is open to every viewer of the report in its scope. Three
     statements (four with the write-scope check)."""
     day = day or clock.today()
-    item_sql = _item_sql(0)
-    q = connection.ops.quote_name
-    rows = _wrap(_place_flags(_places(user, refnis), [day]), 1,
-                 f"{q('pid')}, " + ", ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in item_sql.values()),
-                 "WHERE " + " OR ".join(f"({c})" for c in item_sql.values()) + f" ORDER BY {q('pid')} LIMIT {ITEM_LIMIT}")
-    codes = {pid: [code for code, flag in zip(PLACE_ITEMS, flags, strict=True) if flag] for pid, *flags in rows}
+    sql, params = _place_flags(_places(user, refnis), [day], narrow=True)
+    rows = _fetch(sql + _FLAGS_SQL + "SELECT pid, array_agg(code) FROM flags GROUP BY pid ORDER BY pid LIMIT %s",  # noqa: S608
+                  [*params, ITEM_LIMIT])
+    codes = {pid: [code for code in PLACE_ITEMS if code in found] for pid, found in rows}
     places = list(ReceptionPlace.objects.filter(pk__in=list(codes)).order_by("street", "house_number", "pk")
                   .only("pk", "name", "street", "house_number", "postal_code", "status", "start_date"))
     for place in places:
