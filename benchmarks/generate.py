@@ -21,13 +21,14 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import connections, transaction
 
-VERSION = 6  # 2: licences for the role holders; CRT persons spread over municipalities with address history
+VERSION = 7  # 2: licences for the role holders; CRT persons spread over municipalities with address history
 # 3: effective-dated place periods (5 % of the places change capacity), category-2 subtypes, resident fees
 # 4: CRT status history (registered on opening, then pre-trajectory/referred/civic integration, the
 #    ending status on the end date) and three sexes, so the status and sex tables are exercised at scale
 # 5: scheme version 2 from 8 April 2022 with a category-3 day rate, so every subsidy rule yields lines
 # 6: the data-quality sources: places created on their start date (not on the day of generation),
 #    housing-quality checks, portal offers (some waiting), CRT households without address history
+# 7: each place's first allocation day (ReceptionPlace.first_allocation_on) filled after the bulk insert
 BENCH_PASSWORD = "Bench-password-2022"
 START = dt.date(2022, 3, 14)
 TODAY = dt.date(2026, 11, 1)
@@ -340,6 +341,7 @@ def _periods(rng: random.Random) -> None:
 @transaction.atomic
 def _allocations(n: dict, rng: random.Random) -> int:
     from hvt.models import Allocation, ReceptionPlace
+    from hvt.services import first_allocation_refresh
 
     places = list(ReceptionPlace.objects.order_by("pk").values_list("pk", "start_date", "end_date", "capacity", "category"))
     rows = []
@@ -358,6 +360,7 @@ def _allocations(n: dict, rng: random.Random) -> int:
             resident_fee_per_day=Decimal("5.00") if category == "2" and i % 3 == 0 else Decimal("0.00"),
         ))
     Allocation.objects.bulk_create(rows, batch_size=BATCH)
+    first_allocation_refresh()  # bulk insert, no service: the places' first allocation day in one UPDATE
     return len(rows)
 
 

@@ -173,6 +173,7 @@ def seed(stdout, *, small: bool = False) -> None:
         if allocation.place.category == PlaceCategories.CAT2 and fees.random() < 0.3:
             allocation.resident_fee_per_day = Decimal("5.00")
     Allocation.objects.bulk_create(allocations, batch_size=2000)
+    services.first_allocation_refresh(ReceptionPlace.objects.filter(is_demo=True).values("pk"))  # bulk: the first allocation day of each demo place
     stdout.write(f"  {len(places)} demo reception places, {len(allocations)} allocations")
     _offers_notes_targets(stdout, rng, postal, today)
     every = 30 if small else 7

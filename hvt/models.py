@@ -76,6 +76,9 @@ class ReceptionPlace(AddressFields):
     )
     agency_confirmed_on = models.DateField(_("bevestigd door het agentschap op"), null=True, blank=True)
     closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
+    # The earliest start of its allocations (NULL: none yet), kept by hvt.services.allocations
+    # (``first_allocation_refresh``) so the data-quality report reads no allocation (idle_places).
+    first_allocation_on = models.DateField(_("eerste toewijzing op"), null=True, blank=True, editable=False)
     is_demo = models.BooleanField(_("demogegevens"), default=False)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)

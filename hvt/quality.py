@@ -10,7 +10,8 @@ computed by the same SQL as today (docs/DATA_QUALITY.md explains the choice over
   share street, house number and postal code (trimmed, case-insensitive) with another open place in
   the viewer's scope; each place involved counts.
 * ``idle_places``: validated places, open and not closed on ``d``, that started more than 180 days
-  before ``d`` and have no allocation starting on or before ``d``.
+  before ``d`` and have no allocation starting on or before ``d`` (the place's kept
+  ``first_allocation_on``: NULL or after ``d``).
 * ``persons_without_municipality``: from the CRT, counts only, through the ``data_quality`` hook
   of ``core.registry`` (``crt.data_quality``); hvt never imports crt.
 
@@ -99,12 +100,6 @@ def _offers(user, municipality: str):
     return _in_scope(PlaceOffer.objects.all(), user, municipality)
 
 
-def _narrow(user, municipality: str) -> bool:
-    """A municipality's places, not a province's or Flanders': read their first allocations one
-    by one (an index probe each) instead of the whole allocation index in one pass."""
-    return bool(municipality) or (user is not None and not user_has_role(user, *FLANDERS_ROLES, Roles.HVT_VLOT))
-
-
 # Every item of a record is true on an interval of days [f, u): ``d`` is flagged when f <= d < u.
 # Each record's interval is computed once from its own dates (NULL bounds: never / for ever), and
 # the weekly points are counted by joining the few intervals that overlap the period with the days:
@@ -113,11 +108,13 @@ def _narrow(user, municipality: str) -> bool:
 # the wall clock's, which a clock frozen in the past would put in the future) means known from
 # LEAST(k, today); so is the first check. ``pl`` is inlined in each branch (each scans the places
 # with its own conditions; the time-zone conversion only for rows created after the first point).
+# The first allocation day is the place's own column (``first_allocation_on``, kept by
+# hvt.services.first_allocation_refresh): no allocation is read.
 _PLACES_SQL = """
 WITH days(i, d) AS (SELECT t.i::int - 1, t.d FROM unnest(%s::date[]) WITH ORDINALITY AS t(d, i)),
 pl AS NOT MATERIALIZED (
     SELECT q.pid, q.m, CASE WHEN q.ca < %s THEN %s::date ELSE LEAST((q.ca AT TIME ZONE %s)::date, %s::date) END AS k,
-           q.v, q.c, q.e, q.sd, q.s, q.n, q.pc
+           q.v, q.c, q.e, q.sd, q.s, q.n, q.pc, q.fa
     FROM ({places}) q),
 iv(pid, m, code, f, u) AS (
     SELECT pl.pid, pl.m, 'places_without_check', pl.k, COALESCE(LEAST(pl.v, pl.c, (
@@ -125,12 +122,10 @@ iv(pid, m, code, f, u) AS (
         WHERE x.place_id = pl.pid)), 'infinity')
     FROM pl WHERE pl.k <= %s AND (pl.v IS NULL OR pl.v > %s) AND (pl.c IS NULL OR pl.c > %s)
     UNION ALL
-    SELECT pl.pid, pl.m, 'idle_places', GREATEST(pl.v, pl.sd + %s), COALESCE(LEAST(pl.c, pl.e + 1, fa.start_date), 'infinity')
-    FROM pl LEFT JOIN (
-        SELECT DISTINCT ON (a.place_id) a.place_id, a.start_date FROM hvt_allocation a
-        {narrow}ORDER BY a.place_id, a.start_date) fa ON fa.place_id = pl.pid
+    SELECT pl.pid, pl.m, 'idle_places', GREATEST(pl.v, pl.sd + %s), COALESCE(LEAST(pl.c, pl.e + 1, pl.fa), 'infinity')
+    FROM pl
     WHERE pl.v <= %s AND pl.sd + %s <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
-      AND (fa.start_date IS NULL OR fa.start_date > %s)),
+      AND (pl.fa IS NULL OR pl.fa > %s)),
 op AS MATERIALIZED (
     SELECT pl.pid, pl.m, upper(trim(pl.s)) AS s, upper(trim(pl.n)) AS n, pl.pc, pl.k AS f,
            COALESCE(LEAST(pl.c, pl.e + 1), 'infinity') AS u
@@ -154,19 +149,20 @@ flags(pid, m, code, i) AS (
 """
 
 
-def _place_flags(places, days: Sequence[dt.date], *, narrow: bool) -> tuple[str, list]:
+def _place_flags(places, days: Sequence[dt.date]) -> tuple[str, list]:
     """The statement's ``WITH`` part and its parameters: ``iv(pid, m, code, f, u)``, the interval of
     each place item per place, and ``dup(pid, m, i, dn)``, per place in an address shared in the
     period and index ``i`` of a day in ``days`` on which it is open, the open places there."""
     inner, inner_params = places.order_by().values(
         pid=F("pk"), m=F("municipality_id"), ca=F("created_at"), v=F("validated_on"), c=F("closed_on"),
         e=F("end_date"), sd=F("start_date"), s=F("street"), n=F("house_number"), pc=F("postal_code"),
+        fa=F("first_allocation_on"),
     ).query.sql_with_params()
     first, last, today, tz = min(days), max(days), clock.today(), clock.BRUSSELS.key
     idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d
     params = [list(days), _end_of(first), first, tz, today, *inner_params, tz, today, last, first, first,
               idle, last, idle, last, first, first, first, last, first, first, first, last]
-    return _PLACES_SQL.format(places=inner, narrow="WHERE a.place_id IN (SELECT pl.pid FROM pl) " if narrow else ""), params
+    return _PLACES_SQL.format(places=inner), params
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -200,7 +196,7 @@ WHERE dn > 1 GROUP BY m, i
 """
 
 
-def place_counts(places, days: Sequence[dt.date], *, narrow: bool = False) -> dict[str, dict[str, list[int]]]:
+def place_counts(places, days: Sequence[dt.date]) -> dict[str, dict[str, list[int]]]:
     """``{refnis: {place item: [count per day]}}``: one statement (``days`` ascending)."""
     days = list(days)
     out: dict[str, dict[str, list[int]]] = {}
@@ -208,9 +204,9 @@ def place_counts(places, days: Sequence[dt.date], *, narrow: bool = False) -> di
         return out
     if days != sorted(days):
         order = sorted(range(len(days)), key=days.__getitem__)
-        by_date = place_counts(places, sorted(days), narrow=narrow)
+        by_date = place_counts(places, sorted(days))
         return {m: {c: [v[order.index(i)] for i in range(len(days))] for c, v in items.items()} for m, items in by_date.items()}
-    sql, params = _place_flags(places, days, narrow=narrow)
+    sql, params = _place_flags(places, days)
     first, last = days[0], days[-1]
     bounds = [d + dt.timedelta(days=1) for d in days]
     for refnis, code, b, n in _fetch(sql + _COUNTS_SQL, [*params, bounds, last, first, bounds, last, first, last]):
@@ -281,7 +277,7 @@ def quality_counts(*, user=None, days: Sequence[dt.date], municipality: str = ""
 
     for refnis, values in offer_counts(_offers(user, municipality), days).items():
         put(refnis, "offers_waiting", values)
-    for refnis, items in place_counts(_places(user, municipality), days, narrow=_narrow(user, municipality)).items():
+    for refnis, items in place_counts(_places(user, municipality), days).items():
         for code, values in items.items():
             put(refnis, code, values)
     external = hook_counts(days)
@@ -333,7 +329,7 @@ def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
     write scope) — a place page is open to every viewer of the report in its scope. Three
     statements (four with the write-scope check)."""
     day = day or clock.today()
-    sql, params = _place_flags(_places(user, refnis), [day], narrow=True)
+    sql, params = _place_flags(_places(user, refnis), [day])
     rows = _fetch(sql + _FLAGS_SQL + "SELECT pid, array_agg(code) FROM flags GROUP BY pid ORDER BY pid LIMIT %s",  # noqa: S608
                   [*params, ITEM_LIMIT])
     codes = {pid: [code for code in PLACE_ITEMS if code in found] for pid, found in rows}

@@ -2,7 +2,8 @@
 
 * ``places``: registration (one and in bulk), changes, the housing-quality check, validation, the
   agency's confirmation of category 2, closing;
-* ``allocations``: households assigned to a place, ended, moved (the place row is locked);
+* ``allocations``: households assigned to a place, ended, moved (the place row is locked); the
+  place's first allocation day (``first_allocation_refresh``, also for bulk writers);
 * ``offers``: portal offers, validated into a place or rejected;
 * ``targets``: target rounds spread by population (largest remainder) and overrides;
 * ``notes``: steering notes;
@@ -16,7 +17,7 @@ enforced in one place. Every change is an audit event. Errors are
 import and the API show them as they are. Callers import from ``hvt.services``.
 """
 
-from hvt.services.allocations import allocation_create, allocation_end, allocation_move
+from hvt.services.allocations import allocation_create, allocation_end, allocation_move, first_allocation_refresh
 from hvt.services.common import EDITABLE_PLACE_FIELDS, PLACE_FIELDS, ScopeError, peak_beds
 from hvt.services.notes import steering_note_create
 from hvt.services.offers import offer_reject, offer_submit, offer_validate
@@ -39,7 +40,7 @@ from hvt.services.targets import largest_remainder, target_override_set, target_
 
 __all__ = [
     "EDITABLE_PLACE_FIELDS", "PLACE_FIELDS", "NewPlaceLookups", "PlaceBatchError", "ScopeError",
-    "allocation_create", "allocation_end", "allocation_move", "largest_remainder", "new_place_lookups",
+    "allocation_create", "allocation_end", "allocation_move", "first_allocation_refresh", "largest_remainder", "new_place_lookups",
     "offer_reject", "offer_submit", "offer_validate", "peak_beds", "place_close", "place_confirm_by_agency",
     "place_change", "place_input_check", "place_register", "place_register_bulk", "place_update", "place_validate",
     "quality_check_record",

@@ -4,10 +4,12 @@ capacity on any day (the place row is locked)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from audit.constants import AuditActions
@@ -28,6 +30,21 @@ from hvt.services.common import (
     errors_together,
     least_free_beds,
 )
+
+
+def first_allocation_refresh(place_ids: Iterable[int] | QuerySet | None = None) -> int:
+    """Set ``ReceptionPlace.first_allocation_on`` of the given places (ids, a queryset of their ids,
+    or ``None``: every place) to the earliest start of their allocations (NULL without any): one
+    set-based UPDATE with a correlated MIN (an index probe per place on ``hvt_alloc_period_idx``;
+    ``updated_at`` is left alone: not an edit of the place). The one writer of the column: every
+    path that adds, moves or removes an allocation or changes its start calls it (the services
+    below, ``hvt.demo``, ``benchmarks.generate``); returns the number of places updated."""
+    places = ReceptionPlace.objects.all()
+    if place_ids is not None:
+        places = places.filter(pk__in=place_ids if isinstance(place_ids, QuerySet) else sorted(set(place_ids)))
+    first = (Allocation.objects.filter(place_id=OuterRef("pk")).order_by().values("place_id")
+             .annotate(first=Min("start_date")).values("first"))
+    return places.update(first_allocation_on=Subquery(first))
 
 
 def _check_size_sum(household_size, adults, minors) -> None:
@@ -98,6 +115,7 @@ def allocation_create(
     )
     _check_allocation_fits(place, allocation)
     allocation.save()
+    first_allocation_refresh([place.pk])
     _audit(actor, AuditActions.CREATE, allocation, {
         "place": place.pk, "household_reference": household_reference, "household_size": household_size,
         "adults": adults, "minors": minors, "start_date": str(start_date),

@@ -139,3 +139,22 @@ def test_generated_persons_have_a_gapless_address_history_ending_where_they_live
 
     status = counts_on(day, ["status"])["status"]  # each dossier opened by then in the status it had
     assert sum(status.values()) == sum(1 for d in dossiers.values() if d.opened_on <= day) and len(status) >= 3
+
+
+@pytest.mark.django_db
+def test_generated_places_keep_their_first_allocation_day():
+    """v7: after the bulk insert of allocations every place's ``first_allocation_on`` is the earliest
+    start of its allocations (NULL without any), as the services keep it (hvt.quality reads it)."""
+    from django.db.models import Min
+
+    from hvt.models import ReceptionPlace
+
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("the generator writes PostgreSQL SQL (the bench databases are PostgreSQL)")
+    rng = random.Random(7)
+    generate._places({"places": 120}, rng)
+    generate._allocations({"allocations": 200}, rng)
+    kept = dict(ReceptionPlace.objects.values_list("pk", "first_allocation_on"))
+    computed = dict(ReceptionPlace.objects.annotate(first=Min("allocations__start_date")).values_list("pk", "first"))
+    assert kept == computed
+    assert None in kept.values() and any(kept.values())  # places with and without allocations
