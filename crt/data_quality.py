@@ -19,7 +19,8 @@ import datetime as dt
 from collections.abc import Sequence
 from itertools import accumulate
 
-from django.db.models import F, Func, IntegerField, Sum, Value
+from django.db import connections
+from django.db.models import Case, F, Func, IntegerField, Sum, Value, When
 
 from crt.constants import CountDimensions
 from crt.models import CountChange
@@ -42,8 +43,13 @@ def data_quality_counts(days: Sequence[dt.date]) -> dict[str, dict[str, list[int
     # change's day) and one grouped sum, then a running total per cell here — not one filtered
     # sum per day on every row.
     ordered = sorted(set(days))
-    bucket = Func(F("day"), Value([d + dt.timedelta(days=1) for d in ordered]), function="width_bucket",
-                  template="%(function)s(%(expressions)s::date[])", output_field=IntegerField())
+    bounds = [d + dt.timedelta(days=1) for d in ordered]
+    if connections[DB].vendor == "postgresql":
+        bucket = Func(F("day"), Value(bounds), function="width_bucket",
+                      template="%(function)s(%(expressions)s::date[])", output_field=IntegerField())
+    else:  # the embedded default (SQLite): the same count of bounds on or before the day
+        bucket = Case(*[When(day__lt=bound, then=Value(k)) for k, bound in enumerate(bounds)],
+                      default=Value(len(bounds)), output_field=IntegerField())
     sums = (
         CountChange.objects.using(DB)
         .filter(dimension__in=[CountDimensions.MUNICIPALITY, CountDimensions.ORGANISATION], day__lte=ordered[-1])

@@ -111,24 +111,24 @@ def _offers(user, municipality: str):
 # The first allocation day is the place's own column (``first_allocation_on``, kept by
 # hvt.services.first_allocation_refresh): no allocation is read.
 _PLACES_SQL = """
-WITH days(i, d) AS (SELECT t.i::int - 1, t.d FROM unnest(%s::date[]) WITH ORDINALITY AS t(d, i)),
+WITH days(i, d) AS ({days}),
 pl AS NOT MATERIALIZED (
-    SELECT q.pid, q.m, CASE WHEN q.ca < %s THEN %s::date ELSE LEAST((q.ca AT TIME ZONE %s)::date, %s::date) END AS k,
+    SELECT q.pid, q.m, CASE WHEN q.ca < %s THEN %s ELSE {least}({local_ca}, %s) END AS k,
            q.v, q.c, q.e, q.sd, q.s, q.n, q.pc, q.fa
     FROM ({places}) q),
 iv(pid, m, code, f, u) AS (
-    SELECT pl.pid, pl.m, 'places_without_check', pl.k, COALESCE(LEAST(pl.v, pl.c, (
-        SELECT MIN(LEAST((x.created_at AT TIME ZONE %s)::date, %s::date)) FROM hvt_qualitycheck x
-        WHERE x.place_id = pl.pid)), 'infinity')
+    SELECT pl.pid, pl.m, 'places_without_check', pl.k, {least}({far_v}, {far_c}, COALESCE((
+        SELECT MIN({least}({local_check}, %s)) FROM hvt_qualitycheck x
+        WHERE x.place_id = pl.pid), {far}))
     FROM pl WHERE pl.k <= %s AND (pl.v IS NULL OR pl.v > %s) AND (pl.c IS NULL OR pl.c > %s)
     UNION ALL
-    SELECT pl.pid, pl.m, 'idle_places', GREATEST(pl.v, pl.sd + %s), COALESCE(LEAST(pl.c, pl.e + 1, pl.fa), 'infinity')
+    SELECT pl.pid, pl.m, 'idle_places', {greatest}(pl.v, {idle_from}), {least}({far_c}, {far_e1}, {far_fa})
     FROM pl
-    WHERE pl.v <= %s AND pl.sd + %s <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
+    WHERE pl.v <= %s AND {idle_from} <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
       AND (pl.fa IS NULL OR pl.fa > %s)),
 op AS MATERIALIZED (
     SELECT pl.pid, pl.m, upper(trim(pl.s)) AS s, upper(trim(pl.n)) AS n, pl.pc, pl.k AS f,
-           COALESCE(LEAST(pl.c, pl.e + 1), 'infinity') AS u
+           {least}({far_c}, {far_e1}) AS u
     FROM pl WHERE pl.k <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)),
 same AS (SELECT s, n, pc, MIN(pid) AS g FROM op GROUP BY s, n, pc HAVING COUNT(*) > 1),
 dg AS MATERIALIZED (  -- the places of a shared address (``g``: its first place); ``whole``: open on every point
@@ -138,6 +138,40 @@ dup AS (  -- per place and day, the open places of its address (the drill-down's
     SELECT d.pid, d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
         SELECT dg.pid, dg.m, dg.g, days.i FROM dg JOIN days ON dg.f <= days.d AND days.d < dg.u) d)
 """
+
+FAR = dt.date(9999, 12, 31)  # "never" / "for ever" as a date both databases compare
+
+
+def _dialect() -> dict:
+    """The few spellings PostgreSQL and SQLite (the embedded default) do not share: a date plus
+    days, a timestamp's local date (Django's own SQLite function), LEAST/GREATEST (MIN/MAX), the far
+    date, and the bucket of a date among the days (``width_bucket`` or a count)."""
+    pg = connection.vendor == "postgresql"
+    far = "DATE '9999-12-31'" if pg else "'9999-12-31'"
+
+    def plus(expr: str, n: int) -> str:
+        return f"({expr} + {int(n)})" if pg else f"date({expr}, '+{int(n)} days')"
+
+    def local(expr: str) -> str:  # one %s: the time zone
+        return f"({expr} AT TIME ZONE %s)::date" if pg else f"django_datetime_cast_date({expr}, %s, 'UTC')"
+
+    least = "LEAST" if pg else "MIN"
+    return {"pg": pg, "far": far, "plus": plus, "local": local, "least": least,
+            "greatest": "GREATEST" if pg else "MAX",
+            "or_far": lambda expr: f"COALESCE({expr}, {far})"}
+
+
+def _days_sql(days: Sequence[dt.date]) -> tuple[str, list]:
+    """``days(i, d)``: the points with their index, as VALUES (both databases)."""
+    return "VALUES " + ", ".join(f"({i}, %s)" for i in range(len(days))), list(days)
+
+
+def _moment(value: dt.datetime):
+    """A moment as the database compares it: SQLite stores naive UTC text (Django's format)."""
+    if connection.vendor == "postgresql":
+        return value
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
 
 # One row per place, place item and index of a day on which the place has that item (the records
 # listed on a drill-down).
@@ -160,9 +194,17 @@ def _place_flags(places, days: Sequence[dt.date]) -> tuple[str, list]:
     ).query.sql_with_params()
     first, last, today, tz = min(days), max(days), clock.today(), clock.BRUSSELS.key
     idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d
-    params = [list(days), _end_of(first), first, tz, today, *inner_params, tz, today, last, first, first,
-              idle, last, idle, last, first, first, first, last, first, first, first, last]
-    return _PLACES_SQL.format(places=inner), params
+    sql = _dialect()
+    days_sql, days_params = _days_sql(days)
+    params = [*days_params, _moment(_end_of(first)), first, tz, today, *inner_params, tz, today, last, first, first,
+              last, last, first, first, first, last, first, first, first, last]
+    text = _PLACES_SQL.format(
+        days=days_sql, places=inner, least=sql["least"], greatest=sql["greatest"], far=sql["far"],
+        local_ca=sql["local"]("q.ca"), local_check=sql["local"]("x.created_at"),
+        far_v=sql["or_far"]("pl.v"), far_c=sql["or_far"]("pl.c"), far_fa=sql["or_far"]("pl.fa"),
+        far_e1=sql["or_far"](sql["plus"]("pl.e", 1)), idle_from=sql["plus"]("pl.sd", idle),
+    )
+    return text, params
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -178,15 +220,15 @@ def _fetch(sql: str, params: list) -> list[tuple]:
 # the addresses with a place opened or closed in the period are counted point by point.
 _COUNTS_SQL = """
 SELECT m, code, b, SUM(n) FROM (
-    SELECT iv.m, iv.code, width_bucket(iv.f, %s::date[]) AS b, 1 AS n FROM iv
+    SELECT iv.m, iv.code, {bucket_f} AS b, 1 AS n FROM iv
     WHERE iv.f < iv.u AND iv.f <= %s AND iv.u > %s
     UNION ALL
-    SELECT iv.m, iv.code, width_bucket(iv.u, %s::date[]), -1 FROM iv
+    SELECT iv.m, iv.code, {bucket_u}, -1 FROM iv
     WHERE iv.f < iv.u AND iv.f <= %s AND iv.u > %s AND iv.u <= %s) x
 GROUP BY m, code, b
 UNION ALL
 SELECT dg.m, 'duplicate_addresses', 0, COUNT(*) FROM dg
-WHERE NOT EXISTS (SELECT FROM dg part WHERE part.g = dg.g AND NOT part.whole) GROUP BY dg.m
+WHERE NOT EXISTS (SELECT 1 FROM dg part WHERE part.g = dg.g AND NOT part.whole) GROUP BY dg.m
 UNION ALL
 SELECT m, 'duplicate_addresses', -1 - i, COUNT(*) FROM (
     SELECT d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
@@ -208,8 +250,15 @@ def place_counts(places, days: Sequence[dt.date]) -> dict[str, dict[str, list[in
         return {m: {c: [v[order.index(i)] for i in range(len(days))] for c, v in items.items()} for m, items in by_date.items()}
     sql, params = _place_flags(places, days)
     first, last = days[0], days[-1]
-    bounds = [d + dt.timedelta(days=1) for d in days]
-    for refnis, code, b, n in _fetch(sql + _COUNTS_SQL, [*params, bounds, last, first, bounds, last, first, last]):
+    if connection.vendor == "postgresql":  # the number of points before a date
+        bounds = [d + dt.timedelta(days=1) for d in days]
+        counts = _COUNTS_SQL.format(bucket_f="width_bucket(iv.f, %s::date[])", bucket_u="width_bucket(iv.u, %s::date[])")
+        count_params = [bounds, last, first, bounds, last, first, last]
+    else:
+        counts = _COUNTS_SQL.format(bucket_f="(SELECT COUNT(*) FROM days WHERE days.d < iv.f)",
+                                    bucket_u="(SELECT COUNT(*) FROM days WHERE days.d < iv.u)")
+        count_params = [last, first, last, first, last]
+    for refnis, code, b, n in _fetch(sql + counts, [*params, *count_params]):
         if refnis not in out:
             out[refnis] = {c: [0] * len(days) for c in PLACE_ITEMS}
         values = out[refnis][code]
@@ -222,11 +271,11 @@ def place_counts(places, days: Sequence[dt.date]) -> dict[str, dict[str, list[in
 
 
 _OFFERS_SQL = """
-WITH days(i, d) AS (SELECT t.i::int - 1, t.d FROM unnest(%s::date[]) WITH ORDINALITY AS t(d, i)),
+WITH days(i, d) AS ({days}),
 iv AS (
-    SELECT o.m, (o.ca AT TIME ZONE %s)::date + %s AS f,
-           CASE WHEN o.da IS NOT NULL THEN (o.da AT TIME ZONE %s)::date
-                WHEN o.st = %s THEN 'infinity'::date END AS u
+    SELECT o.m, {waiting_from} AS f,
+           CASE WHEN o.da IS NOT NULL THEN {local_da}
+                WHEN o.st = %s THEN {far} END AS u
     FROM ({offers}) o)
 SELECT iv.m, days.i, COUNT(*) FROM iv JOIN days ON iv.f <= days.d AND days.d < iv.u
 WHERE iv.f <= %s AND iv.u > %s GROUP BY iv.m, days.i
@@ -243,9 +292,13 @@ def offer_counts(offers, days: Sequence[dt.date]) -> dict[str, list[int]]:
         m=F("municipality_id"), ca=F("created_at"), da=F("decided_at"), st=F("status"),
     ).query.sql_with_params()
     tz = clock.BRUSSELS.key
-    params = [days, tz, OFFER_WAIT_DAYS + 1, tz, OfferStatuses.OFFERED, *inner_params, max(days), min(days)]
+    sql = _dialect()
+    days_sql, days_params = _days_sql(days)
+    params = [*days_params, tz, tz, OfferStatuses.OFFERED, *inner_params, max(days), min(days)]
+    text = _OFFERS_SQL.format(days=days_sql, offers=inner, far=sql["far"], local_da=sql["local"]("o.da"),
+                              waiting_from=sql["plus"](sql["local"]("o.ca"), OFFER_WAIT_DAYS + 1))
     out: dict[str, list[int]] = {}
-    for refnis, i, n in _fetch(_OFFERS_SQL.format(offers=inner), params):
+    for refnis, i, n in _fetch(text, params):
         if refnis not in out:
             out[refnis] = [0] * len(days)
         out[refnis][i] = n
@@ -330,9 +383,12 @@ def items_for_user(user, refnis: str, *, day: dt.date | None = None) -> dict:
     statements (four with the write-scope check)."""
     day = day or clock.today()
     sql, params = _place_flags(_places(user, refnis), [day])
-    rows = _fetch(sql + _FLAGS_SQL + "SELECT pid, array_agg(code) FROM flags GROUP BY pid ORDER BY pid LIMIT %s",  # noqa: S608
-                  [*params, ITEM_LIMIT])
-    codes = {pid: [code for code in PLACE_ITEMS if code in found] for pid, found in rows}
+    rows = _fetch(sql + _FLAGS_SQL + "SELECT DISTINCT pid, code FROM flags WHERE pid IN ("  # noqa: S608
+                  "SELECT DISTINCT pid FROM flags ORDER BY pid LIMIT %s)", [*params, ITEM_LIMIT])
+    found: dict[int, set] = {}
+    for pid, code in rows:
+        found.setdefault(pid, set()).add(code)
+    codes = {pid: [code for code in PLACE_ITEMS if code in found[pid]] for pid in sorted(found)}
     places = list(ReceptionPlace.objects.filter(pk__in=list(codes)).order_by("street", "house_number", "pk")
                   .only("pk", "name", "street", "house_number", "postal_code", "status", "start_date"))
     for place in places:
