@@ -204,6 +204,7 @@ def _contention_place(officer, municipality):
             municipality_id=municipality, street="Bankstraat", house_number=str(int(time.time() * 1000) % 100000),
             postal_code=_postal_codes().get(municipality, "9000"), operator="Bench", capacity=3, category="1_private",
             start_date=dt.date(2022, 4, 1), status="validated", validated_on=dt.date(2022, 4, 1), source="import",
+            first_allocation_on=dt.date(2022, 4, 1),  # the fill below, written directly: its first allocation day
         )
         place.allocations.create(household_reference="HH-FILL-01", household_size=2, adults=2, minors=0,
                                  start_date=dt.date(2022, 4, 1))
@@ -276,6 +277,9 @@ def allocation_contention(ctx) -> Bench:
                 cur.execute("INSERT INTO hvt_allocation (place_id, household_reference, household_size, adults, "
                             "minors, start_date, end_reason, is_demo, resident_fee_per_day, created_at) VALUES "
                             "(%s, %s, 1, 1, 0, %s, '', false, 0, now())", [place.pk, f"HH-RACE-{i:02d}", dt.date(2023, 1, 1)])
+                # as the service: the place's first allocation day (hvt.services.first_allocation_refresh)
+                cur.execute("UPDATE hvt_receptionplace SET first_allocation_on = LEAST(COALESCE(first_allocation_on, %s), %s)"
+                            " WHERE id = %s", [dt.date(2023, 1, 1), dt.date(2023, 1, 1), place.pk])
                 return True
 
         wins = _race(worker)
