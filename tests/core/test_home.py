@@ -8,8 +8,11 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from accounts.constants import Roles
+from core.formatting import format_number, format_percent
 from crt.constants import DossierStatuses, RegisterFlags
 from crt.models import Dossier, Organisation, Person
+from hvt.home import LAGGING_BELOW
+from hvt.selectors import capacity_overview_for_user
 from tests.factories import make_user
 from tests.hvt.helpers import ANTWERPEN, GENT, HASSELT, allocate, make_offer, make_place, make_target
 
@@ -206,9 +209,6 @@ def test_cards_in_english(login, client):
 def test_target_cards_show_the_dashboards_figures(login, role, scope):
     """The cards read the target list (one statement), the dashboard the whole overview: the
     realisation, the beds and the lagging count must be the same figures, for every scope."""
-    from hvt.selectors import capacity_overview_for_user
-    from hvt.views.dashboard import LAGGING_BELOW
-
     make_target()
     for _ in range(3):
         make_place(municipality=GENT)
@@ -218,8 +218,6 @@ def test_target_cards_show_the_dashboards_figures(login, role, scope):
     cards, html = _cards(login(user))
     total = capacity_overview_for_user(user)["total"]
     title = "Uw objectief en realisatie" if role == Roles.HVT_MUNICIPAL_FULL else "Realisatie in uw gebied"
-    from core.formatting import format_number, format_percent
-
     assert cards[title]["value"] == format_percent(total["realisation"])
     assert (f"{format_number(total['available'])} beschikbare bedden voor een objectief van "
             f"{format_number(total['target'])}") in html

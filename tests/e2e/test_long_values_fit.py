@@ -7,8 +7,8 @@ tests/e2e/conftest.py fails the test on any horizontal scrolling.)"""
 import pytest
 
 from accounts.constants import Roles
-from tests.factories import TEST_PASSWORD, make_user
 from tests.e2e.conftest import login_on
+from tests.factories import TEST_PASSWORD, make_user
 from tests.hvt.helpers import allocate, make_offer, make_place
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, databases=["default", "crt"])]

@@ -1,8 +1,8 @@
 """The data-quality trend (hvt.quality) on its boundaries: each item computed as an interval of days
 per record must flag exactly the weekly points the rule names — the local (Brussels) date of a
 creation moment, the day of a validation, closure or decision, 180 against 181 days, an allocation
-starting on the point itself — and a municipality's own report (per-place probes for the first
-allocation) must give the same figures as the Flanders report (one pass over all allocations)."""
+starting on the point itself — and a municipality's own report must give the same figures as its
+row in the Flanders report."""
 
 import datetime as dt
 
