@@ -32,7 +32,7 @@ fa AS (SELECT place_id, MIN(start_date) AS fa FROM hvt_allocation GROUP BY place
 fc AS (SELECT place_id, LEAST((MIN(created_at) AT TIME ZONE 'Europe/Brussels')::date, %(today)s) AS fc
        FROM hvt_qualitycheck GROUP BY place_id),
 p AS (
-    SELECT p.id, p.municipality_id AS m, upper(trim(p.street)) AS s, upper(trim(p.house_number)) AS n, p.postal_code AS pc,
+    SELECT p.id, p.municipality_id AS m, p.address_key AS a,
            LEAST((p.created_at AT TIME ZONE 'Europe/Brussels')::date, %(today)s) AS k,
            p.validated_on AS v, p.closed_on AS c, p.end_date AS e, p.start_date AS sd
     FROM hvt_receptionplace p),
@@ -43,11 +43,11 @@ iv AS (  -- 0 places_without_check, 2 idle_places
     SELECT p.m, 2, GREATEST(p.v, p.sd + 181), COALESCE(LEAST(p.c, p.e + 1, fa.fa), 'infinity')
     FROM p LEFT JOIN fa ON fa.place_id = p.id WHERE p.v IS NOT NULL),
 op AS (  -- open in the period, with the number of such places at the address
-    SELECT p.m, p.s, p.n, p.pc, p.k AS f, COALESCE(LEAST(p.c, p.e + 1), 'infinity') AS u,
-           COUNT(*) OVER (PARTITION BY p.s, p.n, p.pc) AS at_address
+    SELECT p.m, p.a, p.k AS f, COALESCE(LEAST(p.c, p.e + 1), 'infinity') AS u,
+           COUNT(*) OVER (PARTITION BY p.a) AS at_address
     FROM p WHERE p.k <= %(last)s AND COALESCE(LEAST(p.c, p.e + 1), 'infinity') > %(first)s),
 dup AS (
-    SELECT op.m, days.i, COUNT(*) OVER (PARTITION BY op.s, op.n, op.pc, days.i) AS dn
+    SELECT op.m, days.i, COUNT(*) OVER (PARTITION BY op.a, days.i) AS dn
     FROM op JOIN days ON op.f <= days.d AND days.d < op.u WHERE op.at_address > 1)
 SELECT m, i, SUM(wc), SUM(dup), SUM(idle) FROM (
     SELECT iv.m, days.i, (iv.item = 0)::int AS wc, 0 AS dup, (iv.item = 2)::int AS idle

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Trim, Upper
 from django.utils.translation import gettext_lazy as _
 
 from hvt.constants import (
@@ -82,6 +83,13 @@ class ReceptionPlace(AddressFields):
     is_demo = models.BooleanField(_("demogegevens"), default=False)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    # The address as the data-quality report compares it (postal code, street and number, trimmed
+    # and upper case): computed by the database on every write, whatever the path (services, bulk
+    # loads, imports), and indexed, so shared addresses are found from the index (hvt.quality).
+    address_key = models.GeneratedField(
+        expression=Concat(Trim("postal_code"), Value("|"), Upper(Trim("street")), Value("|"), Upper(Trim("house_number"))),
+        output_field=models.CharField(max_length=230), db_persist=True, verbose_name=_("adressleutel"),
+    )
 
     class Meta:
         ordering = ["municipality_id", "street", "house_number", "pk"]
@@ -92,6 +100,7 @@ class ReceptionPlace(AddressFields):
             models.Index(fields=["municipality", "street", "house_number"], name="hvt_place_order_idx"),
             models.Index(fields=["postal_code"], name="hvt_place_postal_idx"),
             models.Index(fields=["category", "start_date"], name="hvt_place_cat_start_idx"),
+            models.Index(fields=["address_key"], name="hvt_place_address_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_place_capacity_positive",
@@ -126,7 +135,8 @@ class ReceptionPlace(AddressFields):
     def facts_on(self, day):
         """The facts in force on ``day``: the PlacePeriod in force (from prefetched ``periods`` when
         there are, else one query), the place itself when it has no period, None when it has periods
-        but none holds ``day`` (the Python twin of ``hvt.querysets.period_on`` and its fallback)."""
+        but none holds ``day`` (the Python twin of ``hvt.querysets.period_on``; a saved place always has a
+        period, hvt migration 0008, so "no period" is an unsaved one)."""
         cache = getattr(self, "_prefetched_objects_cache", {})
         periods = list(cache["periods"]) if "periods" in cache else list(self.periods.all()) if self.pk else []
         if not periods:

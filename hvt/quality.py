@@ -7,8 +7,8 @@ computed by the same SQL as today (docs/DATA_QUALITY.md explains the choice over
 * ``places_without_check``: places registered by ``d``, neither validated nor closed on ``d``, with
   no housing-quality check recorded by ``d`` (validation needs a passed check: hvt.services).
 * ``duplicate_addresses``: places open on ``d`` (registered by then, not closed, not ended) that
-  share street, house number and postal code (trimmed, case-insensitive) with another open place in
-  the viewer's scope; each place involved counts.
+  share street, house number and postal code (trimmed, case-insensitive: the place's stored
+  ``address_key``) with another open place in the viewer's scope; each place involved counts.
 * ``idle_places``: validated places, open and not closed on ``d``, that started more than 180 days
   before ``d`` and have no allocation starting on or before ``d`` (the place's kept
   ``first_allocation_on``: NULL or after ``d``).
@@ -114,7 +114,7 @@ _PLACES_SQL = """
 WITH days(i, d) AS ({days}),
 pl AS NOT MATERIALIZED (
     SELECT q.pid, q.m, CASE WHEN q.ca < %s THEN %s ELSE {least}({local_ca}, %s) END AS k,
-           q.v, q.c, q.e, q.sd, q.s, q.n, q.pc, q.fa
+           q.v, q.c, q.e, q.sd, q.ak, q.fa
     FROM ({places}) q),
 iv(pid, m, code, f, u) AS (
     SELECT pl.pid, pl.m, 'places_without_check', pl.k, {least}({far_v}, {far_c}, COALESCE((
@@ -126,14 +126,14 @@ iv(pid, m, code, f, u) AS (
     FROM pl
     WHERE pl.v <= %s AND {idle_from} <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
       AND (pl.fa IS NULL OR pl.fa > %s)),
-op AS MATERIALIZED (
-    SELECT pl.pid, pl.m, upper(trim(pl.s)) AS s, upper(trim(pl.n)) AS n, pl.pc, pl.k AS f,
-           {least}({far_c}, {far_e1}) AS u
-    FROM pl WHERE pl.k <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)),
-same AS (SELECT s, n, pc, MIN(pid) AS g FROM op GROUP BY s, n, pc HAVING COUNT(*) > 1),
+op AS MATERIALIZED (  -- open in the period, at an address two or more places have (the key's index)
+    SELECT pl.pid, pl.m, pl.ak, pl.k AS f, {least}({far_c}, {far_e1}) AS u
+    FROM pl WHERE pl.k <= %s AND (pl.c IS NULL OR pl.c > %s) AND (pl.e IS NULL OR pl.e >= %s)
+      AND pl.ak IN (SELECT a.address_key FROM hvt_receptionplace a GROUP BY a.address_key HAVING COUNT(*) > 1)),
+same AS (SELECT ak, MIN(pid) AS g FROM op GROUP BY ak HAVING COUNT(*) > 1),
 dg AS MATERIALIZED (  -- the places of a shared address (``g``: its first place); ``whole``: open on every point
     SELECT op.pid, op.m, same.g, op.f, op.u, op.f <= %s AND op.u > %s AS whole
-    FROM op JOIN same ON op.s = same.s AND op.n = same.n AND op.pc = same.pc),
+    FROM op JOIN same ON op.ak = same.ak),
 dup AS (  -- per place and day, the open places of its address (the drill-down's records)
     SELECT d.pid, d.m, d.i, COUNT(*) OVER (PARTITION BY d.g, d.i) AS dn FROM (
         SELECT dg.pid, dg.m, dg.g, days.i FROM dg JOIN days ON dg.f <= days.d AND days.d < dg.u) d)
@@ -189,8 +189,7 @@ def _place_flags(places, days: Sequence[dt.date]) -> tuple[str, list]:
     period and index ``i`` of a day in ``days`` on which it is open, the open places there."""
     inner, inner_params = places.order_by().values(
         pid=F("pk"), m=F("municipality_id"), ca=F("created_at"), v=F("validated_on"), c=F("closed_on"),
-        e=F("end_date"), sd=F("start_date"), s=F("street"), n=F("house_number"), pc=F("postal_code"),
-        fa=F("first_allocation_on"),
+        e=F("end_date"), sd=F("start_date"), ak=F("address_key"), fa=F("first_allocation_on"),
     ).query.sql_with_params()
     first, last, today, tz = min(days), max(days), clock.today(), clock.BRUSSELS.key
     idle = IDLE_AFTER_DAYS + 1  # started more than 180 days before d: start + 181 <= d

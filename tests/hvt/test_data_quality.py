@@ -80,6 +80,21 @@ def test_duplicate_addresses_count_every_place_involved_and_ignore_closed_ones(t
     assert counts()[GENT]["duplicate_addresses"] == 3
 
 
+def test_the_address_key_follows_every_write_of_the_address(today, gent_officer):
+    """The compared address is computed by the database (``ReceptionPlace.address_key``): a
+    correction through the service and a bulk update alike move a place to or from a shared address."""
+    from hvt.models import ReceptionPlace
+
+    first = validated(gent_officer, street="Kouter", house_number="5")
+    second = validated(gent_officer, street="Veldstraat", house_number="5")
+    assert counts().get(GENT, {}).get("duplicate_addresses", 0) == 0
+    services.place_update(actor=gent_officer, place=second, street="  kOUTER ")
+    assert ReceptionPlace.objects.get(pk=second.pk).address_key == "9000|KOUTER|5"
+    assert counts()[GENT]["duplicate_addresses"] == 2
+    ReceptionPlace.objects.filter(pk=first.pk).update(house_number="7")  # a path without a service
+    assert counts().get(GENT, {}).get("duplicate_addresses", 0) == 0
+
+
 def test_a_single_place_per_address_is_clean(today, gent_officer):
     validated(gent_officer, street="Kouter", house_number="5")
     validated(gent_officer, street="Kouter", house_number="5", postal_code="9030")  # another postal code
