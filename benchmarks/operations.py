@@ -198,6 +198,7 @@ CONTENDERS = 8
 def _contention_place(officer, municipality):
     from benchmarks.generate import _postal_codes
     from hvt.models import ReceptionPlace
+    from hvt.periods import period_first_create
 
     with transaction.atomic():
         place = ReceptionPlace.objects.create(
@@ -206,6 +207,7 @@ def _contention_place(officer, municipality):
             start_date=dt.date(2022, 4, 1), status="validated", validated_on=dt.date(2022, 4, 1), source="import",
             first_allocation_on=dt.date(2022, 4, 1),  # the fill below, written directly: its first allocation day
         )
+        period_first_create(place)  # its facts as a period: a place always has one (hvt migration 0008)
         place.allocations.create(household_reference="HH-FILL-01", household_size=2, adults=2, minors=0,
                                  start_date=dt.date(2022, 4, 1))
     return place
@@ -634,23 +636,29 @@ def _subsidy_check(r):
     return "; ".join(problems) or None
 
 
-# The twin: the category-2 day entitlement (version 1 rates, one version) per municipality written
-# directly in PostgreSQL with date ranges — a different formulation of the same reading of "available".
+# The twin: the day entitlement (category 2 per subtype, category 3 from 8 April 2022, the bench's
+# rates: version 2 keeps version 1's category-2 amounts and prices category 3 at € 5.00 from the day
+# category 3 becomes eligible) per municipality and rule, written directly in PostgreSQL with date
+# ranges — a different formulation of the same reading of "available". The engine's path computes
+# both rules, so the twin does (until round 4 it priced category 2 only: 34 ms at scale 10).
 SUBSIDY_TWIN_SQL = """
     WITH f AS (
-        SELECT pp.place_id, pl.municipality_id, pp.capacity, pp.category_2_subtype AS subtype,
+        SELECT pl.municipality_id, pp.category, pp.capacity, pp.category_2_subtype AS subtype,
                daterange(pp.valid_from, pp.valid_until, '[]')
                * daterange(pp.start_date, pp.end_date, '[]')
-               * daterange(DATE '2022-03-14', LEAST(%(ref)s::date, DATE '2025-03-31'), '[]') AS r
+               * daterange(CASE pp.category WHEN '3' THEN DATE '2022-04-08' ELSE DATE '2022-03-14' END,
+                           LEAST(%(ref)s::date, DATE '2025-03-31'), '[]') AS r
         FROM hvt_placeperiod pp JOIN hvt_receptionplace pl ON pl.id = pp.place_id
-        WHERE pp.category = '2' AND pl.validated_on IS NOT NULL
-          AND NOT (pp.start_date >= DATE '2023-06-01' AND pl.agency_confirmed_on IS NULL)
+        WHERE pp.category IN ('2', '3') AND pl.validated_on IS NOT NULL
+          AND NOT (pp.category = '2' AND pp.start_date >= DATE '2023-06-01' AND pl.agency_confirmed_on IS NULL)
     )
-    SELECT municipality_id, SUM((upper(r) - lower(r)) * capacity * rate.cents)
-    FROM f JOIN (VALUES ('hotel', 3500), ('bnb', 3500), ('youth_hostel', 2000), ('holiday_park', 1000),
-                        ('service_flat', 2000)) AS rate(subtype, cents) ON rate.subtype = f.subtype
+    SELECT municipality_id, rate.rule, SUM((upper(r) - lower(r)) * capacity * rate.cents)
+    FROM f JOIN (VALUES ('2', 'hotel', 'cat2_day', 3500), ('2', 'bnb', 'cat2_day', 3500),
+                        ('2', 'youth_hostel', 'cat2_day', 2000), ('2', 'holiday_park', 'cat2_day', 1000),
+                        ('2', 'service_flat', 'cat2_day', 2000), ('3', '', 'cat3_day', 500))
+         AS rate(category, subtype, rule, cents) ON rate.category = f.category AND rate.subtype = f.subtype
     WHERE NOT isempty(r)
-    GROUP BY municipality_id
+    GROUP BY municipality_id, rate.rule
 """
 
 
@@ -659,7 +667,6 @@ SUBSIDY_TWIN_SQL = """
 def subsidy_run(ctx) -> Bench:
     _need("hvt.PlacePeriod")
     Tranche = _need("budget.Tranche")
-    from budget.constants import RuleKinds
     from budget.subsidy.engine import calculate, entitlements, scheme_rates
 
     tranche = Tranche.objects.filter(code=SUBSIDY_TRANCHE).first()
@@ -681,22 +688,22 @@ def subsidy_run(ctx) -> Bench:
     def orm():  # the engine's own path for the day rules (cat2_day and cat3_day lines, as calculate runs it)
         rates, _ = scheme_rates()
         lines = entitlements(tranche.reference_date, rates, only=("day",))
-        out: dict[str, int] = {}
+        out: dict[tuple[str, str], int] = {}
         for (_place, rule), line in lines.items():
-            if rule == RuleKinds.CAT2_DAY:
-                out[line.municipality_id] = out.get(line.municipality_id, 0) + int(line.entitlement_to_date * 100)
+            key = (line.municipality_id, str(rule))
+            out[key] = out.get(key, 0) + int(line.entitlement_to_date * 100)
         return out
 
     def sql():
-        return {m: int(c) for m, c in _fetch(SUBSIDY_TWIN_SQL, {"ref": tranche.reference_date})}
+        return {(m, rule): int(c) for m, rule, c in _fetch(SUBSIDY_TWIN_SQL, {"ref": tranche.reference_date})}
 
     bench = Bench(orm=orm, sql=sql, same=lambda a, b: a == b, repeat=9,  # ~0.1 s a pair: 9 keep the median steady on a shared machine
                   note=f"{periods[0]:,} periods of {periods[1]:,} places; the whole run "
                        f"(budget.subsidy.engine.calculate, all seven rules) took {full_ms / 1000:.1f} s for "
                        f"{len(full.lines):,} lines ({', '.join(f'{k} {v:,}' for k, v in sorted(lines_by_rule.items()))}); "
                        "compared: the engine's day-rule path (the scheme's rates, portable SQL over day numbers, rows "
-                       "grouped into cat2_day and cat3_day lines with their explanations) vs the cat2_day "
-                       "entitlement per municipality in PostgreSQL date ranges")
+                       "grouped into cat2_day and cat3_day lines with their explanations) vs the cat2_day and "
+                       "cat3_day entitlement per municipality in PostgreSQL date ranges")
     bench.state = state
     return bench
 

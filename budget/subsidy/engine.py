@@ -16,6 +16,7 @@ from budget.constants import RuleKinds, RunStatuses
 from budget.data import SCHEME_CODE
 from budget.models import SchemeVersion, SubsidyLine, Tranche
 from budget.subsidy.sql import RateRow, rule_rows
+from core.memory import collector_paused
 from crt.selectors import registered_persons_per_municipality
 from geo.models import Municipality
 from hvt.selectors import SUBSIDY_OPEN_END as OPEN_END
@@ -168,8 +169,10 @@ def _entitlements(rows: list[tuple]) -> dict[tuple[int, str], LineData]:
 def entitlements(reference_date: dt.date, rates: list[RateRow], only: tuple[str, ...] | None = None
                  ) -> dict[tuple[int, str], LineData]:
     """The lines per (place, rule) up to the reference date: the five rule statements (or those
-    named in ``only``, ``budget.subsidy.sql.RULE_STATEMENTS``) grouped into lines."""
-    return _entitlements(rule_rows(reference_date, rates, only))
+    named in ``only``, ``budget.subsidy.sql.RULE_STATEMENTS``) grouped into lines (tens of thousands
+    of small objects: the garbage collector waits, ``core.memory``)."""
+    with collector_paused():
+        return _entitlements(rule_rows(reference_date, rates, only))
 
 
 def _cap_resident_fees(lines: dict[tuple[int, str], LineData]) -> None:
