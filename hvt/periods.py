@@ -58,18 +58,15 @@ def sql_least(*parts: str, vendor: str | None = None) -> str:
 
 def place_facts_sql() -> str:
     """Every period of every place as (place_id, valid_from, valid_until, capacity, category,
-    subtype, start_date, end_date) in day numbers. A place without periods (created by a path that
-    predates them) counts with its own fields as one open period, so nothing is ever missed."""
+    subtype, start_day, end_day) in day numbers. Every place has a period (its services create the
+    first with the place; on PostgreSQL a constraint trigger refuses a commit that leaves a place
+    without one, hvt migration 0008), so the periods are all there is to read."""
     d = sql_day
     return (
         f"SELECT pp.place_id, {d('pp.valid_from')} AS valid_from, COALESCE({d('pp.valid_until')}, {OPEN_END}) AS valid_until,"  # noqa: S608 - constants only
         " pp.capacity, pp.category, pp.category_2_subtype AS subtype,"
         f" {d('pp.start_date')} AS start_day, COALESCE({d('pp.end_date')}, {OPEN_END}) AS end_day"
         " FROM hvt_placeperiod pp"
-        " UNION ALL"
-        f" SELECT pl.id, {day_number(EARLIEST_START)}, {OPEN_END}, pl.capacity, pl.category, pl.category_2_subtype,"
-        f" {d('pl.start_date')}, COALESCE({d('pl.end_date')}, {OPEN_END})"
-        " FROM hvt_receptionplace pl WHERE NOT EXISTS (SELECT 1 FROM hvt_placeperiod x WHERE x.place_id = pl.id)"
     )
 
 

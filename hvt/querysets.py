@@ -22,9 +22,11 @@ read "available", "occupied", "free" and "realisation" from here, and nowhere el
 **Facts in force on a day** (DOMAIN §5): capacity, category and start/end dates are effective-dated
 (``hvt.PlacePeriod``). Every rule above reads the period in force on the day (``period_on``):
 ``capacity_on``, ``category_on``, ``place_open_on_q`` and ``available_q`` are correlated subqueries
-(no extra query, no loop). A place without any period (a path that predates them) counts with its
-own fields, exactly as the subsidy engine's SQL (``hvt.periods.available_segments_sql``) does, so
-the dashboards, the snapshots and the engine agree on every day.
+(no extra query, no loop), exactly as the subsidy engine's SQL (``hvt.periods.available_segments_sql``)
+reads them, so the dashboards, the snapshots and the engine agree on every day. Every place has a
+period (its services create the first with the place; on PostgreSQL a constraint trigger refuses a
+commit that leaves a place without one, hvt migration 0008): a day no period of a place holds is a
+day it counts nowhere.
 
 **Two readings of the same rule.** The correlated form above fits anywhere (a filter, a subquery,
 one place). An aggregate over many rows reads the period in force once by a join instead:
@@ -32,7 +34,7 @@ one place). An aggregate over many rows reads the period in force once by a join
 overlap) and ``capacity_in_force``, ``category_in_force`` and ``available_in_force_q`` read its
 columns; occupied beds are read from the same places, with their allocations active on the day
 joined (``with_allocations_on``, ``occupied_in_force``). Both readings are built from the same
-conditions (``_in_force_q``, ``_period_counts_q``, ``_own_facts_count_q``, ``open_on_q``);
+conditions (``_in_force_q``, ``_period_counts_q``, ``open_on_q``);
 ``tests/hvt/test_definitions.py`` holds them equal place by place and allocation by allocation. Why: Django repeats an annotation inside every ``FILTER``
 clause, so a per-category sum over ``category_on`` ran one correlated probe per row *and* per
 category (4 per allocation, up to 9 per place); the dashboard's two sums went from 2 ms of period
@@ -107,11 +109,6 @@ def _period_counts_q(day: dt.date, period: str, place: str) -> Q:
     return open_on_q(day, period) & confirmed_q(place, facts=period)
 
 
-def _own_facts_count_q(day: dt.date, prefix: str) -> Q:
-    """A place without any period counts by its own fields (the engine's fallback too)."""
-    return open_on_q(day, prefix) & confirmed_q(prefix)
-
-
 def _place_ref(prefix: str) -> OuterRef:
     """The outer place: ``pk`` of a ReceptionPlace queryset, or the ``place`` FK for ``prefix="place__"``."""
     return OuterRef(f"{prefix[:-2]}" if prefix else "pk")
@@ -124,38 +121,28 @@ def period_on(day: dt.date, prefix: str = "") -> QuerySet:
     return PlacePeriod.objects.filter(_in_force_q(day), place=_place_ref(prefix)).order_by()
 
 
-def _without_periods(prefix: str) -> Exists:
-    from hvt.models import PlacePeriod
-
-    return ~Exists(PlacePeriod.objects.filter(place=_place_ref(prefix)))
-
-
 def capacity_on(day: dt.date, prefix: str = ""):
-    """The capacity in force on ``day`` (the place's own field when it has no period)."""
+    """The capacity in force on ``day`` (the place's own field on a day no period holds)."""
     return Coalesce(Subquery(period_on(day, prefix).values("capacity")[:1], output_field=IntegerField()),
                     f"{prefix}capacity", output_field=IntegerField())
 
 
 def category_on(day: dt.date, prefix: str = ""):
-    """The category in force on ``day`` (the place's own field when it has no period)."""
+    """The category in force on ``day`` (the place's own field on a day no period holds)."""
     return Coalesce(Subquery(period_on(day, prefix).values("category")[:1], output_field=CharField()),
                     f"{prefix}category", output_field=CharField())
 
 
 def place_open_on_q(day: dt.date, prefix: str = "") -> Q:
     """The place is open on ``day`` by the start and end dates in force on that day."""
-    return Q(Exists(period_on(day, prefix).filter(open_on_q(day)))) | (
-        Q(_without_periods(prefix)) & open_on_q(day, prefix)
-    )
+    return Q(Exists(period_on(day, prefix).filter(open_on_q(day))))
 
 
 def available_q(day: dt.date, prefix: str = "") -> Q:
     """A place whose capacity in force (``capacity_on``) counts as available beds on ``day`` (see
     the module): validated, open and confirmed by the facts of the period in force on ``day``."""
     in_force = period_on(day, prefix).filter(_period_counts_q(day, "", "place__"))
-    return Q(**{f"{prefix}validated_on__isnull": False}) & (
-        Q(Exists(in_force)) | (Q(_without_periods(prefix)) & _own_facts_count_q(day, prefix))
-    )
+    return Q(**{f"{prefix}validated_on__isnull": False}) & Q(Exists(in_force))
 
 
 def occupied_q(day: dt.date) -> Q:
@@ -186,12 +173,9 @@ def category_in_force(prefix: str = ""):
 
 
 def available_in_force_q(day: dt.date, prefix: str = "") -> Q:
-    """``available_q`` over the joined period (``with_period_on``): the same conditions; "has no
-    period at all" is asked only where no period is in force (a hashed subplan, once per statement)."""
-    return Q(**{f"{prefix}validated_on__isnull": False}) & (
-        (Q(**{f"{IN_FORCE}__isnull": False}) & _period_counts_q(day, f"{IN_FORCE}__", prefix))
-        | (Q(**{f"{IN_FORCE}__isnull": True}) & Q(_without_periods(prefix)) & _own_facts_count_q(day, prefix))
-    )
+    """``available_q`` over the joined period (``with_period_on``): the same conditions."""
+    return (Q(**{f"{prefix}validated_on__isnull": False}) & Q(**{f"{IN_FORCE}__isnull": False})
+            & _period_counts_q(day, f"{IN_FORCE}__", prefix))
 
 
 OCCUPYING = "allocation_on_day"

@@ -155,18 +155,21 @@ def test_query_count_does_not_grow_with_the_data(fixture_data, coordinator, gent
 
 
 def test_availability_is_decided_per_place_not_per_allocation(fixture_data, coordinator, django_assert_max_num_queries):
-    """The occupied-beds sum starts from the places (hvt.querysets.with_allocations_on): its "has no
-    period at all" subquery correlates on the place. Correlated on ``hvt_allocation.place_id`` (an
-    allocation-side reading) PostgreSQL filtered after joining every active allocation and costed
-    the subquery per allocation, which switched on JIT: 3× the hand-written SQL at scale 1
-    (benchmarks/RESULTS.md, "Capacity aggregate after periods")."""
+    """The occupied-beds sum starts from the places (hvt.querysets.with_allocations_on) and decides
+    availability from the period in force, joined once per place: no subquery, nothing correlated on
+    ``hvt_allocation.place_id``. An allocation-side reading with a correlated subquery made PostgreSQL
+    filter after joining every active allocation and cost the subquery per allocation, which
+    switched on JIT: 3× the hand-written SQL at scale 1 (benchmarks/RESULTS.md, "Capacity aggregate
+    after periods"); since every place has a period (hvt migration 0008) there is no subquery left."""
     roles_for_user(coordinator)
     with django_assert_max_num_queries(3) as captured:
         selectors.capacity_overview_for_user(coordinator)
     occupied = [q["sql"] for q in captured.captured_queries if "allocation" in q["sql"]]
     assert len(occupied) == 1
-    assert 'U0."place_id" = ("hvt_receptionplace"."id")' in occupied[0]
+    assert occupied[0].count('"hvt_placeperiod"') == 1  # the one join of the period in force
+    assert "EXISTS" not in occupied[0]
     assert '("hvt_allocation"."place_id")' not in occupied[0]
+
 
 def _snapshot(day, municipality, category, available, occupied):
     return CapacitySnapshot(date=day, municipality_id=municipality, category=category, capacity=available,

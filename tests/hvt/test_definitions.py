@@ -220,21 +220,20 @@ def _both_readings(day):
 def test_the_joined_reading_agrees_with_the_correlated_one(changed, data):
     """The aggregates read the period in force by one join (hvt.querysets.with_period_on); the
     correlated subqueries stay for filters. Same places, beds, categories and households on every
-    day, also for a place without any period (its own fields count) and one whose periods all
-    ended (it counts nowhere, even though its own fields say open)."""
+    day, also for a place whose periods all ended (it counts nowhere, even though its own fields
+    say open)."""
     from hvt.models import PlacePeriod
 
     d = ReceptionPlace.objects.get(street="D")
-    PlacePeriod.objects.filter(place=d).delete()  # D: no period at all
     g = ReceptionPlace.objects.get(street="G")
     PlacePeriod.objects.filter(place=g).update(valid_until=dt.date(2024, 3, 1))  # G: no period from 2 March
     for day in (BEFORE, CHANGED_FROM, DAY, dt.date(2024, 3, 2), dt.date(2024, 3, 12)):
         correlated, joined = _both_readings(day)
         assert correlated == joined, day
-    # The cases the fallbacks decide, so the comparison above is not vacuous:
+    # The cases the periods decide, so the comparison above is not vacuous:
     joined = _both_readings(DAY)[1]
-    assert joined[0][d.pk] == 8 and joined[0][changed.pk] == 12  # D by its own fields, A by its period
-    # Occupied, read from the places: D's household by D's own fields; A's active one, not its ended
+    assert joined[0][d.pk] == 8 and joined[0][changed.pk] == 12  # A by its period since the change
+    # Occupied, read from the places: D's household; A's active one, not its ended
     # or future ones; E's (category 3 by its period since 15 February).
     in_d = Allocation.objects.get(place=d).pk
     in_a, in_e = (Allocation.objects.get(household_reference=r).pk for r in ("HH-A-NOW", "HH-E"))

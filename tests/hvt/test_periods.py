@@ -1,6 +1,7 @@
 """Effective-dated place facts (docs/SUBSIDY.md): a change from day D keeps the days before D."""
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -120,3 +121,35 @@ def test_the_available_segments_agree_with_available_q_for_unchanged_places(froz
         from_sql = sum(beds for _p, _m, _c, _s, beds, lo, hi in segments if lo <= n <= hi)
         from_q = ReceptionPlace.objects.filter(available_q(day)).aggregate(b=Sum("capacity"))["b"] or 0
         assert from_sql == from_q, day
+
+
+@pytest.mark.skipif("os.environ.get('DATABASE_URL', '').startswith('sqlite') or not os.environ.get('DATABASE_URL')",
+                    reason="the constraint triggers are PostgreSQL's (hvt migration 0008)")
+def test_the_database_refuses_a_place_without_any_period(frozen_now):
+    """Every reading of "available" reads the periods only, so a place must always have one: on
+    PostgreSQL a commit that inserts a place without a period, or deletes or moves the last period of
+    a remaining place, fails; deleting the place with its periods and a split period do not."""
+    from django.db import IntegrityError, connection, transaction
+
+    from hvt.models import ReceptionPlace
+
+    place = validated(None, capacity=4)
+    other = validated(None, capacity=2, street="Ander")
+
+    def refused(change):
+        with pytest.raises(IntegrityError, match="has no period"), transaction.atomic():
+            change()
+            connection.check_constraints()  # what COMMIT does with the deferred triggers
+
+    bare = ReceptionPlace(**{f.attname: getattr(place, f.attname) for f in ReceptionPlace._meta.concrete_fields
+                             if not f.primary_key and not f.generated})
+    refused(lambda: ReceptionPlace.objects.bulk_create([bare]))
+    refused(lambda: PlacePeriod.objects.filter(place=place).delete())
+    refused(lambda: PlacePeriod.objects.filter(place=place).update(place=other, valid_from=dt.date(2030, 1, 1)))
+    with transaction.atomic():  # a place with a period, a split and a deletion with its periods pass
+        new = ReceptionPlace.objects.bulk_create([bare])[0]
+        periods_create_missing()
+        place_change(place=place, effective_from=dt.date(2022, 6, 1), actor=None, capacity=6)
+        ReceptionPlace.objects.filter(pk=other.pk).delete()
+        connection.check_constraints()
+    assert PlacePeriod.objects.filter(place=new).count() == 1
