@@ -168,7 +168,9 @@ class PlacePeriod(models.Model):
     force at D - 1 and opens a new one, so the days before D keep their facts (docs/SUBSIDY.md).
     ReceptionPlace's own fields stay the facts in force today."""
 
-    place = models.ForeignKey(ReceptionPlace, verbose_name=_("opvangplaats"), on_delete=models.CASCADE, related_name="periods")
+    # Looked up by the unique (place, valid_from) index below: no index of its own.
+    place = models.ForeignKey(ReceptionPlace, verbose_name=_("opvangplaats"), on_delete=models.CASCADE,
+                              related_name="periods", db_index=False)
     valid_from = models.DateField(_("geldt vanaf"))
     valid_until = models.DateField(_("geldt tot en met"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capaciteit (bedden)"), validators=[MinValueValidator(1)])
@@ -184,7 +186,6 @@ class PlacePeriod(models.Model):
         ordering = ["place", "valid_from"]
         verbose_name = _("periode van een opvangplaats")
         verbose_name_plural = _("periodes van opvangplaatsen")
-        indexes = [models.Index(fields=["place", "valid_from"], name="hvt_period_place_idx")]
         constraints = [
             models.UniqueConstraint(fields=["place", "valid_from"], name="hvt_period_once_per_day"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="hvt_period_capacity_positive",
