@@ -640,7 +640,7 @@ def _subsidy_check(r):
 # rates: version 2 keeps version 1's category-2 amounts and prices category 3 at € 5.00 from the day
 # category 3 becomes eligible) per municipality and rule, written directly in PostgreSQL with date
 # ranges — a different formulation of the same reading of "available". The engine's path computes
-# both rules, so the twin does (until round 4 it priced category 2 only: 34 ms at scale 10).
+# both rules, so the twin does (until the closing round of issue 9 it priced category 2 only: 34 ms at scale 10).
 SUBSIDY_TWIN_SQL = """
     WITH f AS (
         SELECT pl.municipality_id, pp.category, pp.capacity, pp.category_2_subtype AS subtype,
