@@ -37,12 +37,34 @@ def _errors(exc: Exception) -> list[str]:
     return [str(exc.args[0]) if exc.args else gettext("Niet toegestaan.")]
 
 
+class OrganisationForm(ServiceModelForm):
+    """Saved by ``services.organisation_save``: every new organisation and every change is audited."""
+
+    class Meta:
+        model = Organisation
+        fields = services.ORGANISATION_FIELDS
+
+    def call_service(self, data):
+        return services.organisation_save(
+            actor=self.actor, organisation=self.instance if self.instance.pk else None,
+            **{name: data[name] for name in services.ORGANISATION_FIELDS},
+        )
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "kind", "code", "province"]
     list_filter = ["kind", "province"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+
+    def delete_model(self, request, obj):
+        services.organisation_delete(actor=request.user, organisation=obj)
+
+    def delete_queryset(self, request, queryset):
+        for organisation in queryset:
+            services.organisation_delete(actor=request.user, organisation=organisation)
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -20,7 +20,7 @@ from accounts import authority, hooks, links
 from accounts.constants import DEFAULT_REALM_ROLES, MUNICIPAL_ROLES, PROVINCIAL_ROLES, AccountEvents
 from accounts.models import Organisation, RoleAssignment, User, UserSession
 from audit.constants import AuditActions
-from audit.services import audit_log
+from audit.services import audit_log, model_changes
 from core import clock
 from geo.models import Municipality, MunicipalityUserObjectPermission, Province, ProvinceUserObjectPermission
 
@@ -324,3 +324,45 @@ def api_token_revoke(*, token, actor: User | None = None) -> None:
     token.delete()
     audit_log(actor=actor, action=AuditActions.DELETE, object_type="knox.authtoken", object_id=token.user_id,
               object_repr=token.user.get_username())
+
+
+# --- organisations -------------------------------------------------------------------------------------
+ORGANISATION_FIELDS = ["name", "kind", "code", "province"]
+
+
+@transaction.atomic
+def organisation_save(*, actor: User | None, organisation: Organisation | None = None, **fields) -> Organisation:
+    """Create an organisation (``organisation=None``) or change one: ``fields`` are among
+    ``ORGANISATION_FIELDS``. Audited with the values (create) or the changed values (change); a
+    change that changes nothing writes no event."""
+    unknown = set(fields) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"organisation_save does not set {sorted(unknown)}")
+    if organisation is None or organisation.pk is None:
+        organisation = Organisation(**fields)
+        organisation.full_clean()
+        organisation.save()
+        audit_log(actor=actor, action=AuditActions.CREATE, obj=organisation,
+                  changes=model_changes(organisation, ORGANISATION_FIELDS))
+        return organisation
+    current = Organisation.objects.select_for_update().get(pk=organisation.pk)  # as stored, not as edited
+    before = model_changes(current, ORGANISATION_FIELDS)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    changes = model_changes(current, ORGANISATION_FIELDS, before)
+    if changes:
+        current.save()
+        audit_log(actor=actor, action=AuditActions.UPDATE, obj=current, changes=changes)
+    return current
+
+
+@transaction.atomic
+def organisation_delete(*, actor: User | None, organisation: Organisation) -> None:
+    """Delete an organisation nobody belongs to (an account keeps its organisation: PROTECT refuses).
+    Audited with its last values."""
+    values = model_changes(organisation, ORGANISATION_FIELDS)
+    object_id, text = organisation.pk, str(organisation)
+    organisation.delete()
+    audit_log(actor=actor, action=AuditActions.DELETE, object_type="accounts.organisation", object_id=object_id,
+              object_repr=text, changes=values)

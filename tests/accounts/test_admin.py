@@ -73,3 +73,39 @@ def test_crt_role_assignment_is_audited_in_the_crt_database():
         action=AuditActions.ROLE_ASSIGNED, changes__user_id=user.pk, changes__role="crt_reporting"
     ).exists()
     assert not AuditEvent.objects.filter(action=AuditActions.ROLE_ASSIGNED, changes__role="crt_reporting").exists()
+
+
+def test_organisations_are_created_changed_and_deleted_through_the_service_and_audited(support, login):
+    """The account admin's organisations go through ``accounts.services.organisation_save`` /
+    ``organisation_delete``: each write is an audit event with its values, a save without a change
+    writes none, and the form shows the model's refusals (a code already taken)."""
+    from accounts.models import Organisation
+
+    created = support.post("/beheer/accounts/organisation/add/",
+                           {"name": "VLOT Oost", "kind": "vlot_team", "code": "vlot-oost", "province": ""})
+    assert created.status_code == 302, created.context["adminform"].form.errors if created.context else created
+    organisation = Organisation.objects.get(code="vlot-oost")
+    event = AuditEvent.objects.get(action=AuditActions.CREATE, object_type="accounts.organisation")
+    assert event.object_id == str(organisation.pk)
+    assert event.changes == {"name": "VLOT Oost", "kind": "vlot_team", "code": "vlot-oost", "province": None}
+    assert event.actor_id is not None  # the signed-in support user
+
+    url = f"/beheer/accounts/organisation/{organisation.pk}/change/"
+    changed = support.post(url, {"name": "VLOT Oost-Vlaanderen", "kind": "vlot_team", "code": "vlot-oost", "province": ""})
+    assert changed.status_code == 302
+    update = AuditEvent.objects.get(action=AuditActions.UPDATE, object_type="accounts.organisation")
+    assert update.changes == {"name": ["VLOT Oost", "VLOT Oost-Vlaanderen"]}
+    support.post(url, {"name": "VLOT Oost-Vlaanderen", "kind": "vlot_team", "code": "vlot-oost", "province": ""})
+    assert AuditEvent.objects.filter(action=AuditActions.UPDATE, object_type="accounts.organisation").count() == 1
+
+    Organisation.objects.create(name="Ander", kind="vlot_team", code="ander")
+    taken = support.post(url, {"name": "VLOT Oost-Vlaanderen", "kind": "vlot_team", "code": "ander", "province": ""})
+    assert taken.status_code == 200 and taken.context["adminform"].form.errors
+    assert Organisation.objects.get(pk=organisation.pk).code == "vlot-oost"
+
+    superuser = login(make_user(None, is_staff=True, is_superuser=True))
+    deleted = superuser.post(f"/beheer/accounts/organisation/{organisation.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+    gone = AuditEvent.objects.get(action=AuditActions.DELETE, object_type="accounts.organisation")
+    assert gone.object_id == str(organisation.pk) and gone.changes["code"] == "vlot-oost"
