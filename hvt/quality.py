@@ -304,11 +304,12 @@ def offer_counts(offers, days: Sequence[dt.date]) -> dict[str, list[int]]:
     return out
 
 
-def hook_counts(days: Sequence[dt.date]) -> dict[str, dict[str, list[int]]]:
-    """``{code: {refnis: [count per day]}}`` from the other apps' ``data_quality`` modules."""
+def hook_counts(days: Sequence[dt.date], municipalities: set[str] | None = None) -> dict[str, dict[str, list[int]]]:
+    """``{code: {refnis: [count per day]}}`` from the other apps' ``data_quality`` modules: for all of
+    Flanders with ``UNASSIGNED`` (``municipalities=None``), or for those municipalities only."""
     out: dict[str, dict[str, list[int]]] = {}
     for _app, module in app_modules("data_quality"):
-        for code, per_municipality in module.data_quality_counts(days).items():
+        for code, per_municipality in module.data_quality_counts(days, municipalities).items():
             out.setdefault(code, {}).update(per_municipality)
     return out
 
@@ -332,16 +333,16 @@ def quality_counts(*, user=None, days: Sequence[dt.date], municipality: str = ""
     for refnis, items in place_counts(_places(user, municipality), days).items():
         for code, values in items.items():
             put(refnis, code, values)
-    external = hook_counts(days)
-    keys = {k for per in external.values() for k in per if k != UNASSIGNED}
+    # The other apps count for the viewer's municipalities only; all of Flanders (with the persons
+    # no municipality can be given, ``UNASSIGNED``) for Flanders-wide viewers without a filter.
+    scope: set[str] | None = None
+    if user is not None and not user_has_role(user, *FLANDERS_ROLES):
+        scope = set(municipalities_for_user(user, roles=QUALITY_ROLES).values_list("pk", flat=True))
     if municipality:
-        keys &= {municipality}
-    if user is not None and keys:
-        keys = set(municipalities_for_user(user, roles=QUALITY_ROLES).filter(pk__in=keys).values_list("pk", flat=True))
-    flanders = user is None or user_has_role(user, *FLANDERS_ROLES)
-    for code, per in external.items():
+        scope = {municipality} & scope if scope is not None else {municipality}
+    for code, per in hook_counts(days, scope).items():
         for key, values in per.items():
-            if key in keys or (key == UNASSIGNED and flanders and not municipality):
+            if scope is None or key in scope:
                 put(key, code, values)
     return table
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.constants import Roles
 from hvt import quality, services
 from hvt.models import PlaceOffer
+from hvt.quality import UNASSIGNED
 from tests.hvt.helpers import ANTWERPEN, ANTWERPEN_POSTAL, GENT, HASSELT, HASSELT_POSTAL, allocate, register, validated
 
 pytestmark = pytest.mark.django_db(databases=["default", "crt"])
@@ -210,6 +211,35 @@ def test_persons_without_municipality_come_as_counts_from_the_crt(today, gent_of
     assert quality.report_for_user(coordinator, day=TODAY)["totals"]["persons_without_municipality"] == 4
     officer = quality.report_for_user(gent_officer, day=TODAY)
     assert officer["totals"]["persons_without_municipality"] == expected_gent  # never the unassigned ones
+
+
+def test_a_scoped_viewer_sums_only_the_retired_codes_that_fall_to_them(today, make_user, coordinator):
+    """An officer's (or VLOT's) report asks the CRT for their municipalities' retired codes only:
+    the same figure as their row in the Flanders report, from the cells of those codes; an officer
+    of a municipality that succeeded no code costs the CRT no statement at all."""
+    from geo.models import Municipality, MunicipalityMerger
+
+    merger = MunicipalityMerger.objects.exclude(old_refnis__in=Municipality.objects.values("pk")).first()
+    if merger is None:
+        pytest.skip("no retired municipality code in the reference data")
+    heir = merger.municipality_id
+    _count_change("1", 9, dimension="organisation")
+    _count_change(merger.old_refnis, 2)
+    _count_change(heir, 3)
+    flanders = quality.quality_counts(user=coordinator, days=[TODAY])
+    assert flanders[heir]["persons_without_municipality"] == [2]
+    officer = make_user(Roles.HVT_MUNICIPAL_FULL, username="officer-heir", municipalities=[heir])
+    with CaptureQueriesContext(connections["crt"]) as crt:
+        mine = quality.quality_counts(user=officer, days=[TODAY])
+    assert mine[heir]["persons_without_municipality"] == [2] and UNASSIGNED not in mine
+    assert len(crt.captured_queries) == 1 and merger.old_refnis in crt.captured_queries[0]["sql"]
+    assert "organisation" not in crt.captured_queries[0]["sql"]  # the registered persons: Flanders only
+    heirs = MunicipalityMerger.objects.exclude(old_refnis__in=Municipality.objects.values("pk")).values("municipality_id")
+    elsewhere = Municipality.objects.exclude(pk__in=heirs).first()  # succeeded no retired code
+    other = make_user(Roles.HVT_MUNICIPAL_FULL, username="officer-elsewhere", municipalities=[elsewhere.pk])
+    with CaptureQueriesContext(connections["crt"]) as crt:
+        assert quality.quality_counts(user=other, days=[TODAY]) == {}
+    assert crt.captured_queries == []
 
 
 def test_a_clean_crt_gives_no_item(today):
