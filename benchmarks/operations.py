@@ -786,5 +786,6 @@ def dashboard_map(ctx) -> Bench:
                       f"refnis, target and available beds of every feature")
 
 
-# --- 11. The data-quality report (its own module, registered on import) ------------------------------
-from benchmarks import operations_quality  # noqa: E402, F401
+# --- 11 and 12. The data-quality report and the subsidy engine's whole place entitlement (their own
+# modules, registered on import) ------------------------------------------------------------------
+from benchmarks import operations_quality, operations_subsidy  # noqa: E402, F401

@@ -1,0 +1,140 @@
+"""The subsidy engine's whole place entitlement of one tranche (all five rule statements, grouped
+into lines, the residents' fee capped) against a hand-written PostgreSQL twin (registered by
+``benchmarks.operations``, which imports this module)."""
+
+from __future__ import annotations
+
+from benchmarks.operations import SUBSIDY_TRANCHE, _fetch, _need, _subsidy_check
+from benchmarks.registry import Bench, NotAvailable, operation
+
+# The twin: the same reading of the scheme (docs/SUBSIDY.md) written directly in PostgreSQL over
+# dates — date ranges for the available days, multiranges (range_agg) for the islands of the public
+# category-1 levels, a running sum for the once-per-bed rules, the rates read from the scheme's
+# tables (a version in force until the day before the next one) — not the engine's portable SQL
+# over day numbers. Rows (municipality, rule, cents) of the places' lines after the fee cap.
+SUBSIDY_ENTITLEMENT_TWIN_SQL = """
+WITH
+ver AS (
+    SELECT v.id, daterange(v.valid_from, LEAD(v.valid_from) OVER (ORDER BY v.valid_from), '[)') AS vr
+    FROM budget_schemeversion v JOIN budget_subsidyscheme s ON s.id = v.scheme_id
+    WHERE s.code = %(scheme)s),
+rate AS (
+    SELECT ver.vr, r.rule_kind, r.subtype, CAST(ROUND(r.amount * 100) AS bigint) AS cents
+    FROM ver JOIN budget_schemerate r ON r.version_id = ver.id),
+seg AS (  -- the available days of each period: validated, in force, started, not ended, eligible
+    SELECT pp.place_id, pl.municipality_id AS m, pp.category, pp.category_2_subtype AS subtype,
+           pp.capacity AS beds,
+           daterange(pp.valid_from, pp.valid_until, '[]')
+           * daterange(pp.start_date, pp.end_date, '[]')
+           * daterange(CASE pp.category WHEN '3' THEN DATE '2022-04-08' ELSE DATE '2022-03-14' END,
+                       LEAST(%(ref)s::date, DATE '2025-03-31'), '[]') AS r
+    FROM hvt_placeperiod pp JOIN hvt_receptionplace pl ON pl.id = pp.place_id
+    WHERE pl.validated_on IS NOT NULL
+      AND NOT (pp.category = '2' AND pp.start_date >= DATE '2023-06-01' AND pl.agency_confirmed_on IS NULL)),
+av AS (SELECT * FROM seg WHERE NOT isempty(r)),
+al AS (
+    SELECT a.id, a.place_id, a.household_size AS size, a.start_date,
+           daterange(a.start_date, a.end_date, '[]') AS ar,
+           CAST(ROUND(a.resident_fee_per_day * 100) AS bigint) AS fee
+    FROM hvt_allocation a WHERE a.start_date <= %(ref)s::date),
+day_rules AS (  -- days × beds × the rate of each version in force on them
+    SELECT av.place_id, av.m, rate.rule_kind,
+           SUM(CAST(upper(av.r * rate.vr) - lower(av.r * rate.vr) AS bigint) * av.beds * rate.cents) AS cents
+    FROM av JOIN rate ON rate.rule_kind = CASE av.category WHEN '2' THEN 'cat2_day' WHEN '3' THEN 'cat3_day' END
+                     AND rate.subtype = av.subtype AND av.r && rate.vr
+    GROUP BY av.place_id, av.m, rate.rule_kind),
+levels AS (SELECT DISTINCT place_id, m, beds AS level FROM av WHERE category = '1_public'),
+islands AS (  -- per level: the stretches of consecutive days with at least that many beds
+    SELECT l.place_id, l.m, l.level, range_agg(av.r) AS mr
+    FROM levels l JOIN av ON av.place_id = l.place_id AND av.category = '1_public' AND av.beds >= l.level
+    GROUP BY l.place_id, l.m, l.level),
+earned AS (  -- a level is earned on the 90th day of its first stretch of at least 90 days
+    SELECT i.place_id, i.m, i.level, MIN(lower(s.r)) + 89 AS day
+    FROM islands i CROSS JOIN LATERAL unnest(i.mr) AS s(r)
+    WHERE upper(s.r) - lower(s.r) >= 90
+    GROUP BY i.place_id, i.m, i.level),
+public_once AS (
+    SELECT e.place_id, e.m, 'cat1_public_once' AS rule_kind,
+           SUM((e.level - COALESCE(e.below, 0)) * rate.cents) AS cents
+    FROM (SELECT earned.*, LAG(level) OVER (PARTITION BY place_id ORDER BY level) AS below FROM earned) e
+    JOIN rate ON rate.rule_kind = 'cat1_public_once' AND rate.vr @> e.day
+    GROUP BY e.place_id, e.m),
+once_cand AS (  -- private category 1: the 90th day of a running allocation; category 2: its first day
+    SELECT 'cat1_private_once' AS rule_kind, al.id, al.place_id, al.size, al.start_date + 89 AS day
+    FROM al WHERE al.ar @> (al.start_date + 89)
+    UNION ALL
+    SELECT 'cat2_assignment_once', al.id, al.place_id, al.size, al.start_date FROM al),
+cap AS (  -- the lifetime cap of a once-per-bed rule: the most beds of the category's available days
+    SELECT place_id, category, MAX(beds) AS cap FROM av WHERE category IN ('1_private', '2') GROUP BY place_id, category),
+once_av AS (  -- earned on an available day of the rule's category
+    SELECT c.*, av.m, cap.cap
+    FROM once_cand c JOIN av ON av.place_id = c.place_id AND av.r @> c.day
+     AND av.category = CASE c.rule_kind WHEN 'cat1_private_once' THEN '1_private' ELSE '2' END
+    JOIN cap ON cap.place_id = av.place_id AND cap.category = av.category),
+once_beds AS (
+    SELECT o.*, GREATEST(0, LEAST(o.size, o.cap - (SUM(o.size) OVER (PARTITION BY o.rule_kind, o.place_id
+           ORDER BY o.day, o.id) - o.size))) AS beds
+    FROM once_av o),
+per_bed AS (
+    SELECT b.place_id, b.m, b.rule_kind, SUM(b.beds * rate.cents) AS cents
+    FROM once_beds b JOIN rate ON rate.rule_kind = b.rule_kind AND rate.vr @> b.day
+    WHERE b.beds > 0
+    GROUP BY b.place_id, b.m, b.rule_kind),
+fee AS (  -- minus the fee of each day of an allocation that is an available category-2 day
+    SELECT av.place_id, av.m, -SUM(CAST(upper(av.r * al.ar) - lower(av.r * al.ar) AS bigint) * al.fee) AS cents
+    FROM al JOIN av ON av.place_id = al.place_id AND av.category = '2' AND av.r && al.ar
+    WHERE al.fee > 0
+    GROUP BY av.place_id, av.m),
+lines AS (
+    SELECT place_id, m, rule_kind, cents FROM day_rules
+    UNION ALL SELECT place_id, m, rule_kind, cents FROM public_once
+    UNION ALL SELECT place_id, m, rule_kind, cents FROM per_bed),
+positive AS (
+    SELECT place_id, SUM(cents) AS cents FROM lines WHERE rule_kind IN ('cat2_day', 'cat2_assignment_once')
+    GROUP BY place_id),
+capped AS (  -- a place's category-2 total never goes below zero because of the fee
+    SELECT fee.m, 'cat2_resident_fee' AS rule_kind, GREATEST(fee.cents, -COALESCE(positive.cents, 0)) AS cents
+    FROM fee LEFT JOIN positive ON positive.place_id = fee.place_id)
+SELECT m, rule_kind, SUM(cents) FROM (SELECT m, rule_kind, cents FROM lines UNION ALL SELECT * FROM capped) x
+GROUP BY m, rule_kind HAVING SUM(cents) <> 0
+"""
+
+
+@operation("subsidy_entitlement",
+           title=f"Subsidy entitlement of tranche {SUBSIDY_TRANCHE}: the engine's five rule statements vs one SQL twin",
+           target="≤ 3× SQL", check=_subsidy_check)
+def subsidy_entitlement(ctx) -> Bench:
+    _need("hvt.PlacePeriod")
+    Tranche = _need("budget.Tranche")
+    from budget.data import SCHEME_CODE
+    from budget.subsidy.engine import entitlements, scheme_rates
+    from budget.subsidy.sql import rule_rows
+
+    tranche = Tranche.objects.filter(code=SUBSIDY_TRANCHE).first()
+    if tranche is None:
+        raise NotAvailable("the shipped tranches are missing")
+    rates, _ = scheme_rates()
+    row_count = len(rule_rows(tranche.reference_date, rates))
+    periods = _fetch("SELECT COUNT(*), COUNT(DISTINCT place_id) FROM hvt_placeperiod")[0]
+    allocations = _fetch("SELECT COUNT(*) FROM hvt_allocation")[0][0]
+
+    def orm():  # the engine's own path: five statements, rows grouped into lines, the fee capped
+        rates, _ = scheme_rates()
+        lines = entitlements(tranche.reference_date, rates)
+        out: dict[tuple[str, str], int] = {}
+        for line in lines.values():
+            key = (line.municipality_id, str(line.rule_kind))
+            out[key] = out.get(key, 0) + int(line.entitlement_to_date * 100)
+        return {k: v for k, v in out.items() if v != 0}
+
+    def sql():
+        rows = _fetch(SUBSIDY_ENTITLEMENT_TWIN_SQL, {"ref": tranche.reference_date, "scheme": SCHEME_CODE})
+        return {(m, rule): int(c) for m, rule, c in rows}
+
+    lines = len(entitlements(tranche.reference_date, rates))
+    return Bench(orm=orm, sql=sql, same=lambda a, b: a == b, repeat=5,
+                 note=f"{periods[0]:,} periods of {periods[1]:,} places, {allocations:,} allocations; compared: "
+                      f"the engine's place entitlement (budget.subsidy.engine.entitlements: all five rule "
+                      f"statements, {row_count:,} rows grouped into {lines:,} lines per place and rule, the "
+                      "residents' fee capped per place) vs one PostgreSQL statement (date ranges, range_agg "
+                      "multiranges, a running sum), as cents per municipality and rule (non-zero totals)")
