@@ -42,6 +42,20 @@ def _under(ms: float):
     return lambda r: None if r.orm_ms is not None and r.orm_ms < ms else f"{r.orm_ms:.0f} ms ≥ {ms:.0f} ms"
 
 
+def _within(ms: float, ratio: float):
+    """A check: under ``ms`` and at most ``ratio`` × its SQL twin."""
+
+    def check(r):
+        problems = []
+        if r.orm_ms is not None and r.orm_ms >= ms:
+            problems.append(f"{r.orm_ms:.0f} ms ≥ {ms:.0f} ms")
+        if r.ratio is not None and r.ratio > ratio:
+            problems.append(f"{r.ratio:.1f}× its SQL > {ratio:g}×")
+        return "; ".join(problems) or None
+
+    return check
+
+
 # --- 1. Capacity aggregate for all of Flanders (the VLOT overview) --------------------------------------
 # The hand-written reading of hvt.querysets' "available on a day" over the effective-dated periods
 # (issue 9): the period in force joined as f (one row per place at most), the place's own fields

@@ -6,18 +6,11 @@ from __future__ import annotations
 import json
 
 from benchmarks.generate import TODAY
-from benchmarks.operations import AVAILABLE_SQL, CAPACITY_SQL, PERIOD_JOIN_SQL, _fetch, _need
+from benchmarks.operations import AVAILABLE_SQL, CAPACITY_SQL, PERIOD_JOIN_SQL, _fetch, _need, _within
 from benchmarks.registry import Bench, NotAvailable, operation
 
-
 # --- The municipality map of the overview (issue 11): GET /hvt/dashboard/kaart.geojson ------------------
-def _map_check(r):
-    problems = []
-    if r.orm_ms is not None and r.orm_ms >= 500:
-        problems.append(f"{r.orm_ms:.0f} ms ≥ 500 ms")
-    if r.ratio is not None and r.ratio > 2:
-        problems.append(f"{r.ratio:.1f}× its SQL > 2×")
-    return "; ".join(problems) or None
+_map_check = _within(500, 2)
 
 
 @operation("dashboard_map", title="Municipality map GeoJSON, all Flanders (coordinator): figures + shapes, serialised",

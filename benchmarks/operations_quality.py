@@ -5,17 +5,10 @@ for all of Flanders, the five item codes on each of the twelve weekly points (re
 from __future__ import annotations
 
 from benchmarks.generate import TODAY
-from benchmarks.operations import _fetch, _need
+from benchmarks.operations import _fetch, _need, _within
 from benchmarks.registry import Bench, NotAvailable, operation
 
-
-def _quality_check(r):
-    problems = []
-    if r.orm_ms is not None and r.orm_ms >= 500:
-        problems.append(f"{r.orm_ms:.0f} ms ≥ 500 ms")
-    if r.ratio is not None and r.ratio > 2:
-        problems.append(f"{r.ratio:.1f}× its SQL > 2×")
-    return "; ".join(problems) or None
+_quality_check = _within(500, 2)
 
 
 DAYS_CTE = """days(i, d) AS (
