@@ -42,6 +42,16 @@ def _under(ms: float):
     return lambda r: None if r.orm_ms is not None and r.orm_ms < ms else f"{r.orm_ms:.0f} ms ≥ {ms:.0f} ms"
 
 
+def _coordinator():
+    """The first active central coordinator of the bench data (an all-Flanders viewer)."""
+    from accounts.models import User
+
+    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).order_by("pk").first()
+    if coordinator is None:
+        raise NotAvailable("no hvt_coordinator in the bench data")
+    return coordinator
+
+
 def _within(ms: float, ratio: float):
     """A check: under ``ms`` and at most ``ratio`` × its SQL twin."""
 
@@ -89,7 +99,6 @@ def _capacity_check(r):
            target="≤ 2× SQL and < 300 ms", check=_capacity_check)
 def capacity_aggregate(ctx) -> Bench:
     _need("hvt.ReceptionPlace")
-    from accounts.models import User
     from hvt.constants import CATEGORY_2_CONFIRMATION_FROM
     from hvt.models import MunicipalityTarget, ReceptionPlace
     from hvt.selectors import capacity_overview_for_user
@@ -97,9 +106,7 @@ def capacity_aggregate(ctx) -> Bench:
     _need_rows(ReceptionPlace, "places")
     day = TODAY
     round_id = MunicipalityTarget.objects.order_by("-round_id").values_list("round_id", flat=True).first()
-    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).order_by("pk").first()
-    if coordinator is None:
-        raise NotAvailable("no hvt_coordinator in the bench data")
+    coordinator = _coordinator()
 
     def orm():
         # The dashboard selector (one statement; the role lookup is cached on the user object,
@@ -445,13 +452,10 @@ def target_list(ctx) -> Bench:
         from hvt.selectors import target_list_for_user
     except ImportError as exc:
         raise NotAvailable("hvt.selectors.target_list_for_user") from exc
-    from accounts.models import User
     from hvt.constants import CATEGORY_2_CONFIRMATION_FROM
     from hvt.selectors import target_round_current
 
-    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).first()
-    if coordinator is None:
-        raise NotAvailable("no coordinator in the bench data")
+    coordinator = _coordinator()
     round_ = target_round_current()
     if round_ is None:
         raise NotAvailable("no target round in the bench data")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from benchmarks.generate import TODAY
-from benchmarks.operations import AVAILABLE_SQL, CAPACITY_SQL, PERIOD_JOIN_SQL, _fetch, _need, _within
+from benchmarks.operations import AVAILABLE_SQL, CAPACITY_SQL, PERIOD_JOIN_SQL, _coordinator, _fetch, _need, _within
 from benchmarks.registry import Bench, NotAvailable, operation
 
 # --- The municipality map of the overview (issue 11): GET /hvt/dashboard/kaart.geojson ------------------
@@ -23,7 +23,6 @@ def dashboard_map(ctx) -> Bench:
     except ImportError as exc:
         raise NotAvailable("hvt.maps.municipality_map_json_for_user") from exc
 
-    from accounts.models import User
     from geo.models import MunicipalityBoundary
     from geo.services import bundled_boundaries_load
     from geo.shapes import municipality_shapes
@@ -32,9 +31,7 @@ def dashboard_map(ctx) -> Bench:
 
     if not MunicipalityBoundary.objects.exists():  # the generator loads the reference data without boundaries
         bundled_boundaries_load()
-    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).order_by("pk").first()
-    if coordinator is None:
-        raise NotAvailable("no hvt_coordinator in the bench data")
+    coordinator = _coordinator()
     round_id = MunicipalityTarget.objects.order_by("-round_id").values_list("round_id", flat=True).first()
     day = TODAY
     shapes_bytes = len(json.dumps(municipality_shapes(), separators=(",", ":")))  # warms the cache, as the first view

@@ -5,7 +5,7 @@ for all of Flanders, the five item codes on each of the twelve weekly points (re
 from __future__ import annotations
 
 from benchmarks.generate import TODAY
-from benchmarks.operations import _fetch, _need, _within
+from benchmarks.operations import _coordinator, _fetch, _need, _within
 from benchmarks.registry import Bench, NotAvailable, operation
 
 _quality_check = _within(500, 2)
@@ -121,12 +121,9 @@ def data_quality(ctx) -> Bench:
         from hvt import quality
     except ImportError as exc:
         raise NotAvailable("hvt.quality") from exc
-    from accounts.models import User
     from core import clock
 
-    coordinator = User.objects.filter(role_assignments__role="hvt_coordinator", is_active=True).order_by("pk").first()
-    if coordinator is None:
-        raise NotAvailable("no hvt_coordinator in the bench data")
+    coordinator = _coordinator()
     days = quality.trend_days(TODAY)
     moment = clock.parse(f"{TODAY.isoformat()}T12:00")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 
 from benchmarks.operations import _fetch, _need
 from benchmarks.registry import Bench, NotAvailable, operation
@@ -23,6 +24,27 @@ def _subsidy_check(r):
     if r.ratio is not None and r.ratio > 3:
         problems.append(f"{r.ratio:.1f}× its SQL > 3×")
     return "; ".join(problems) or None
+
+
+ZERO = Decimal("0.00")
+
+
+def _tranche():
+    """The bench's tranche (shipped with the scheme), on data that has effective-dated places."""
+    _need("hvt.PlacePeriod")
+    tranche = _need("budget.Tranche").objects.filter(code=SUBSIDY_TRANCHE).first()
+    if tranche is None:
+        raise NotAvailable("the shipped tranches are missing")
+    return tranche
+
+
+def _cents_per_municipality_and_rule(lines) -> dict[tuple[str, str], int]:
+    """The engine's lines (``{(place, rule): LineData}``) summed as integer cents per municipality and rule."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    for line in lines.values():
+        key = (line.municipality_id, str(line.rule_kind))
+        totals[key] = totals.get(key, ZERO) + line.entitlement_to_date
+    return {key: int(total * 100) for key, total in totals.items()}  # exact: amounts are whole cents
 
 
 # The twin: the day entitlement (category 2 per subtype, category 3 from 8 April 2022, the bench's
@@ -54,13 +76,9 @@ SUBSIDY_TWIN_SQL = """
 @operation("subsidy_run", title=f"Subsidy run of tranche {SUBSIDY_TRANCHE}: the engine's day entitlement vs its SQL twin",
            target="≤ 3× SQL and < 30 s for the whole run", check=_subsidy_check)
 def subsidy_run(ctx) -> Bench:
-    _need("hvt.PlacePeriod")
-    Tranche = _need("budget.Tranche")
+    tranche = _tranche()
     from budget.subsidy.engine import calculate, entitlements, scheme_rates
 
-    tranche = Tranche.objects.filter(code=SUBSIDY_TRANCHE).first()
-    if tranche is None:
-        raise NotAvailable("the shipped tranches are missing")
     periods = _fetch("SELECT COUNT(*), COUNT(DISTINCT place_id) FROM hvt_placeperiod")[0]
     # The whole run once (all seven rules, previous payments, CRT counts, input digest), timed here:
     # the < 30 s target is about it.
@@ -77,11 +95,7 @@ def subsidy_run(ctx) -> Bench:
     def orm():  # the engine's own path for the day rules (cat2_day and cat3_day lines, as calculate runs it)
         rates, _ = scheme_rates()
         lines = entitlements(tranche.reference_date, rates, only=("day",))
-        out: dict[tuple[str, str], int] = {}
-        for (_place, rule), line in lines.items():
-            key = (line.municipality_id, str(rule))
-            out[key] = out.get(key, 0) + int(line.entitlement_to_date * 100)
-        return out
+        return _cents_per_municipality_and_rule(lines)
 
     def sql():
         return {(m, rule): int(c) for m, rule, c in _fetch(SUBSIDY_TWIN_SQL, {"ref": tranche.reference_date})}
@@ -194,34 +208,26 @@ GROUP BY m, rule_kind HAVING SUM(cents) <> 0
            title=f"Subsidy entitlement of tranche {SUBSIDY_TRANCHE}: the engine's five rule statements vs one SQL twin",
            target="≤ 3× SQL", check=_subsidy_check)
 def subsidy_entitlement(ctx) -> Bench:
-    _need("hvt.PlacePeriod")
-    Tranche = _need("budget.Tranche")
+    tranche = _tranche()
     from budget.data import SCHEME_CODE
-    from budget.subsidy.engine import entitlements, scheme_rates
+    from budget.subsidy.engine import _entitlements, entitlements, scheme_rates
     from budget.subsidy.sql import rule_rows
 
-    tranche = Tranche.objects.filter(code=SUBSIDY_TRANCHE).first()
-    if tranche is None:
-        raise NotAvailable("the shipped tranches are missing")
     rates, _ = scheme_rates()
-    row_count = len(rule_rows(tranche.reference_date, rates))
+    rows = rule_rows(tranche.reference_date, rates)  # once, for the note: the rows and the lines they make
+    row_count, lines = len(rows), len(_entitlements(rows))
     periods = _fetch("SELECT COUNT(*), COUNT(DISTINCT place_id) FROM hvt_placeperiod")[0]
     allocations = _fetch("SELECT COUNT(*) FROM hvt_allocation")[0][0]
 
     def orm():  # the engine's own path: five statements, rows grouped into lines, the fee capped
         rates, _ = scheme_rates()
         lines = entitlements(tranche.reference_date, rates)
-        out: dict[tuple[str, str], int] = {}
-        for line in lines.values():
-            key = (line.municipality_id, str(line.rule_kind))
-            out[key] = out.get(key, 0) + int(line.entitlement_to_date * 100)
-        return {k: v for k, v in out.items() if v != 0}
+        return {k: v for k, v in _cents_per_municipality_and_rule(lines).items() if v != 0}
 
     def sql():
         rows = _fetch(SUBSIDY_ENTITLEMENT_TWIN_SQL, {"ref": tranche.reference_date, "scheme": SCHEME_CODE})
         return {(m, rule): int(c) for m, rule, c in rows}
 
-    lines = len(entitlements(tranche.reference_date, rates))
     return Bench(orm=orm, sql=sql, same=lambda a, b: a == b, repeat=5,
                  note=f"{periods[0]:,} periods of {periods[1]:,} places, {allocations:,} allocations; compared: "
                       f"the engine's place entitlement (budget.subsidy.engine.entitlements: all five rule "

@@ -156,7 +156,7 @@ def _dialect() -> dict:
         return f"({expr} AT TIME ZONE %s)::date" if pg else f"django_datetime_cast_date({expr}, %s, 'UTC')"
 
     least = "LEAST" if pg else "MIN"
-    return {"pg": pg, "far": far, "plus": plus, "local": local, "least": least,
+    return {"far": far, "plus": plus, "local": local, "least": least,
             "greatest": "GREATEST" if pg else "MAX",
             "or_far": lambda expr: f"COALESCE({expr}, {far})"}
 

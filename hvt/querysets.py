@@ -162,14 +162,15 @@ def with_period_on(qs: QuerySet, day: dt.date, prefix: str = "") -> QuerySet:
     return qs.alias(**{IN_FORCE: FilteredRelation(relation, condition=_in_force_q(day, f"{relation}__"))})
 
 
-def capacity_in_force(prefix: str = ""):
-    """``capacity_on`` over the joined period (``with_period_on``)."""
-    return Coalesce(F(f"{IN_FORCE}__capacity"), F(f"{prefix}capacity"), output_field=IntegerField())
+def capacity_in_force():
+    """``capacity_on`` over the joined period (``with_period_on``), on the rows ``available_in_force_q``
+    keeps: they always have a period in force, so no fallback to the place's own field."""
+    return F(f"{IN_FORCE}__capacity")
 
 
-def category_in_force(prefix: str = ""):
-    """``category_on`` over the joined period (``with_period_on``)."""
-    return Coalesce(F(f"{IN_FORCE}__category"), F(f"{prefix}category"), output_field=CharField())
+def category_in_force():
+    """``category_on`` over the joined period (``with_period_on``), as ``capacity_in_force``."""
+    return F(f"{IN_FORCE}__category")
 
 
 def available_in_force_q(day: dt.date, prefix: str = "") -> Q:

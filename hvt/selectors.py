@@ -199,7 +199,7 @@ def target_list_for_user(user, *, round_: TargetRound | None = None, day: dt.dat
     places = "municipality__reception_places__"
     qs = with_period_on(scope_filter(MunicipalityTarget.objects.filter(round=round_), user, roles=TARGET_ROLES), day, places)
     return qs.select_related("municipality", "municipality__province").annotate(
-        available_beds=Coalesce(Sum(capacity_in_force(places), filter=available_in_force_q(day, places)), Value(0))
+        available_beds=Coalesce(Sum(capacity_in_force(), filter=available_in_force_q(day, places)), Value(0))
     ).order_by("municipality__name_nl")
 
 
@@ -224,7 +224,7 @@ def municipality_overview_for_user(user, *, day: dt.date | None = None) -> Query
         .select_related("province")
         .annotate(
             places=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)),
-            available_beds=Coalesce(Sum(capacity_in_force(joined), filter=available_in_force_q(day, joined)), Value(0)),
+            available_beds=Coalesce(Sum(capacity_in_force(), filter=available_in_force_q(day, joined)), Value(0)),
             notes=Coalesce(Subquery(notes, output_field=IntegerField()), Value(0)),
         )
         .order_by("province__name_nl", "name_nl")
